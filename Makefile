@@ -1,0 +1,46 @@
+# faultbox: build, test, demo, bench. `make demo` and `make test` install what a fresh
+# Debian machine lacks (apt-get), then build; nothing else is needed.
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEB_PACKAGES := libseccomp-dev libxml2-dev libxml2-utils golang-starlark-dev golang-go hyperfine strace time python3 curl
+RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
+
+.PHONY: all deps build test demo bench install clean
+
+all: build
+
+# Install the Debian packages the build, the tests and the benchmarks need (only missing ones).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# Release build of the tool and the demo services; the services are copied to bin/.
+build: deps
+	$(SWIFT) build -c release --product faultbox
+	$(SWIFT) build -c release --product mock-db
+	$(SWIFT) build -c release --product mock-api
+	@mkdir -p bin && cp "$(RELEASE_BIN)/faultbox" "$(RELEASE_BIN)/mock-db" "$(RELEASE_BIN)/mock-api" bin/
+
+test: build
+	FAULTBOX_BIN="$(CURDIR)/bin" $(SWIFT) test 2>&1 | tee .build/test.log | grep -E -v '^\[[0-9]+/[0-9]+\]' ; exit $${PIPESTATUS[0]}
+
+# The tutorial's flow on the bundled demo services (../shared/seeds, chapter 10).
+demo: build
+	@bash examples/demo.sh
+
+bench: build
+	@bash bench/run.sh
+
+install: build
+	install -d "$(PREFIX)/bin"
+	install -m 755 bin/faultbox bin/mock-db bin/mock-api "$(PREFIX)/bin/"
+
+clean:
+	rm -rf .build bin

@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+// The faultbox toolchain. Dependencies point one way (see docs/architecture.md):
+// StarlarkSyntax -> StarlarkResolve -> StarlarkCompile -> StarlarkVM -> SpecLowering;
+// FaultPlan, Injector and Reports import no Starlark module.
+import PackageDescription
+
+let package = Package(
+    name: "faultbox",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "faultbox", targets: ["faultbox"]),
+        .executable(name: "mock-db", targets: ["mock-db"]),
+        .executable(name: "mock-api", targets: ["mock-api"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+    ],
+    targets: [
+        // The language, one layer per target.
+        .target(name: "StarlarkSyntax"),
+        .target(name: "StarlarkResolve", dependencies: ["StarlarkSyntax"]),
+        .target(name: "StarlarkCompile", dependencies: ["StarlarkSyntax", "StarlarkResolve"]),
+        .target(name: "StarlarkVM", dependencies: [
+            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile",
+            .product(name: "BigInt", package: "BigInt"),
+        ]),
+
+        // The fault plan (typed IR) and the bridge from VM values to it.
+        .target(name: "FaultPlan"),
+        .target(name: "SpecLowering", dependencies: ["StarlarkVM", "FaultPlan", "ServiceClients"]),
+
+        // The syscall injector: C for fork/exec/ptrace/seccomp, Swift above it.
+        .target(name: "CInjector", linkerSettings: [.linkedLibrary("seccomp")]),
+        .target(name: "Injector", dependencies: ["CInjector"]),
+
+        // Reports (JUnit through libxml2, JSON, console).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .target(name: "Reports", dependencies: ["CLibXML2"]),
+
+        // HTTP and TCP clients that specs use to talk to services.
+        .target(name: "ServiceClients"),
+
+        // Execution of cells against real services.
+        .target(name: "Runner", dependencies: [
+            "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM",
+        ]),
+        .target(name: "Generator", dependencies: ["FaultPlan"]),
+
+        // The command line: a testable library and a thin executable.
+        .target(name: "FaultboxCommands", dependencies: [
+            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
+            "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "faultbox", dependencies: ["FaultboxCommands"]),
+
+        // Demo services for the tutorial.
+        .executableTarget(name: "mock-db"),
+        .executableTarget(name: "mock-api"),
+
+        // Tests, one target per layer; ptrace tests in their own target.
+        .testTarget(name: "StarlarkSyntaxTests", dependencies: ["StarlarkSyntax"]),
+        .testTarget(name: "StarlarkVMTests", dependencies: [
+            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
+        ]),
+        .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"]),
+        .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FaultPlan", "SpecLowering"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["FaultboxCommands"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

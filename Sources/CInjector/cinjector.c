@@ -1,0 +1,1 @@
+int cinjector_placeholder(void) { return 0; }

@@ -1,0 +1,3 @@
+// Placeholder header; replaced by the injector's C interface.
+#pragma once
+int cinjector_placeholder(void);

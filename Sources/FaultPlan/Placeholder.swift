@@ -1,0 +1,1 @@
+// FaultPlan — placeholder so the package resolves; replaced by its implementation.

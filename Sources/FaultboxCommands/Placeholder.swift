@@ -1,0 +1,1 @@
+public enum FaultboxMain { public static func main() { print("faultbox: not built yet") } }

@@ -1,0 +1,1 @@
+// Generator — placeholder so the package resolves; replaced by its implementation.

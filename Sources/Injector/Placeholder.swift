@@ -1,0 +1,1 @@
+// Injector — placeholder so the package resolves; replaced by its implementation.

@@ -1,0 +1,1 @@
+// Reports — placeholder so the package resolves; replaced by its implementation.

@@ -1,0 +1,1 @@
+// Runner — placeholder so the package resolves; replaced by its implementation.

@@ -1,0 +1,1 @@
+// ServiceClients — placeholder so the package resolves; replaced by its implementation.

@@ -1,0 +1,1 @@
+// SpecLowering — placeholder so the package resolves; replaced by its implementation.

@@ -1,0 +1,1 @@
+// StarlarkCompile — placeholder so the package resolves; replaced by its implementation.

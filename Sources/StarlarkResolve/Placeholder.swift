@@ -1,0 +1,1 @@
+// StarlarkResolve — placeholder so the package resolves; replaced by its implementation.

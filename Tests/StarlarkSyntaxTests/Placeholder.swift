@@ -1,0 +1,2 @@
+import XCTest
+final class StarlarkSyntaxTestsPlaceholder: XCTestCase { func testNothingYet() {} }
