@@ -1,1 +1,0 @@
-public enum FaultboxMain { public static func main() { print("faultbox: not built yet") } }
