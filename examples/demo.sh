@@ -1,5 +1,27 @@
 #!/usr/bin/env bash
-# The main job: for now, evaluate a Starlark example (the tutorial flow lands with `faultbox test`).
+# The tutorial's flow (../shared/seeds, chapter 10) on the bundled demo services, with the
+# release binaries in bin/ (`make demo` builds them first). Each step is the command the
+# chapter shows; the spec files live next to this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin/faultbox eval examples/hello.star
+export PATH="$PWD/bin:$PATH"
+work=$(mktemp -d "${TMPDIR:-/tmp}/faultbox-demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+
+# 1. The happy path, registered with scenario(): one test.
+step faultbox test examples/scenario-test.star
+
+# 2. Let faultbox propose the failures: one .faults.star per scenario.
+cp examples/scenario-test.star "$work/"
+(cd "$work" && step faultbox generate scenario-test.star --dry-run)
+(cd "$work" && step faultbox generate scenario-test.star)
+
+# 3. Run what was generated: the 6-cell matrix (db_slow takes ~5 s) and the partition test.
+#    The spec says BIN = "bin"; run from a directory where bin/ holds the services.
+ln -s "$PWD/bin" "$work/bin"
+(cd "$work" && step faultbox test order_flow.faults.star)
+
+# 4. Curated: expectations per cell (overrides) and an excluded pair.
+step faultbox test examples/order_flow.overrides.star

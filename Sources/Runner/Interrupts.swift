@@ -1,0 +1,82 @@
+import Dispatch
+import Foundation
+
+/// Ctrl-C (SIGINT) and SIGTERM during `faultbox test`: the first one stops the running
+/// cell (VM cancelled, services torn down) and the run finishes by writing the reports for
+/// what completed, exiting 130. A second one exits at once (the kernel still kills every
+/// traced service: the injector uses PTRACE_O_EXITKILL).
+///
+/// Signals are process-wide, so exactly one watcher should exist per run; the command owns
+/// it (no global state), and `Runner` asks it for the current stop request.
+public final class InterruptWatcher: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "faultbox.interrupts")
+    private var sources: [DispatchSourceSignal] = []
+    private let state = Locked<(count: Int, listeners: [@Sendable () -> Void])>((0, []))
+
+    public init() {}
+
+    /// Starts listening; until then signals keep their default action.
+    public func install() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler { [weak self] in self?.received() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    public var interrupted: Bool { state.withLock { $0.count > 0 } }
+
+    /// Called once on the first signal (immediately if it already came).
+    public func onInterrupt(_ listener: @escaping @Sendable () -> Void) {
+        let already = state.withLock { s -> Bool in
+            if s.count == 0 { s.listeners.append(listener) }
+            return s.count > 0
+        }
+        if already { listener() }
+    }
+
+    private func received() {
+        let listeners: [@Sendable () -> Void]? = state.withLock { s in
+            s.count += 1
+            if s.count > 1 { return nil }
+            defer { s.listeners = [] }
+            return s.listeners
+        }
+        guard let listeners else {
+            FileHandle.standardError.write(Data("faultbox: interrupted again; exiting now\n".utf8))
+            exit(130)
+        }
+        FileHandle.standardError.write(Data("\nfaultbox: interrupted; tearing down (Ctrl-C again to exit at once)\n".utf8))
+        for l in listeners { l() }
+    }
+}
+
+/// A body running on a dedicated OS thread with a large stack. The VM runs here, never on
+/// a Swift concurrency executor: a spec may block in I/O for seconds (a delayed connect)
+/// and may recurse deeply. The waiter can give up (timeout, Ctrl-C) without the thread's
+/// cooperation; an abandoned thread finishes on its own once its I/O fails.
+final class DedicatedThread<T: Sendable>: @unchecked Sendable {
+    private let result = Locked<T?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(name: String, stackSize: Int = 64 << 20, _ body: @escaping @Sendable () -> T) {
+        let thread = Thread { [result, done] in
+            let value = body()
+            result.withLock { $0 = value }
+            done.signal()
+        }
+        thread.name = name
+        thread.stackSize = stackSize
+        thread.start()
+    }
+
+    /// The result, or nil if the body has not finished within `timeout`.
+    func wait(timeout: Duration) -> T? {
+        let nanos = min(max(timeout.secondsDouble, 0), 1e6) * 1e9
+        if done.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .timedOut { return nil }
+        done.signal()  // keep it signalled for later waiters
+        return result.current
+    }
+}

@@ -1,1 +1,0 @@
-// Runner — placeholder so the package resolves; replaced by its implementation.

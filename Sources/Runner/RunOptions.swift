@@ -1,0 +1,29 @@
+/// Everything `faultbox test` was asked to do, after the flags are parsed and checked.
+public struct RunOptions: Sendable {
+    /// The spec file as the user gave it (shown in replay commands and reports).
+    public var specPath: String
+    /// `--test` patterns (empty: every test).
+    public var patterns: [String] = []
+    /// `--seed`: the first run's seed; run `i` (0-based) of `--runs` uses `seed + i`.
+    public var seed: UInt64 = 0
+    /// `--runs`: how many times each selected test runs.
+    public var runs: Int = 1
+    /// `--timeout`: per test, from the first service start to the end of the teardown.
+    public var timeout: Duration = .seconds(60)
+    /// `--show`: print service output for every test or only for failed ones.
+    public var showOutput: ShowOutput = .fail
+    /// `--debug`: print the run directory, start-up timings and every injector event.
+    public var debug = false
+    /// Colour in console output (only on a terminal and without NO_COLOR).
+    public var color = false
+    /// A status line on the terminal while a test runs.
+    public var statusLine = false
+    /// How long services get between SIGTERM and SIGKILL at teardown.
+    public var grace: Duration = .seconds(2)
+
+    public init(specPath: String) { self.specPath = specPath }
+}
+
+public enum ShowOutput: String, Sendable, CaseIterable {
+    case all, fail
+}
