@@ -1,1 +1,0 @@
-// StarlarkCompile — placeholder so the package resolves; replaced by its implementation.

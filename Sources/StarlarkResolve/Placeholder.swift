@@ -1,1 +1,0 @@
-// StarlarkResolve — placeholder so the package resolves; replaced by its implementation.
