@@ -1,1 +1,0 @@
-// Generator — placeholder so the package resolves; replaced by its implementation.
