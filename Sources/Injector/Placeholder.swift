@@ -1,1 +1,0 @@
-// Injector — placeholder so the package resolves; replaced by its implementation.
