@@ -1,0 +1,84 @@
+import Injector
+
+/// The rules armed in one cell, as a stack of layers: the cell's fault assumptions (armed
+/// once every service is ready, for the whole scenario), then one layer per active
+/// `fault(target, run=fn)` or `partition(a, b, run=fn)` call (armed only while `fn` runs;
+/// calls nest). Every change re-arms the union atomically in the injector.
+///
+/// Rule ids are unique within the cell so that hits and events can be traced back to the
+/// assumption or call that armed them ("fault db_down never fired").
+final class ArmedRules {
+    struct Origin {
+        /// What the user calls it: the assumption name, `fault(api)`, `partition(api, db)`.
+        var name: String
+        /// Whether a rule that never fires deserves a warning (a partition that no one
+        /// tried to cross is not suspicious, a named fault assumption is).
+        var warnIfUnused: Bool
+    }
+
+    private let session: InjectorSession
+    private var layers: [(token: Int, rules: [String: [FaultRule]])] = []
+    private var nextToken = 0
+    private var nextRuleID = 1
+    private(set) var origins: [Int: Origin] = [:]
+    private(set) var everArmed: [Int] = []
+    private(set) var isArmed = false
+
+    init(session: InjectorSession) { self.session = session }
+
+    /// Allocates an id for a new rule and remembers where it came from.
+    func newRuleID(origin: Origin) -> Int {
+        let id = nextRuleID
+        nextRuleID += 1
+        origins[id] = origin
+        return id
+    }
+
+    /// Pushes a layer and re-arms; returns a token for `pop`.
+    @discardableResult
+    func push(_ rules: [String: [FaultRule]]) -> Int {
+        nextToken += 1
+        layers.append((nextToken, rules))
+        for list in rules.values { everArmed.append(contentsOf: list.map(\.id)) }
+        rearm()
+        return nextToken
+    }
+
+    /// Removes the layer with `token` (and anything pushed after it that was not popped,
+    /// which only happens when a body raised) and re-arms.
+    func pop(_ token: Int) {
+        if let i = layers.firstIndex(where: { $0.token == token }) {
+            layers.removeSubrange(i...)
+        }
+        rearm()
+    }
+
+    /// Starts the armed window even with no rules, so monitors see events.
+    func armWindow() { isArmed = true; rearm() }
+
+    func disarmAll() {
+        layers = []
+        isArmed = false
+        session.disarm()
+    }
+
+    private func rearm() {
+        guard isArmed else { return }
+        var union: [String: [FaultRule]] = [:]
+        for layer in layers {
+            for (service, rules) in layer.rules { union[service, default: []].append(contentsOf: rules) }
+        }
+        session.arm(union)
+    }
+
+    /// Names of armed origins whose rules never fired, in the order they were armed.
+    func unusedOrigins(hits: [Int: Int]) -> [String] {
+        var fired = Set<String>(), seen = Set<String>(), order: [String] = []
+        for id in everArmed {
+            guard let origin = origins[id], origin.warnIfUnused else { continue }
+            if (hits[id] ?? 0) > 0 { fired.insert(origin.name) }
+            if seen.insert(origin.name).inserted { order.append(origin.name) }
+        }
+        return order.filter { !fired.contains($0) }
+    }
+}

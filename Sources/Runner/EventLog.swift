@@ -1,0 +1,79 @@
+import Injector
+
+/// Collects one cell's injector events. The injector calls `record` from its own thread and
+/// must never wait, so this only appends under a lock; the cell's VM thread later takes
+/// the events its monitors watch (`takeForMonitors`) and the report takes the decisions
+/// that fired (`firedDecisions`).
+final class EventLog: @unchecked Sendable {
+    /// Syscalls watched by monitors, per service (concrete names). Only these events are
+    /// queued for the VM thread.
+    private let watched: [String: Set<String>]
+    private let debugSink: (@Sendable (SyscallEvent) -> Void)?
+    private let state = Locked<State>(State())
+
+    private struct State {
+        var pendingForMonitors: [SyscallEvent] = []
+        var fired: [SyscallEvent] = []
+        var firedDropped = 0
+        var total = 0
+    }
+
+    /// Bounds memory for a test that hammers a trapped syscall for minutes.
+    static let maxFired = 10_000
+
+    init(watched: [String: Set<String>], debugSink: (@Sendable (SyscallEvent) -> Void)? = nil) {
+        self.watched = watched; self.debugSink = debugSink
+    }
+
+    func record(_ event: SyscallEvent) {
+        let forMonitor = watched[event.service]?.contains(event.syscall) ?? false
+        state.withLock { s in
+            s.total += 1
+            if forMonitor { s.pendingForMonitors.append(event) }
+            if event.decision != .allow {
+                if s.fired.count < Self.maxFired { s.fired.append(event) } else { s.firedDropped += 1 }
+            }
+        }
+        debugSink?(event)
+    }
+
+    func takeForMonitors() -> [SyscallEvent] {
+        state.withLock { s in
+            defer { s.pendingForMonitors = [] }
+            return s.pendingForMonitors
+        }
+    }
+
+    /// "#12 api connect deny(ECONNREFUSED) [db_down]" lines, in sequence order.
+    func firedDecisions() -> [String] {
+        let (fired, dropped) = state.withLock { ($0.fired, $0.firedDropped) }
+        var lines = fired.sorted { $0.seq < $1.seq }.map(Self.describe)
+        if dropped > 0 { lines.append("... and \(dropped) more") }
+        return lines
+    }
+
+    static func describe(_ e: SyscallEvent) -> String {
+        var line = "#\(e.seq) \(e.service) \(e.syscall) \(describe(e.decision))"
+        if !e.label.isEmpty { line += " [\(e.label)]" }
+        if let target = e.address ?? e.path { line += " \(target)" }
+        return line
+    }
+
+    static func describe(_ action: FaultAction) -> String {
+        switch action {
+        case .allow: return "allow"
+        case .deny(let errno): return "deny(\(errnoName(errno)))"
+        case .delay(let ns): return "delay(\(formatNanos(ns)))"
+        }
+    }
+
+    static func errnoName(_ value: Int32) -> String {
+        Errno.allNames.first { Errno.value(named: $0) == value } ?? String(value)
+    }
+
+    static func formatNanos(_ ns: UInt64) -> String {
+        if ns % 1_000_000_000 == 0 { return "\(ns / 1_000_000_000)s" }
+        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
+        return "\(ns / 1000)us"
+    }
+}
