@@ -1,11 +1,95 @@
 import ArgumentParser
+import Foundation
+import Runner
 
-/// `faultbox test` (stub; its owner replaces this file).
+/// `faultbox test`: runs a spec's tests and matrix cells against the real services.
+/// Parsing and checking of flags only; the work is `TestRun` in the Runner target.
 struct TestCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "test", abstract: "Not built yet.")
-    @Argument(parsing: .captureForPassthrough) var rest: [String] = []
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run a spec's tests and fault-matrix cells against the real services.",
+        discussion: """
+            Exit status: 0 all passed, 1 spec or usage error, 2 a test failed, 130 interrupted.
+            --test accepts an exact name (test_order_flow), the name without test_ (order_flow),
+            a glob ('*db_down*'), ~REGEX, or a collapsed matrix row (test_matrix_order_flow).
+            """)
+
+    @Argument(help: "The spec file (default: the only *.star file in the current directory).")
+    var spec: String?
+
+    @Option(name: .customLong("test"), help: ArgumentHelp("Run only matching tests (repeatable).", valueName: "PATTERN"))
+    var tests: [String] = []
+
+    @Option(help: "Seed for probabilistic faults; with --runs, run i uses seed+i.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Run each selected test N times.")
+    var runs: Int = 1
+
+    @Option(help: ArgumentHelp("Per-test timeout (Go duration: 90s, 2m, 500ms).", valueName: "D"))
+    var timeout: String = "60s"
+
+    @Option(help: ArgumentHelp("Write a JUnit XML report (also when interrupted).", valueName: "FILE"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Results format: text (console) or json.", valueName: "text|json"))
+    var format: String = "text"
+
+    @Option(help: ArgumentHelp("Also write the results (in --format; json if --format is not given) to FILE.", valueName: "FILE"))
+    var output: String?
+
+    @Flag(name: .customLong("dry-run"), help: "List the tests and cells that would run; start nothing.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Show service output for all tests or only failed ones.", valueName: "all|fail"))
+    var show: String = "fail"
+
+    @Flag(help: "Print the run directory, start-up timings and every injector event.")
+    var debug = false
+
     func run() throws {
-        FileHandleStderr.write("faultbox test: not built yet\n")
-        throw ExitWith(ExitStatus.usage)
+        let options = try makeOptions()
+        let status = TestRun.main(options: options, request: makeRequest())
+        throw ExitWith(status)
+    }
+
+    private func usage(_ message: String) -> ExitWith {
+        FileHandleStderr.write("faultbox test: \(message)\n")
+        return ExitWith(ExitStatus.usage)
+    }
+
+    private func makeOptions() throws -> RunOptions {
+        var options = RunOptions(specPath: try resolveSpec())
+        options.patterns = tests
+        options.seed = seed
+        guard runs >= 1, runs <= 100_000 else { throw usage("--runs \(runs): expected a number from 1 to 100000") }
+        options.runs = runs
+        do { options.timeout = try DurationFlag.parse(timeout, flag: "--timeout") } catch { throw usage(error.description) }
+        guard let showOutput = ShowOutput(rawValue: show) else {
+            throw usage("--show \(show): expected all or fail")
+        }
+        options.showOutput = showOutput
+        options.debug = debug
+        let terminal = isatty(1) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        options.color = terminal && !noColor
+        options.statusLine = terminal && format == "text"
+        return options
+    }
+
+    private func makeRequest() -> TestRun.Request {
+        TestRun.Request(junitPath: junit, format: format == "json" ? .json : .text,
+                        formatGiven: format != "text", outputPath: output, dryRun: dryRun)
+    }
+
+    private func resolveSpec() throws -> String {
+        guard format == "text" || format == "json" else { throw usage("--format \(format): expected text or json") }
+        if let spec { return spec }
+        let here = (try? FileManager.default.contentsOfDirectory(atPath: ".")) ?? []
+        let stars = here.filter { $0.hasSuffix(".star") }.sorted()
+        if stars.count == 1 { return stars[0] }
+        throw usage(stars.isEmpty
+            ? "no spec given and no *.star file in the current directory; run: faultbox test SPEC.star"
+            : "no spec given and several *.star files here (\(stars.joined(separator: ", "))); name one: faultbox test SPEC.star")
     }
 }
