@@ -1,1 +1,0 @@
-// Reports — placeholder so the package resolves; replaced by its implementation.

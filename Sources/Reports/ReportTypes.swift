@@ -1,0 +1,112 @@
+// The results of a run, as the runner hands them to the reports. These types are the contract
+// between `Runner` and `Reports`; they hold plain data only (no VM values, no plan types), so
+// every report (console, JSON, JUnit) is a pure function of a `RunReport`.
+import Foundation
+
+/// What one service printed during a test (already captured by the runner; may hold any bytes
+/// the service wrote, decoded leniently).
+public struct ServiceOutput: Sendable, Equatable {
+    public var service: String
+    public var stdout: String
+    public var stderr: String
+
+    public init(service: String, stdout: String = "", stderr: String = "") {
+        self.service = service
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+}
+
+/// The outcome of one test or one matrix cell.
+public struct TestOutcome: Sendable {
+    /// `test_order_flow`, `test_matrix_order_flow_db_down`.
+    public var name: String
+    /// The spec file's path as given on the command line.
+    public var specFile: String
+    /// Set for `fault_scenario` tests and matrix cells.
+    public var scenario: String?
+    /// Set for `fault_scenario` tests and matrix cells (the fault assumption's name).
+    public var fault: String?
+    /// The `MatrixLayout.id` this cell belongs to, nil for tests outside a matrix.
+    public var matrixID: Int?
+    public var passed: Bool
+    public var durationMs: Double
+    public var seed: UInt64
+    /// Why the test failed (multi-line allowed); nil when it passed.
+    public var reason: String?
+    /// The syscall decisions that fired, e.g. `#12 api connect deny(ECONNREFUSED) [db_down]`.
+    public var decisions: [String]
+    /// The command that replays this test, e.g. `faultbox test spec.star --test NAME --seed 0`.
+    public var replay: String
+    /// Non-fatal remarks, e.g. `fault db_down never fired`.
+    public var warnings: [String]
+    /// Output of each service during the test, in start order.
+    public var output: [ServiceOutput]
+
+    public init(name: String, specFile: String, scenario: String? = nil, fault: String? = nil,
+                matrixID: Int? = nil, passed: Bool, durationMs: Double, seed: UInt64 = 0,
+                reason: String? = nil, decisions: [String] = [], replay: String = "",
+                warnings: [String] = [], output: [ServiceOutput] = []) {
+        self.name = name
+        self.specFile = specFile
+        self.scenario = scenario
+        self.fault = fault
+        self.matrixID = matrixID
+        self.passed = passed
+        self.durationMs = durationMs
+        self.seed = seed
+        self.reason = reason
+        self.decisions = decisions
+        self.replay = replay
+        self.warnings = warnings
+        self.output = output
+    }
+}
+
+/// The shape of one `fault_matrix`: rows and columns in declaration order.
+public struct MatrixLayout: Sendable {
+    public var id: Int
+    public var scenarios: [String]
+    public var faults: [String]
+    /// `"scenario|fault"` -> test name; excluded pairs are absent.
+    public var cellTest: [String: String]
+
+    public init(id: Int, scenarios: [String], faults: [String], cellTest: [String: String]) {
+        self.id = id
+        self.scenarios = scenarios
+        self.faults = faults
+        self.cellTest = cellTest
+    }
+
+    /// The key of `cellTest` for a pair.
+    public static func key(scenario: String, fault: String) -> String { scenario + "|" + fault }
+}
+
+/// Everything one `faultbox test` invocation produced.
+public struct RunReport: Sendable {
+    public var specFiles: [String]
+    /// In run order (declaration order per spec file).
+    public var outcomes: [TestOutcome]
+    public var matrices: [MatrixLayout]
+    public var startedAt: Date
+    /// True when the run was stopped (Ctrl-C, --duration): outcomes hold what finished.
+    public var interrupted: Bool
+
+    public init(specFiles: [String], outcomes: [TestOutcome], matrices: [MatrixLayout] = [],
+                startedAt: Date = Date(), interrupted: Bool = false) {
+        self.specFiles = specFiles
+        self.outcomes = outcomes
+        self.matrices = matrices
+        self.startedAt = startedAt
+        self.interrupted = interrupted
+    }
+
+    public var passedCount: Int { outcomes.reduce(0) { $0 + ($1.passed ? 1 : 0) } }
+    public var failedCount: Int { outcomes.count - passedCount }
+}
+
+/// Errors writing a report file.
+public struct ReportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
