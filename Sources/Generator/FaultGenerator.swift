@@ -68,7 +68,7 @@ public enum FaultGenerator {
             let model = try model(for: p, input: input, outputDirectory: outputDirectory)
             files.append(GeneratedFile(
                 fileName: model.fileName, path: PathUtil.join(outputDirectory, model.fileName),
-                scenario: p.scenario.function, text: GeneratedHeader.render(model)))
+                scenario: p.scenario.function, text: GeneratedHeader.render(model), model: model))
         }
         return files
     }

@@ -50,4 +50,6 @@ public struct GeneratedFile: Sendable, Equatable {
     public var scenario: String
     /// Header and body, the exact bytes to write.
     public var text: String
+    /// The parts `text` was printed from, for carrying a curated file over.
+    var model: FileModel
 }

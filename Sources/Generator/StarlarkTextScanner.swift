@@ -100,13 +100,28 @@ enum StarlarkTextScanner {
 
     /// The items of the bracketed literal at the start of `text` (`[a, b]`, `{k: v}`,
     /// `(x, y)`), each trimmed, comments before an item dropped.
-    static func literalItems(_ text: String) -> [String] {
+    static func literalItems(_ text: String) -> [String] { literalEntries(text).map(\.code) }
+
+    /// Like `literalItems`, keeping the comment written after an item's comma on the
+    /// same line (`(order_flow, fsync_failure), # service doesn't use fsync`).
+    static func literalEntries(_ text: String) -> [(code: String, comment: String?)] {
         guard let open = text.firstIndex(where: { $0 == "[" || $0 == "{" || $0 == "(" }) else { return [] }
-        return splitItems(text, after: open).map(stripLeadingComments)
+        var entries: [(code: String, comment: String?)] = []
+        for raw in splitItems(text, after: open, trimmed: false) {
+            var rest = Substring(raw)
+            let firstLine = rest.prefix { $0 != "\n" }
+            if trim(String(firstLine)).hasPrefix("#"), !entries.isEmpty {
+                entries[entries.count - 1].comment = trim(String(firstLine))
+                rest = rest.dropFirst(firstLine.count)
+            }
+            let code = stripLeadingComments(String(rest))
+            if !code.isEmpty && !code.hasPrefix("#") { entries.append((code, nil)) }
+        }
+        return entries
     }
 
     /// Items between the bracket at `open` and its partner, split at depth-1 commas.
-    private static func splitItems(_ text: String, after open: String.Index) -> [String] {
+    private static func splitItems(_ text: String, after open: String.Index, trimmed: Bool = true) -> [String] {
         var items: [String] = []
         var state = LexState()
         state.depth = 1
@@ -125,7 +140,7 @@ enum StarlarkTextScanner {
             }
             i = text.index(after: i)
         }
-        return items.map(trim).filter { !$0.isEmpty && !$0.allSatisfy { $0 == "\n" } }
+        return trimmed ? items.map(trim).filter { !$0.isEmpty } : items
     }
 
     private static func stripLeadingComments(_ s: String) -> String {

@@ -1,0 +1,166 @@
+/// Regenerating over a curated file (`--force`): the new topology's definitions, with
+/// what the user added carried into them. A three-way decision per definition, using
+/// the per-definition fingerprints of the old header:
+/// - a generated definition the user did not touch is replaced by the new one (or
+///   dropped when the topology no longer proposes it);
+/// - a generated definition the user edited keeps the user's text;
+/// - anything else the user wrote (assumptions, monitors, fault_scenario calls...) is
+///   carried over verbatim, in order, between the assumptions and the matrix;
+/// - the matrix keeps the user's extra keywords (overrides, exclude, default_expect),
+///   faults and scenarios the user added, and stays without those the user removed;
+///   override and exclude entries naming a fault that no longer exists are commented out.
+enum CarryOver {
+    struct Result {
+        var model: FileModel
+        /// One line per decision worth telling the user about.
+        var notes: [String]
+    }
+
+    static func merge(old oldText: String, into fresh: FileModel) -> Result {
+        let header = GeneratedHeader.parse(oldText)
+        var oldHashes: [String: String] = [:]
+        for d in header?.definitions ?? [] { oldHashes[d.name] = d.hash }
+        var model = fresh
+        var notes: [String] = []
+        let freshNames = Set(fresh.generatedDefinitions.map(\.name))
+        var carriedNames: Set<String> = []
+        var oldMatrix: [(keyword: String?, value: String)]?
+
+        for statement in StarlarkTextScanner.statements(oldText) {
+            switch statement.kind {
+            case .load:
+                mergeLoad(statement.text, into: &model)
+            case .call(function: "fault_matrix") where oldMatrix == nil:
+                oldMatrix = StarlarkTextScanner.callArguments(statement.text)
+            case .assignment(let name), .def(let name):
+                let untouched = oldHashes[name] == GeneratedHeader.shortHash(statement.text)
+                if untouched { continue }
+                if freshNames.contains(name) {
+                    if replace(name, with: statement.text, in: &model) {
+                        notes.append("kept your edited \(name)")
+                    }
+                    continue
+                }
+                if oldHashes[name] != nil {
+                    notes.append("kept your edited \(name), which the topology no longer proposes")
+                }
+                carriedNames.insert(name)
+                model.carried.append(withComments(statement))
+            default:
+                model.carried.append(withComments(statement))
+            }
+        }
+        if let args = oldMatrix {
+            mergeMatrix(args, oldGenerated: Set(oldHashes.keys), carriedNames: carriedNames,
+                        into: &model, notes: &notes)
+        }
+        if !model.carried.isEmpty {
+            notes.append("carried over \(model.carried.count) definition\(model.carried.count == 1 ? "" : "s") you wrote")
+        }
+        return Result(model: model, notes: notes)
+    }
+
+    /// The statement with its comments, minus the generator's own section comments.
+    private static func withComments(_ s: TopLevelStatement) -> String {
+        let own: Set<String> = ["# network faults", "# disk faults", StarlarkPrinter.carriedHeading]
+        let kept = s.leadingComments.filter { c in
+            !own.contains(c) && !(c.hasPrefix("# --- ") && c.hasSuffix(" ---"))
+        }
+        return (kept + [s.text]).joined(separator: "\n")
+    }
+
+    private static func replace(_ name: String, with text: String, in model: inout FileModel) -> Bool {
+        for keyPath in [\FileModel.networkAssumptions, \FileModel.diskAssumptions, \FileModel.partitions] {
+            if let i = model[keyPath: keyPath].firstIndex(where: { $0.name == name }) {
+                if model[keyPath: keyPath][i].text == text { return false }
+                model[keyPath: keyPath][i].text = text
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Symbols the user added to a `load()` stay loaded.
+    private static func mergeLoad(_ text: String, into model: inout FileModel) {
+        let args = StarlarkTextScanner.callArguments(text)
+        guard let first = args.first, first.keyword == nil else { return }
+        let module = unquote(first.value)
+        let items = args.dropFirst().map { a in a.keyword.map { "\($0) = \(a.value)" } ?? a.value }
+        if let i = model.loads.firstIndex(where: { $0.module == module }) {
+            for item in items where !model.loads[i].items.contains(item) { model.loads[i].items.append(item) }
+        } else {
+            model.loads.append(FileModel.Load(module: module, items: Array(items)))
+        }
+    }
+
+    private static func mergeMatrix(_ args: [(keyword: String?, value: String)], oldGenerated: Set<String>,
+                                    carriedNames: Set<String>, into model: inout FileModel,
+                                    notes: inout [String]) {
+        var oldFaults: [String] = []
+        var oldScenarios: [String] = []
+        for a in args {
+            switch a.keyword {
+            case "faults": oldFaults = StarlarkTextScanner.literalItems(a.value)
+            case "scenarios": oldScenarios = StarlarkTextScanner.literalItems(a.value)
+            default: break
+            }
+        }
+        let loaded = Set(model.loads.flatMap(\.items).map(unquote))
+        let defined = carriedNames.union(loaded)
+        // Faults: the generator's, minus those the user took out, plus those the user added.
+        var faults = model.matrixFaults.filter { name in
+            let removed = oldGenerated.contains(name) && !oldFaults.contains(name)
+            if removed { notes.append("left \(name) out of the matrix, as in your version") }
+            return !removed
+        }
+        for name in oldFaults where !faults.contains(name) && defined.contains(name) { faults.append(name) }
+        for name in oldScenarios where !model.matrixScenarios.contains(name) && defined.contains(name) {
+            model.matrixScenarios.append(name)
+        }
+        model.matrixFaults = faults
+        let scenarios = Set(model.matrixScenarios)
+        for a in args {
+            guard let key = a.keyword, key != "faults", key != "scenarios" else { continue }
+            switch key {
+            case "overrides": model.matrixExtras.append((key, filterPairs(a.value, scenarios, Set(faults), isDict: true, &notes)))
+            case "exclude": model.matrixExtras.append((key, filterPairs(a.value, scenarios, Set(faults), isDict: false, &notes)))
+            default: model.matrixExtras.append((key, a.value))
+            }
+        }
+    }
+
+    /// Keeps the `(scenario, fault)` entries of an overrides dict or exclude list whose
+    /// pair is still in the matrix (the plan rejects any other), commenting out the rest.
+    private static func filterPairs(_ text: String, _ scenarios: Set<String>, _ faults: Set<String>,
+                                    isDict: Bool, _ notes: inout [String]) -> String {
+        let entries = StarlarkTextScanner.literalEntries(text)
+        var kept: [String] = []
+        var dropped: [String] = []
+        for (entry, comment) in entries {
+            let pair = StarlarkTextScanner.literalItems(entry)
+            let line = "\(entry)," + (comment.map { "  \($0)" } ?? "")
+            if entry.hasPrefix("("), pair.count >= 2, !scenarios.contains(pair[0]) || !faults.contains(pair[1]) {
+                notes.append("commented out the \(isDict ? "override" : "exclude") for (\(pair[0]), \(pair[1])): "
+                    + "that pair is no longer in the matrix")
+                dropped.append(line)
+            } else {
+                kept.append(line)
+            }
+        }
+        if dropped.isEmpty { return text }
+        let ind = StarlarkPrinter.indent
+        var lines = [isDict ? "{" : "["]
+        lines += kept.map { "\(ind)\(ind)\($0)" }
+        for line in dropped {
+            lines.append("\(ind)\(ind)# no longer in the matrix (faultbox generate):")
+            lines += line.split(separator: "\n", omittingEmptySubsequences: false).map { "\(ind)\(ind)# \($0)" }
+        }
+        lines.append(ind + (isDict ? "}" : "]"))
+        return lines.joined(separator: "\n")
+    }
+
+    static func unquote(_ s: String) -> String {
+        guard s.count >= 2, let f = s.first, f == "\"" || f == "'", s.last == f else { return s }
+        return String(s.dropFirst().dropLast())
+    }
+}

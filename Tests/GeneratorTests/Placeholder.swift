@@ -1,2 +1,0 @@
-import XCTest
-final class GeneratorTestsPlaceholder: XCTestCase { func testNothingYet() {} }

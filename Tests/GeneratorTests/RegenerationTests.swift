@@ -1,0 +1,166 @@
+@testable import Generator
+import XCTest
+
+/// Regeneration never silently destroys curated work.
+final class RegenerationTests: XCTestCase {
+    var dir = ""
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "faultbox-gen-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    private func seedFiles(_ input: GeneratorInput = Fixtures.seed) throws -> [GeneratedFile] {
+        var i = input
+        i.specPath = dir + "/scenario-test.star"
+        for k in i.services.indices { i.services[k].definedIn = i.specPath }
+        for k in i.scenarios.indices { i.scenarios[k].definedIn = i.specPath }
+        return try Fixtures.generate(i, outputDirectory: dir)
+    }
+
+    private func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    func testUneditedFileIsRegeneratedQuietly() throws {
+        let files = try seedFiles()
+        XCTAssertEqual(try GeneratedFileWriter.write(files, force: false), [.wrote(path: files[0].path)])
+        XCTAssertEqual(try GeneratedFileWriter.write(files, force: false), [.wrote(path: files[0].path)])
+        XCTAssertEqual(try read(files[0].path), files[0].text)
+    }
+
+    func testEditedFileIsRefusedWithoutForce() throws {
+        let files = try seedFiles()
+        _ = try GeneratedFileWriter.write(files, force: false)
+        let edited = files[0].text.replacingOccurrences(
+            of: "faults = [db_down,", with: "overrides = {},\n    faults = [db_down,")
+        try edited.write(toFile: files[0].path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try GeneratedFileWriter.write(files, force: false)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(files[0].path + " was edited since"), text)
+            XCTAssertTrue(text.contains("--force"), text)
+        }
+        XCTAssertEqual(try read(files[0].path), edited, "a refusal must leave the file as it was")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: files[0].path + ".bak"))
+    }
+
+    func testHandWrittenFileOfTheSameNameIsRefused() throws {
+        let files = try seedFiles()
+        try "# mine\nx = 1\n".write(toFile: files[0].path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try GeneratedFileWriter.write(files, force: false))
+    }
+
+    /// The seed's curated variant: overrides, an exclude with a comment, and
+    /// db_connection_reset taken out of the matrix; plus a hand-written assumption used
+    /// in the matrix, a fault_scenario, and an edited db_slow.
+    static let curation: [(String, String)] = [
+        ("""
+            db_slow = fault_assumption("db_slow",
+                target = api,
+                connect = delay("5s"),
+            )
+            """, """
+            db_slow = fault_assumption("db_slow",
+                target = api,
+                connect = delay("2s"),  # our timeout is 3s
+            )
+            """),
+        ("""
+            # --- Fault Matrix ---
+            """, """
+            # Our own: the API's log disk.
+            api_log_full = fault_assumption("api_log_full",
+                target = api,
+                write = deny("ENOSPC"),
+            )
+
+            fault_scenario("order_custom_failure",
+                scenario = order_flow,
+                faults = db_down,
+                expect = lambda r: assert_true(r.status >= 500, "should fail when DB is down"),
+            )
+
+            # --- Fault Matrix ---
+            """),
+        ("""
+                faults = [db_down, db_slow, db_connection_reset, disk_io_error, disk_full, fsync_failure],
+            )
+            """, """
+                faults = [db_down, db_slow, disk_io_error, disk_full, fsync_failure, api_log_full],
+                overrides = {
+                    (order_flow, db_down): lambda r: assert_true(r.status >= 500),
+                    (order_flow, db_slow): lambda r: assert_true(r.duration_ms > 4000),
+                },
+                exclude = [
+                    (order_flow, fsync_failure), # service doesn't use fsync
+                ],
+            )
+            """),
+    ]
+
+    func testForceCarriesCuratedWorkOverAndKeepsABackup() throws {
+        let files = try seedFiles()
+        _ = try GeneratedFileWriter.write(files, force: false)
+        var edited = files[0].text
+        for (from, to) in Self.curation {
+            XCTAssertTrue(edited.contains(from), "fixture out of date: \(from)")
+            edited = edited.replacingOccurrences(of: from, with: to)
+        }
+        try edited.write(toFile: files[0].path, atomically: true, encoding: .utf8)
+
+        // The topology changed: db's disk faults are no longer wanted (category network).
+        let input = Fixtures.seed
+        var regenerated = try seedFiles(input)
+        regenerated[0] = try {
+            var i = input
+            i.specPath = dir + "/scenario-test.star"
+            for k in i.services.indices { i.services[k].definedIn = i.specPath }
+            for k in i.scenarios.indices { i.scenarios[k].definedIn = i.specPath }
+            let p = try FaultGenerator.proposals(for: i, selection: Selection(category: .network))
+            return try FaultGenerator.files(for: p, input: i, outputDirectory: dir)[0]
+        }()
+        let outcomes = try GeneratedFileWriter.write(regenerated, force: true)
+        guard case .carriedOver(let path, let backup, let notes) = outcomes.first else {
+            return XCTFail("expected a carry-over, got \(outcomes)")
+        }
+        XCTAssertEqual(try read(backup), edited, "the old file is kept byte for byte")
+        let merged = try read(path)
+        Golden.check(Fixtures.body(merged), "carried-over.body.star")
+        XCTAssertTrue(merged.contains("connect = delay(\"2s\"),  # our timeout is 3s"))
+        XCTAssertTrue(merged.contains("faults = [db_down, db_slow, api_log_full],"), merged)
+        XCTAssertTrue(merged.contains("(order_flow, db_down): lambda r: assert_true(r.status >= 500),"))
+        XCTAssertTrue(merged.contains("# no longer in the matrix (faultbox generate):\n        # (order_flow, fsync_failure)"), merged)
+        XCTAssertTrue(merged.contains("fault_scenario(\"order_custom_failure\","))
+        XCTAssertFalse(merged.contains("disk_io_error = fault_assumption"))
+        XCTAssertTrue(notes.contains("kept your edited db_slow"), "\(notes)")
+        XCTAssertTrue(notes.contains("left db_connection_reset out of the matrix, as in your version"), "\(notes)")
+        // The merged file is the generator's again: the next run replaces it quietly.
+        XCTAssertEqual(GeneratedHeader.parse(merged)?.unedited, true)
+    }
+
+    func testStatementScannerKeepsDefBodiesAndComments() {
+        let text = """
+            # lead
+            x = [1,
+            2]  # tail
+
+            def f():
+                a = 1
+
+                # inside
+                return '''not
+            a statement'''
+            y = f(")(", z = {"k": [1, 2]})
+            """
+        let s = StarlarkTextScanner.statements(text)
+        XCTAssertEqual(s.map(\.kind), [.assignment(name: "x"), .def(name: "f"), .assignment(name: "y")])
+        XCTAssertEqual(s[0].leadingComments, ["# lead"])
+        XCTAssertTrue(s[1].text.hasSuffix("a statement'''"))
+        XCTAssertTrue(s[1].text.contains("# inside"))
+        let args = StarlarkTextScanner.callArguments(s[2].text)
+        XCTAssertEqual(args.map(\.keyword), [nil, "z"])
+        XCTAssertEqual(args.map(\.value), ["\")(\"", "{\"k\": [1, 2]}"])
+    }
+}
