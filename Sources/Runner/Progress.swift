@@ -1,0 +1,79 @@
+import Foundation
+import Reports
+
+/// Live console output while tests run: one block per finished test (as soon as it
+/// finishes) and, on a terminal, a status line (`running test_x (3/7) 1.2s`) refreshed a few
+/// times a second and erased before anything else is printed.
+final class Progress: @unchecked Sendable {
+    private let out: FileHandle
+    private let statusLine: Bool
+    private let color: Bool
+    private let state = Locked<(current: String?, index: Int, total: Int, began: ContinuousClock.Instant, shown: Bool)>(
+        (nil, 0, 0, ContinuousClock.now, false))
+    private var ticker: DispatchSourceTimer?
+
+    /// `out` is stdout for the text format, stderr when stdout carries JSON.
+    init(out: FileHandle, statusLine: Bool, color: Bool) {
+        self.out = out; self.statusLine = statusLine; self.color = color
+        if statusLine {
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "faultbox.progress"))
+            timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+            timer.setEventHandler { [weak self] in self?.redraw() }
+            timer.resume()
+            ticker = timer
+        }
+    }
+
+    deinit { ticker?.cancel() }
+
+    func started(_ name: String, index: Int, total: Int) {
+        state.withLock { $0.current = name; $0.index = index; $0.total = total; $0.began = .now }
+        redraw()
+    }
+
+    func finished(_ outcome: TestOutcome, showOutput: Bool) {
+        var text = ConsoleReport.testLine(outcome, color: color)
+        if showOutput && outcome.passed { text += Self.outputBlock(outcome.output) }
+        state.withLock { $0.current = nil }
+        print(text)
+    }
+
+    /// Prints text, erasing the status line first so it never mixes with results.
+    func print(_ text: String) {
+        state.withLock { s in
+            var bytes = ""
+            if s.shown { bytes += "\r\u{1B}[2K"; s.shown = false }
+            bytes += text
+            out.write(Data(bytes.utf8))
+        }
+    }
+
+    func stop() {
+        ticker?.cancel()
+        ticker = nil
+        print("")
+    }
+
+    private func redraw() {
+        guard statusLine else { return }
+        state.withLock { s in
+            guard let name = s.current else { return }
+            let elapsed = ContinuousClock.now - s.began
+            let line = "running \(name) (\(s.index)/\(s.total)) \(String(format: "%.1f", elapsed.secondsDouble))s"
+            out.write(Data(("\r\u{1B}[2K" + line).utf8))
+            s.shown = true
+        }
+    }
+
+    /// The tail of each service's output, indented, for `--show all`.
+    static func outputBlock(_ outputs: [ServiceOutput]) -> String {
+        var text = ""
+        for o in outputs {
+            for (label, content) in [("stdout", o.stdout), ("stderr", o.stderr)] where !content.isEmpty {
+                let lines = content.split(separator: "\n", omittingEmptySubsequences: false).suffix(10)
+                text += "    \(o.service) \(label):\n" + lines.map { "      " + $0 }.joined(separator: "\n") + "\n"
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+/// The chapter's flow, run for real: `faultbox test` on the seed's files with the demo
+/// services under the injector.
+final class SeedFlowTests: XCTestCase {
+    var harness: FaultboxHarness!
+
+    override func setUpWithError() throws {
+        harness = try FaultboxHarness.make()
+        try harness.write("scenario-test.star", SeedSpecs.scenarioTest)
+    }
+
+    override func tearDown() {
+        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
+        harness.cleanUp()
+    }
+
+    func testScenarioTestPassesLikeTheChapter() throws {
+        let r = try harness.run(["test", "scenario-test.star"])
+        XCTAssertEqual(r.status, 0, r.all)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("--- PASS: test_order_flow (") && $0.hasSuffix("ms, seed=0) ---") }, r.all)
+        XCTAssertEqual(lines.last, "1 passed, 0 failed", r.all)
+    }
+
+    func testGeneratedMatrixSixCellsAndPartition() throws {
+        try harness.write("order_flow.faults.star", SeedSpecs.generated)
+        let junit = harness.path("report.xml")
+        let r = try harness.run(["test", "order_flow.faults.star", "--junit", junit])
+        // Every cell of the seed passes ("didn't crash"), and so does the partition test.
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertTrue(r.stdout.contains("Fault Matrix: 1 scenarios × 6 faults = 6 cells"), r.all)
+        XCTAssertTrue(r.stdout.contains("Result: 6/6 passed"), r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_order_flow_db_partition ("), r.all)
+        XCTAssertEqual(r.stdout.split(separator: "\n").last.map(String.init), "7 passed, 0 failed", r.all)
+        // db_slow holds each connect of the api for 5 s: its cell takes at least that long.
+        let row = r.stdout.split(separator: "\n").first { $0.hasPrefix("order_flow ") }.map(String.init) ?? ""
+        let times = cellTimes(row)
+        XCTAssertEqual(times.count, 6, row)
+        if times.count == 6 {
+            XCTAssertGreaterThanOrEqual(times[1], 5000, row)
+            XCTAssertLessThan(times[0], 3000, row)
+        }
+        try XMLSchema.validate(junit)
+    }
+
+    func testOverridesAndExcludeFourCells() throws {
+        try harness.write("curated.star", SeedSpecs.overrides)
+        let r = try harness.run(["test", "curated.star", "--format", "text"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertTrue(r.stdout.contains("Fault Matrix: 1 scenarios × 4 faults = 4 cells"), r.all)
+        XCTAssertFalse(r.stdout.contains("fsync_failure"), r.all)
+        XCTAssertTrue(r.stdout.contains("Result: 4/4 passed"), r.all)
+    }
+
+    /// "PASS (212ms)" entries of a matrix row, in column order.
+    private func cellTimes(_ row: String) -> [Int] {
+        let pattern = /(PASS|FAIL) \((\d+)ms\)/
+        return row.matches(of: pattern).compactMap { Int($0.output.2) }
+    }
+}
+
+/// Validation of JUnit files against the schema CI dashboards use.
+enum XMLSchema {
+    static var xsd: String { FaultboxHarness.packageRoot() + "/../shared/junit/junit.xsd" }
+
+    static func validate(_ file: String) throws {
+        guard FileManager.default.fileExists(atPath: xsd) else {
+            throw XCTSkip("JUnit schema not found at \(xsd)")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["xmllint", "--noout", "--schema", xsd, file]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "xmllint: \(message)")
+    }
+}
