@@ -1,1 +1,0 @@
-// FaultPlan — placeholder so the package resolves; replaced by its implementation.
