@@ -1,3 +1,4 @@
+import Foundation
 import Injector
 
 /// The rules armed in one cell, as a stack of layers: the cell's fault assumptions (armed
@@ -7,7 +8,10 @@ import Injector
 ///
 /// Rule ids are unique within the cell so that hits and events can be traced back to the
 /// assumption or call that armed them ("fault db_down never fired").
-final class ArmedRules {
+///
+/// Used from the cell's VM thread; the report reads it after the thread finished (or was
+/// abandoned at a timeout), so the state sits behind a lock.
+final class ArmedRules: @unchecked Sendable {
     struct Origin {
         /// What the user calls it: the assumption name, `fault(api)`, `partition(api, db)`.
         var name: String
@@ -17,17 +21,19 @@ final class ArmedRules {
     }
 
     private let session: InjectorSession
+    private let lock = NSRecursiveLock()
     private var layers: [(token: Int, rules: [String: [FaultRule]])] = []
     private var nextToken = 0
     private var nextRuleID = 1
-    private(set) var origins: [Int: Origin] = [:]
-    private(set) var everArmed: [Int] = []
-    private(set) var isArmed = false
+    private var origins: [Int: Origin] = [:]
+    private var everArmed: [Int] = []
+    private var isArmed = false
 
     init(session: InjectorSession) { self.session = session }
 
     /// Allocates an id for a new rule and remembers where it came from.
     func newRuleID(origin: Origin) -> Int {
+        lock.lock(); defer { lock.unlock() }
         let id = nextRuleID
         nextRuleID += 1
         origins[id] = origin
@@ -37,6 +43,7 @@ final class ArmedRules {
     /// Pushes a layer and re-arms; returns a token for `pop`.
     @discardableResult
     func push(_ rules: [String: [FaultRule]]) -> Int {
+        lock.lock(); defer { lock.unlock() }
         nextToken += 1
         layers.append((nextToken, rules))
         for list in rules.values { everArmed.append(contentsOf: list.map(\.id)) }
@@ -47,6 +54,7 @@ final class ArmedRules {
     /// Removes the layer with `token` (and anything pushed after it that was not popped,
     /// which only happens when a body raised) and re-arms.
     func pop(_ token: Int) {
+        lock.lock(); defer { lock.unlock() }
         if let i = layers.firstIndex(where: { $0.token == token }) {
             layers.removeSubrange(i...)
         }
@@ -54,15 +62,21 @@ final class ArmedRules {
     }
 
     /// Starts the armed window even with no rules, so monitors see events.
-    func armWindow() { isArmed = true; rearm() }
+    func armWindow() {
+        lock.lock(); defer { lock.unlock() }
+        isArmed = true
+        rearm()
+    }
 
     func disarmAll() {
+        lock.lock(); defer { lock.unlock() }
         layers = []
         isArmed = false
         session.disarm()
     }
 
     private func rearm() {
+        lock.lock(); defer { lock.unlock() }
         guard isArmed else { return }
         var union: [String: [FaultRule]] = [:]
         for layer in layers {
@@ -73,6 +87,7 @@ final class ArmedRules {
 
     /// Names of armed origins whose rules never fired, in the order they were armed.
     func unusedOrigins(hits: [Int: Int]) -> [String] {
+        lock.lock(); defer { lock.unlock() }
         var fired = Set<String>(), seen = Set<String>(), order: [String] = []
         for id in everArmed {
             guard let origin = origins[id], origin.warnIfUnused else { continue }
