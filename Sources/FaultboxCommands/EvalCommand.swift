@@ -1,11 +1,138 @@
 import ArgumentParser
+import StarlarkSyntax
+import StarlarkResolve
+import StarlarkCompile
+import StarlarkVM
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `faultbox eval` (stub; its owner replaces this file).
+/// `faultbox eval`: runs a plain Starlark file (the universe plus `struct` and `json`).
+/// Exit status: 0 ok, 1 error (syntax, resolve, run time), 2 `assert` failures only, 3 both.
 struct EvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Not built yet.")
-    @Argument(parsing: .captureForPassthrough) var rest: [String] = []
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Run a plain Starlark file.",
+        discussion: """
+            Errors go to stderr as FILE:LINE:COL: message, followed by a traceback. \
+            `load("assert.star", ...)` runs the assert.star found next to FILE with the \
+            natives error, catch, matches, module and _freeze. Exit status: 0 ok, 1 error, \
+            2 assertion failures only, 3 both.
+            """)
+
+    @Option(name: .long, help: "exec (run), resolve (parse and resolve only) or parse.")
+    var mode: String = "exec"
+
+    @Option(name: .long, help: "Dialect options: a comma list of set, recursion, globalreassign, loadbindsglobally.")
+    var opts: String = ""
+
+    @Option(name: .long, help: "Stop with an error after this many steps (loop iterations and calls).")
+    var maxSteps: UInt64?
+
+    @Argument(help: "The Starlark file.")
+    var file: String
+
     func run() throws {
-        FileHandleStderr.write("faultbox eval: not built yet\n")
-        throw ExitWith(ExitStatus.usage)
+        let (options, unknown) = DialectOptions.parse(opts)
+        if !unknown.isEmpty {
+            FileHandleStderr.write("faultbox eval: --opts: unknown option \(unknown.joined(separator: ", ")) (expected a comma list of set, recursion, globalreassign, loadbindsglobally)\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        guard ["exec", "resolve", "parse"].contains(mode) else {
+            FileHandleStderr.write("faultbox eval: --mode: unknown mode \"\(mode)\" (expected exec, resolve or parse)\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        guard let bytes = readWholeFile(file) else {
+            FileHandleStderr.write("faultbox eval: cannot read \(file): \(String(cString: strerror(errno)))\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        let source = SourceFile(name: file, bytes: bytes)
+        let status = EvalRunner(source: source, mode: mode, options: options, maxSteps: maxSteps).run()
+        if status != 0 { throw ExitWith(status) }
     }
+}
+
+/// The work of `faultbox eval`, separate from flag parsing.
+struct EvalRunner {
+    let source: SourceFile
+    let mode: String
+    let options: DialectOptions
+    let maxSteps: UInt64?
+
+    func run() -> Int32 {
+        let out = StdoutBuffer()
+        defer { out.flush() }
+        let asserts = AssertNatives(report: { out.flush(); FileHandleStderr.write($0 + "\n") })
+        var predeclared = asserts.predeclared
+        if let json = Universe.builtins["json"] { predeclared["json"] = json }
+        do {
+            switch mode {
+            case "parse":
+                _ = try parse(source)
+            case "resolve":
+                _ = try compileFile(source: source, predeclared: predeclared, options: options)
+            default:
+                let thread = StarThread(name: "main")
+                thread.print = { out.write($0 + "\n") }
+                if let n = maxSteps { thread.maxSteps = n }
+                let loader = ModuleLoader(rootFile: source.name, predeclared: predeclared, options: options)
+                if let json = Universe.builtins["json"] {
+                    loader.builtinModules["json.star"] = StarModule(name: "json.star", globals: [("json", json)])
+                }
+                loader.install(on: thread)
+                _ = try execFile(thread: thread, source: source, predeclared: predeclared, options: options)
+            }
+        } catch let e as SyntaxError {
+            out.flush()
+            FileHandleStderr.write("\(e)\n")
+            return asserts.failures.isEmpty ? 1 : 3
+        } catch let e as ResolveErrors {
+            out.flush()
+            FileHandleStderr.write("\(e)\n")
+            return asserts.failures.isEmpty ? 1 : 3
+        } catch let e as EvalError {
+            out.flush()
+            FileHandleStderr.write("\(e)\n")
+            return asserts.failures.isEmpty ? 1 : 3
+        } catch {
+            out.flush()
+            FileHandleStderr.write("\(source.name): \(error)\n")
+            return asserts.failures.isEmpty ? 1 : 3
+        }
+        return asserts.failures.isEmpty ? 0 : 2
+    }
+}
+
+/// Buffers `print` output (flushed before anything goes to stderr, and at exit).
+final class StdoutBuffer {
+    private var bytes: [UInt8] = []
+    func write(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+        if bytes.count > 1 << 16 { flush() }
+    }
+    func flush() {
+        var off = 0
+        bytes.withUnsafeBytes { buf in
+            guard let base = buf.baseAddress else { return }
+            while off < buf.count {
+                let n = Glibc.write(1, base + off, buf.count - off)
+                if n <= 0 { break }
+                off += n
+            }
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+func readWholeFile(_ path: String) -> [UInt8]? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buf, 1, buf.count, f)
+        if n > 0 { out.append(contentsOf: buf[0..<n]) }
+        if n < buf.count { break }
+    }
+    return out
 }

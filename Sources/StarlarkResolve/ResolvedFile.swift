@@ -93,3 +93,10 @@ public struct ResolvedFile: Sendable {
         return ResolvedBinding(scope: .undefined, index: 0)
     }
 }
+
+/// The resolver's errors as one thrown error; `description` has one diagnostic per line.
+public struct ResolveErrors: Error, Sendable, CustomStringConvertible {
+    public let errors: [SyntaxError]
+    public init(_ errors: [SyntaxError]) { self.errors = errors }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

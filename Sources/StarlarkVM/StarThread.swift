@@ -1,21 +1,98 @@
+import StarlarkSyntax
+
 /// The state of one execution: output hook, step budget, cancellation, the loader, the
-/// call stack (for tracebacks) and slots where embedders keep their own state.
-/// (Stub written at project start; the interpreter's owner completes it.)
+/// value stack shared by all frames, and slots where embedders keep their own state.
+/// A thread is used by one OS thread at a time (only `cancel` may be called from others).
 public final class StarThread {
     public var name: String
     /// Where `print` goes.
     public var print: (String) -> Void = { Swift.print($0) }
-    /// Loads a module for `load()`; set by the embedder.
+    /// Loads a module for `load()`; set by the embedder (see `ModuleLoader` for the
+    /// file-based one with caching and cycle detection).
     public var load: ((_ thread: StarThread, _ module: String) throws -> StarModule)?
     /// Embedder state (faultbox keeps its spec recorder here), keyed by a name.
     public var local: [String: AnyObject] = [:]
 
+    /// Budget of execution steps (loop iterations and calls); exceeding it is an error.
+    public var maxSteps: UInt64 = .max
+    /// Steps taken so far.
+    public internal(set) var steps: UInt64 = 0
+    /// Nesting limit of Starlark calls; exceeding it raises an error, not a crash.
+    public var maxCallDepth = 1000
+    /// Set from any OS thread to stop the computation at the next loop iteration or call.
+    public let cancellation = CancellationFlag()
+
+    var callDepth = 0
+    /// Steps at which the next budget/cancellation check happens.
+    var nextCheck: UInt64 = 0
+    /// Functions being executed, innermost last (kept only when recursion is forbidden).
+    var activeCode: [ObjectIdentifier] = []
+
+    /// One record per active Starlark frame (index = depth), for `callStack()`; the pc
+    /// is stored only when the frame calls out, which is when anyone can look.
+    var frameRecords: UnsafeMutablePointer<FrameRecord>?
+    var frameRecordCapacity = 0
+
+    /// The value stack: frames (locals + operands) are carved from it in call order.
+    var stackBase: UnsafeMutablePointer<Value>?
+    var stackCapacity = 0
+    /// First free slot.
+    var stackTop: UnsafeMutablePointer<Value>?
+    /// Slots of the value stack (each frame needs locals + operand slots).
+    public var valueStackSlots = 1 << 20
+
     public init(name: String = "main") { self.name = name }
 
-    /// Calls any callable value. Implemented by the interpreter.
+    deinit { stackBase?.deallocate(); frameRecords?.deallocate() }
+
+    /// Calls any callable value.
     public func call(_ callee: Value, _ args: Arguments) throws -> Value {
         try callValue(callee, args)
     }
+
+    /// Requests cancellation (thread-safe); the running computation fails with
+    /// "Starlark computation cancelled: reason".
+    public func cancel(_ reason: String) { cancellation.cancel(reason) }
+
+    func ensureStack() {
+        if stackBase == nil {
+            stackCapacity = max(valueStackSlots, 1024)
+            stackBase = .allocate(capacity: stackCapacity)
+            stackTop = stackBase
+            frameRecordCapacity = maxCallDepth + 2
+            frameRecords = .allocate(capacity: frameRecordCapacity)
+        }
+    }
+
+    /// The active Starlark frames, outermost first, each at its current call site.
+    public func callStack() -> [EvalError.Frame] {
+        guard let records = frameRecords else { return [] }
+        var out: [EvalError.Frame] = []
+        for d in 0..<min(callDepth, frameRecordCapacity) {
+            let r = records[d]
+            let fn = r.function.takeUnretainedValue()
+            let positions = fn.code.positions
+            let offset = r.pc >= 0 && r.pc < positions.count ? Int(positions[r.pc]) : fn.code.pos
+            out.append(EvalError.Frame(function: fn.name,
+                                       location: SourceLocation(fn.module.program.source, offset)))
+        }
+        return out
+    }
+}
+
+/// A cancellation request that another OS thread may set while the interpreter runs.
+/// The interpreter polls `isCancelled` every few thousand steps; a plain byte read is
+/// enough here because a late observation only delays the stop by one poll.
+public final class CancellationFlag: @unchecked Sendable {
+    private let flag: UnsafeMutablePointer<UInt8>
+    private var storedReason = ""
+    init() { flag = .allocate(capacity: 1); flag.initialize(to: 0) }
+    deinit { flag.deallocate() }
+    public func cancel(_ reason: String) { storedReason = reason; flag.pointee = 1 }
+    public var isCancelled: Bool { flag.pointee != 0 }
+    public var reason: String { storedReason }
+    /// Clears a previous request (before reusing the thread).
+    public func reset() { flag.pointee = 0 }
 }
 
 /// A module: its name and its globals (frozen once it has run).
@@ -23,4 +100,15 @@ public final class StarModule {
     public let name: String
     public var globals: [(String, Value)]
     public init(name: String, globals: [(String, Value)]) { self.name = name; self.globals = globals }
+
+    public func global(_ name: String) -> Value? {
+        for (n, v) in globals where n == name { return v }
+        return nil
+    }
+}
+
+/// An active frame: its function (kept alive by the frame itself) and its call-site pc.
+struct FrameRecord {
+    var function: Unmanaged<StarFunction>
+    var pc: Int
 }

@@ -1,0 +1,223 @@
+import StarlarkSyntax
+import StarlarkCompile
+
+extension StarThread {
+    /// Dispatch of a call to any callable.
+    func callValue(_ callee: Value, _ args: Arguments) throws -> Value {
+        switch callee {
+        case .function(let f): return try callFunction(f, args)
+        case .builtin(let b): return try b.impl(self, b.receiver, args)
+        case .object(let o):
+            if let r = try o.call(thread: self, args: args) { return r }
+            throw StarlarkError("invalid call of non-function (\(o.typeName))")
+        default:
+            throw StarlarkError("invalid call of non-function (\(callee.typeName))")
+        }
+    }
+
+    /// Calls a Starlark function with general arguments: binds them into a new frame on
+    /// top of the value stack and runs it.
+    func callFunction(_ f: StarFunction, _ args: Arguments) throws -> Value {
+        ensureStack()
+        guard let base = stackTop, let start = stackBase,
+              base + f.code.localNames.count <= start + stackCapacity else {
+            throw StarlarkError("call stack depth exceeded")
+        }
+        try bindArguments(f, args, into: base)
+        return try runFrame(f, base: base, localsReady: f.code.localNames.count)
+    }
+
+    /// Moves the call's arguments (layout described at `Opcode.call`) off the stack.
+    func collectArguments(_ p: UnsafeMutablePointer<Value>, _ arg: UInt32) throws -> Arguments {
+        let npos = Int((arg >> 8) & 0xff), nnamed = Int(arg & 0xff)
+        let hasStar = arg & (1 << 16) != 0, hasStarStar = arg & (1 << 17) != 0
+        var positional = takeValues(p, npos)
+        var named: [(String, Value)] = []
+        named.reserveCapacity(nnamed)
+        var q = p + npos
+        for _ in 0..<nnamed {
+            let k = q.move(), v = (q + 1).move()
+            q += 2
+            if case .string(let s) = k { named.append((s.string, v)) }
+        }
+        var star: Value?
+        var starStar: Value?
+        if hasStar { star = q.move(); q += 1 }
+        if hasStarStar { starStar = q.move(); q += 1 }
+        if let s = star {
+            switch s {
+            case .list(let l): positional.append(contentsOf: l.elements)
+            case .tuple(let t): positional.append(contentsOf: t.elements)
+            default:
+                var it: ValueIterator
+                do { it = try Ops.iterate(s) } catch {
+                    throw StarlarkError("argument after * must be iterable, not \(s.typeName)")
+                }
+                while let v = it.next() { positional.append(v) }
+                it.done()
+            }
+        }
+        if let kw = starStar {
+            guard case .dict(let d) = kw else {
+                throw StarlarkError("argument after ** must be a mapping, not \(kw.typeName)")
+            }
+            let keys = d.keys, values = d.values
+            for (k, v) in zip(keys, values) {
+                guard case .string(let s) = k else {
+                    throw StarlarkError("keywords must be strings, not \(k.typeName)")
+                }
+                named.append((s.string, v))
+            }
+        }
+        return Arguments(positional, named: named)
+    }
+
+    /// Binds `args` to the parameters of `f`, initializing all of its locals at `base`
+    /// (go.starlark.net's rules and messages).
+    func bindArguments(_ f: StarFunction, _ args: Arguments, into base: UnsafeMutablePointer<Value>) throws {
+        let code = f.code
+        let np = code.numParams
+        let name = f.name
+        let positional = args.positional
+        let totalParams = np + (code.hasVarargs ? 1 : 0) + (code.hasKwargs ? 1 : 0)
+        if totalParams == 0 && (!positional.isEmpty || !args.named.isEmpty) {
+            throw StarlarkError("function \(name) accepts no arguments (\(positional.count + args.named.count) given)")
+        }
+        var slots = [Value?](repeating: nil, count: np)
+        let nonKwonly = np - code.numKwonlyParams
+        var n = positional.count
+        if n > nonKwonly {
+            if !code.hasVarargs {
+                let atMost = f.defaults.count > code.numKwonlyParams ? "at most " : ""
+                throw StarlarkError("function \(name) accepts \(atMost)\(nonKwonly) positional argument\(nonKwonly == 1 ? "" : "s") (\(positional.count) given)")
+            }
+            n = nonKwonly
+        }
+        for i in 0..<n { slots[i] = positional[i] }
+        let kwdict: StarDict? = code.hasKwargs ? StarDict() : nil
+        for (k, v) in args.named {
+            if let i = code.localNames.prefix(np).firstIndex(of: k) {
+                if slots[i] != nil {
+                    throw StarlarkError("function \(name) got multiple values for parameter \(k)")
+                }
+                slots[i] = v
+                continue
+            }
+            guard let d = kwdict else {
+                let hint = nearestParameter(k, Array(code.localNames.prefix(np))).map { " (did you mean \($0)?)" } ?? ""
+                throw StarlarkError("function \(name) got an unexpected keyword argument \(k)\(hint)")
+            }
+            let key = Value.string(StarString(k))
+            if try d.get(key) != nil {
+                throw StarlarkError("function \(name) got multiple values for parameter \(k)")
+            }
+            try d.set(key, v)
+        }
+        if n < np || code.numKwonlyParams > 0 {
+            let m = np - f.defaults.count
+            var missing: [String] = []
+            var i = n
+            while i < m {
+                if slots[i] == nil { missing.append(code.localNames[i]) }
+                i += 1
+            }
+            i = max(n, m)
+            while i < np {
+                if slots[i] == nil {
+                    let d = f.defaults[i - m]
+                    if case .object(let o) = d, o === f.module.mandatory {
+                        missing.append(code.localNames[i])
+                    } else {
+                        slots[i] = d
+                    }
+                }
+                i += 1
+            }
+            if !missing.isEmpty {
+                throw StarlarkError("function \(name) missing \(missing.count) argument\(missing.count > 1 ? "s" : "") (\(missing.joined(separator: ", ")))")
+            }
+        }
+        var p = base
+        for s in slots { p.initialize(to: s ?? .none); p += 1 }
+        if code.hasVarargs {
+            p.initialize(to: .tuple(StarTuple(n < positional.count ? Array(positional[n...]) : [])))
+            p += 1
+        }
+        if let d = kwdict { p.initialize(to: .dict(d)); p += 1 }
+        let unbound = f.module.unbound
+        while p < base + code.localNames.count { p.initialize(to: .object(unbound)); p += 1 }
+    }
+
+    /// `x += y` for a list x: extends in place. Returns false when y is not iterable (the
+    /// caller then falls back to `+`, which reports the type error).
+    func inplaceExtend(_ l: StarList, _ y: Value) throws -> Bool {
+        var extra: [Value]
+        switch y {
+        case .list(let yl): extra = yl.elements
+        case .tuple(let t): extra = t.elements
+        case .dict, .set, .object:
+            guard var it = try? Ops.iterate(y) else { return false }
+            extra = []
+            while let v = it.next() { extra.append(v) }
+            it.done()
+        default:
+            return false
+        }
+        if l.frozen { throw StarlarkError("cannot apply += to frozen list") }
+        if l.iterators > 0 { throw StarlarkError("cannot apply += to list during iteration") }
+        l.elements.append(contentsOf: extra)
+        return true
+    }
+
+    /// UNPACK: writes the `n` elements of `x` at `dst` in reverse order (first on top).
+    func unpack(_ x: Value, _ n: Int, into dst: UnsafeMutablePointer<Value>) throws {
+        var elems: [Value]
+        switch x {
+        case .tuple(let t): elems = t.elements
+        case .list(let l): elems = l.elements
+        default:
+            var it: ValueIterator
+            do { it = try Ops.iterate(x) } catch {
+                throw StarlarkError("got \(x.typeName) in sequence assignment")
+            }
+            elems = []
+            while elems.count <= n, let v = it.next() { elems.append(v) }
+            it.done()
+            if elems.count > n {
+                throw StarlarkError("too many values to unpack (got \(Ops.length(x) ?? -1), want \(n))")
+            }
+        }
+        if elems.count > n { throw StarlarkError("too many values to unpack (got \(elems.count), want \(n))") }
+        if elems.count < n { throw StarlarkError("too few values to unpack (got \(elems.count), want \(n))") }
+        for (i, v) in elems.enumerated() { (dst + (n - 1 - i)).initialize(to: v) }
+    }
+
+    /// LOAD: replaces the `n` name strings at `p` by the loaded module's values.
+    func loadNames(_ moduleName: Value, _ n: Int, _ p: UnsafeMutablePointer<Value>) throws {
+        guard case .string(let ms) = moduleName else { throw StarlarkError("load: module name is not a string") }
+        let module = ms.string
+        guard let loader = load else { throw StarlarkError("load not implemented by this application") }
+        let m: StarModule
+        do { m = try loader(self, module) } catch let e as EvalError {
+            throw StarlarkError("cannot load \(module): \(e.location.map { "\($0): " } ?? "")\(e.message)")
+        } catch {
+            throw StarlarkError("cannot load \(module): \(error)")
+        }
+        var table: [String: Value] = [:]
+        for (k, v) in m.globals { table[k] = v }
+        for i in 0..<n {
+            guard case .string(let s) = p[i] else { continue }
+            let name = s.string
+            guard let v = table[name] else {
+                let hint = nearestParameter(name, Array(table.keys)).map { " (did you mean \($0)?)" } ?? ""
+                throw StarlarkError("load: name \(name) not found in module \(module)\(hint)")
+            }
+            p[i] = v
+        }
+    }
+}
+
+/// Did-you-mean for parameter and module member names.
+func nearestParameter(_ name: String, _ candidates: [String]) -> String? {
+    StarlarkResolveBridge.nearest(name, candidates)
+}
