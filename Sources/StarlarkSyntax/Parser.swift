@@ -1,0 +1,328 @@
+/// Parses a whole file. Stops at the first error (as go.starlark.net does); the error
+/// names file:line:col and uses go.starlark.net's wording.
+public func parse(_ source: SourceFile) throws(SyntaxError) -> FileNode {
+    var parser = try Parser(source)
+    return try parser.parseFile()
+}
+
+/// Parses a single expression (a comma-separated list is a tuple), optionally followed
+/// by one newline. The result is a `FileNode` holding one `.expr` statement, so that the
+/// id counters travel with it.
+public func parseExpr(_ source: SourceFile) throws(SyntaxError) -> FileNode {
+    var parser = try Parser(source)
+    return try parser.parseSingleExpression()
+}
+
+/// A recursive-descent parser over a one-token lookahead. Grammar: `grammar/starlark.ebnf`.
+struct Parser {
+    var lexer: Lexer
+    /// The lookahead token; `lexer.identName` / `lexer.literal` hold its value.
+    var tok: Token
+    var identCount = 0
+    var functionCount = 0
+    var comprehensionCount = 0
+    /// How deep the tree under construction is (nested brackets, blocks, operator
+    /// chains). Bounded so that neither this parser nor the later phases, which all
+    /// recurse over the tree, can run out of stack on hostile input.
+    var depth = 0
+    static let maxDepth = 400
+
+    init(_ source: SourceFile) throws(SyntaxError) {
+        lexer = Lexer(source)
+        tok = Token(kind: .eof, start: 0, end: 0)
+        tok = try lexer.next()
+    }
+
+    // MARK: token helpers
+
+    /// Moves to the next token; returns the start offset of the token just consumed.
+    @discardableResult
+    mutating func advance() throws(SyntaxError) -> Int {
+        let start = tok.start
+        tok = try lexer.next()
+        return start
+    }
+
+    /// Where a complaint about the lookahead is reported. A NEWLINE is reported where
+    /// the next line starts, as go.starlark.net does ("x = 1 +" fails on the next line).
+    var errorOffset: Int { tok.kind == .newline ? tok.end : tok.start }
+
+    func error(_ offset: Int, _ message: String) -> SyntaxError {
+        lexer.error(offset, message)
+    }
+
+    /// "got X, want Y" at the lookahead.
+    func unexpected(want: String) -> SyntaxError {
+        error(errorOffset, "got \(tok.kind), want \(want)")
+    }
+
+    @discardableResult
+    mutating func consume(_ kind: TokenKind) throws(SyntaxError) -> Int {
+        guard tok.kind == kind else { throw unexpected(want: kind.description) }
+        return try advance()
+    }
+
+    mutating func parseIdent() throws(SyntaxError) -> Ident {
+        guard tok.kind == .ident else { throw error(errorOffset, "not an identifier") }
+        let id = makeIdent(lexer.identName, at: tok.start)
+        try advance()
+        return id
+    }
+
+    mutating func makeIdent(_ name: String, at pos: Int) -> Ident {
+        defer { identCount += 1 }
+        return Ident(name: name, pos: pos, id: identCount)
+    }
+
+    /// Enters one level of nesting; callers restore `depth` when they return.
+    mutating func deepen() throws(SyntaxError) {
+        depth += 1
+        if depth > Parser.maxDepth {
+            throw error(tok.start, "nesting too deep: more than \(Parser.maxDepth) levels of brackets, blocks or chained operators; split the expression or statement using intermediate variables or functions")
+        }
+    }
+
+    // MARK: files and statements
+
+    mutating func parseFile() throws(SyntaxError) -> FileNode {
+        var stmts: [Stmt] = []
+        while tok.kind != .eof {
+            if tok.kind == .newline { try advance(); continue }
+            try parseStmt(into: &stmts)
+        }
+        return makeFile(stmts)
+    }
+
+    mutating func parseSingleExpression() throws(SyntaxError) -> FileNode {
+        let x = try parseExpr(inParens: false)
+        if tok.kind == .newline { try advance() }
+        if tok.kind != .eof {
+            throw error(errorOffset, "got \(tok.kind) after expression, want end of file")
+        }
+        return makeFile([.expr(x)])
+    }
+
+    func makeFile(_ stmts: [Stmt]) -> FileNode {
+        FileNode(source: lexer.source, stmts: stmts, identCount: identCount,
+                 functionCount: functionCount, comprehensionCount: comprehensionCount)
+    }
+
+    mutating func parseStmt(into stmts: inout [Stmt]) throws(SyntaxError) {
+        switch tok.kind {
+        case .def: stmts.append(try parseDef())
+        case .if_: stmts.append(try parseIf(pos: try advance(), isElif: false))
+        case .for_: stmts.append(try parseFor())
+        case .while_: stmts.append(try parseWhile())
+        default: try parseSimpleStmt(into: &stmts)
+        }
+    }
+
+    /// `small_stmt (';' small_stmt)* ';'? NEWLINE` (the NEWLINE may be the end of file).
+    mutating func parseSimpleStmt(into stmts: inout [Stmt]) throws(SyntaxError) {
+        while true {
+            stmts.append(try parseSmallStmt())
+            guard tok.kind == .semi else { break }
+            try advance()
+            if tok.kind == .newline || tok.kind == .eof { break }
+        }
+        if tok.kind != .eof { try consume(.newline) }
+    }
+
+    mutating func parseSmallStmt() throws(SyntaxError) -> Stmt {
+        switch tok.kind {
+        case .return_:
+            let pos = try advance()
+            if tok.kind == .eof || tok.kind == .newline || tok.kind == .semi { return .return_(pos: pos, nil) }
+            return .return_(pos: pos, try parseExpr(inParens: false))
+        case .break_: return .break_(pos: try advance())
+        case .continue_: return .continue_(pos: try advance())
+        case .pass: return .pass(pos: try advance())
+        case .load: return try parseLoad()
+        default: break
+        }
+        let lhs = try parseExpr(inParens: false)
+        let op: AssignOp
+        if tok.kind == .eq {
+            op = .assign
+        } else if let aug = tok.kind.augmentedOp {
+            op = .augmented(aug)
+        } else {
+            return .expr(lhs)
+        }
+        let opPos = try advance()
+        let rhs = try parseExpr(inParens: false)
+        return .assign(lhs: lhs, op: op, opPos: opPos, rhs: rhs)
+    }
+
+    /// A block after ':': either the rest of the line, or NEWLINE INDENT stmt+ OUTDENT.
+    mutating func parseSuite() throws(SyntaxError) -> [Stmt] {
+        let saved = depth
+        defer { depth = saved }
+        try deepen()
+        var stmts: [Stmt] = []
+        if tok.kind == .newline {
+            try advance()
+            try consume(.indent)
+            while tok.kind != .outdent && tok.kind != .eof {
+                try parseStmt(into: &stmts)
+            }
+            try consume(.outdent)
+        } else {
+            try parseSimpleStmt(into: &stmts)
+        }
+        return stmts
+    }
+
+    mutating func parseDef() throws(SyntaxError) -> Stmt {
+        let pos = try advance()
+        let id = functionCount
+        functionCount += 1
+        let name = try parseIdent()
+        try consume(.lparen)
+        let params = try parseParams()
+        try consume(.rparen)
+        try consume(.colon)
+        let body = try parseSuite()
+        return .def(FunctionNode(id: id, pos: pos, name: name, params: params, body: body, isLambda: false))
+    }
+
+    /// Parameters in any order; the resolver checks the order (as in go.starlark.net).
+    mutating func parseParams() throws(SyntaxError) -> [Parameter] {
+        var params: [Parameter] = []
+        while tok.kind != .rparen && tok.kind != .colon && tok.kind != .eof {
+            if !params.isEmpty { try consume(.comma) }
+            if tok.kind == .rparen { break }
+            if tok.kind == .star {
+                let pos = try advance()
+                params.append(.star(pos: pos, tok.kind == .ident ? try parseIdent() : nil))
+                continue
+            }
+            if tok.kind == .starStar {
+                let pos = try advance()
+                params.append(.starStar(pos: pos, try parseIdent()))
+                continue
+            }
+            let name = try parseIdent()
+            if tok.kind == .eq {
+                try advance()
+                params.append(.optional(name, default: try parseTest()))
+            } else {
+                params.append(.required(name))
+            }
+        }
+        return params
+    }
+
+    /// After `if` or `elif` (at `pos`): the condition, the block and any elif/else.
+    mutating func parseIf(pos: Int, isElif: Bool) throws(SyntaxError) -> Stmt {
+        let saved = depth
+        defer { depth = saved }
+        if isElif { try deepen() }  // each elif nests one level deeper in the tree
+        let cond = try parseTest()
+        try consume(.colon)
+        let then = try parseSuite()
+        var otherwise: [Stmt] = []
+        if tok.kind == .elif {
+            otherwise = [try parseIf(pos: try advance(), isElif: true)]
+        } else if tok.kind == .else_ {
+            try advance()
+            try consume(.colon)
+            otherwise = try parseSuite()
+        }
+        return .if_(pos: pos, cond: cond, then: then, else_: otherwise, isElif: isElif)
+    }
+
+    mutating func parseFor() throws(SyntaxError) -> Stmt {
+        let pos = try advance()
+        let vars = try parseLoopVariables()
+        try consume(.in_)
+        let iterable = try parseExpr(inParens: false)
+        try consume(.colon)
+        return .for_(pos: pos, vars: vars, iterable: iterable, body: try parseSuite())
+    }
+
+    mutating func parseWhile() throws(SyntaxError) -> Stmt {
+        let pos = try advance()
+        let cond = try parseTest()
+        try consume(.colon)
+        return .while_(pos: pos, cond: cond, body: try parseSuite())
+    }
+
+    /// `primary_with_suffix (',' primary_with_suffix)* ','?`: not a full expression,
+    /// so that the `in` of `for x in y` is not read as an operator.
+    mutating func parseLoopVariables() throws(SyntaxError) -> Expr {
+        let first = try parsePrimaryWithSuffix()
+        guard tok.kind == .comma else { return first }
+        var list = [first]
+        while tok.kind == .comma {
+            try advance()
+            if terminatesExprList(tok.kind) { break }
+            list.append(try parsePrimaryWithSuffix())
+        }
+        return .tuple(lparen: nil, list, rparen: nil)
+    }
+
+    /// `load("module", "name", local="name", ...)`.
+    mutating func parseLoad() throws(SyntaxError) -> Stmt {
+        let loadPos = try advance()
+        let lparen = try consume(.lparen)
+        guard tok.kind == .string, case .string(let moduleBytes) = lexer.literal else {
+            throw error(errorOffset, "first operand of load statement must be a string literal")
+        }
+        let module = (String(decoding: moduleBytes, as: UTF8.self), tok.start)
+        try advance()
+        var names: [(local: Ident, original: (String, Int))] = []
+        while tok.kind != .rparen && tok.kind != .eof {
+            try consume(.comma)
+            if tok.kind == .rparen { break }  // trailing comma
+            switch tok.kind {
+            case .string:
+                let name = loadedName()
+                // The binding's position is inside the quotes, where the name is written.
+                let local = makeIdent(name, at: tok.start + quotePrefixLength())
+                names.append((local, (name, tok.start)))
+                try advance()
+            case .ident:
+                let local = try parseIdent()
+                guard tok.kind == .eq else {
+                    throw error(errorOffset, "load operand must be \"\(local.name)\" or \(local.name)=\"originalname\" (want '=' after \(local.name))")
+                }
+                try advance()
+                guard tok.kind == .string else {
+                    throw error(errorOffset, "original name of loaded symbol must be quoted: \(local.name)=\"originalname\"")
+                }
+                names.append((local, (loadedName(), tok.start)))
+                try advance()
+            default:
+                throw error(errorOffset, "load operand must be \"name\" or localname=\"name\" (got \(tok.kind))")
+            }
+        }
+        let rparen = try consume(.rparen)
+        if names.isEmpty {
+            throw error(lparen, "load statement must import at least 1 symbol")
+        }
+        return .load(pos: loadPos, module: module, names: names, rparen: rparen)
+    }
+
+    private func loadedName() -> String {
+        if case .string(let b) = lexer.literal { return String(decoding: b, as: UTF8.self) }
+        return ""
+    }
+
+    /// Bytes before the name inside a string token: any `r` prefix and the quote(s).
+    private func quotePrefixLength() -> Int {
+        let bytes = lexer.bytes
+        let prefix = bytes[tok.start] == UInt8(ascii: "r") ? 1 : 0
+        let q = tok.start + prefix
+        let triple = tok.end - q >= 6 && bytes[q + 1] == bytes[q] && bytes[q + 2] == bytes[q]
+        return prefix + (triple ? 3 : 1)
+    }
+}
+
+/// Tokens after which a trailing comma ends an expression list.
+func terminatesExprList(_ kind: TokenKind) -> Bool {
+    switch kind {
+    case .eof, .newline, .eq, .rbrace, .rbrack, .rparen, .semi: return true
+    default: return false
+    }
+}

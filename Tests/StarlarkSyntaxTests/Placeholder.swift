@@ -1,2 +1,0 @@
-import XCTest
-final class StarlarkSyntaxTestsPlaceholder: XCTestCase { func testNothingYet() {} }
