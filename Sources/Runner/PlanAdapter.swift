@@ -21,7 +21,7 @@ enum PlanAdapter {
         let timeout = duration(h.timeout)
         switch h.kind {
         case .tcp: return .tcp(host: h.host, port: h.port, timeout: timeout)
-        case .http: return .http(url: h.target, timeout: timeout)
+        case .http: return .http(host: h.host, port: h.port, path: h.path.isEmpty ? "/" : h.path, timeout: timeout)
         }
     }
 

@@ -25,19 +25,19 @@ public struct ServiceLaunch: Sendable {
 public enum Healthcheck: Sendable, CustomStringConvertible {
     /// A TCP connect to host:port succeeds.
     case tcp(host: String, port: Int, timeout: Duration)
-    /// An HTTP GET answers 200-399. `url` is "host:port/path" (scheme optional).
-    case http(url: String, timeout: Duration)
+    /// An HTTP GET of `path` answers 200-399.
+    case http(host: String, port: Int, path: String, timeout: Duration)
 
     public var timeout: Duration {
         switch self {
-        case .tcp(_, _, let t), .http(_, let t): return t
+        case .tcp(_, _, let t), .http(_, _, _, let t): return t
         }
     }
 
     public var description: String {
         switch self {
         case .tcp(let host, let port, _): return "tcp(\"\(host):\(port)\")"
-        case .http(let url, _): return "http(\"\(url)\")"
+        case .http(let host, let port, let path, _): return "http(\"\(host):\(port)\(path)\")"
         }
     }
 }

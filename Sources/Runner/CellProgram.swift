@@ -1,0 +1,150 @@
+import Foundation
+import Injector
+import Reports
+
+/// One test or matrix cell, ready to run: what to start, what to trap, what to arm, and
+/// the body that runs the scenario and the oracle in the VM. Built from the plan by
+/// `PlanAdapter`; everything in it belongs to this cell alone.
+struct CellDefinition: Sendable {
+    var name: String
+    var scenario: String?
+    var fault: String?
+    var matrixID: Int?
+    var matrixRow: String?
+    /// In dependency order.
+    var services: [ServiceLaunch]
+    /// Per service, the concrete syscalls the injector traps (fixed at launch).
+    var trapSets: [String: Set<String>]
+    /// The cell's fault assumptions, armed once every service is ready: per service, the
+    /// rules without ids, with the assumption's name.
+    var assumptionRules: [(origin: String, service: String, rule: FaultRule)]
+    /// Syscalls that monitors watch, per service (concrete names).
+    var monitored: [String: Set<String>]
+    /// Runs the scenario and the oracle on the cell's VM thread. Returns nil when the test
+    /// passed, else the reason.
+    var body: @Sendable (CellContext) -> String?
+}
+
+/// What the cell's body can use while it runs (on the VM thread only).
+final class CellContext: @unchecked Sendable {
+    let rules: ArmedRules
+    let events: EventLog
+    let cancellation: CellCancellation
+    let supervisor: Supervisor
+    let seed: UInt64
+    /// Hooks the VM layer registers to stop the interpreter (timeout, Ctrl-C).
+    init(rules: ArmedRules, events: EventLog, cancellation: CellCancellation, supervisor: Supervisor, seed: UInt64) {
+        self.rules = rules; self.events = events; self.cancellation = cancellation
+        self.supervisor = supervisor; self.seed = seed
+    }
+}
+
+/// The life of a cell: start -> ready -> arm -> scenario + oracle (VM thread) -> disarm ->
+/// stop -> ports free. Teardown happens every time, whatever failed.
+struct CellProgram {
+    let options: RunOptions
+    let runDirectory: RunDirectory
+    /// Set while the cell runs so that Ctrl-C can stop it.
+    let current: Locked<CellCancellation?>
+
+    func run(_ cell: CellDefinition, index: Int, runNumber: Int, seed: UInt64) -> TestOutcome {
+        let clock = ContinuousClock()
+        let began = clock.now
+        var outcome = TestOutcome(name: cell.name, specFile: options.specPath, scenario: cell.scenario,
+                                  fault: cell.fault, matrixID: cell.matrixID, passed: false,
+                                  durationMs: 0, seed: seed, replay: replayCommand(cell.name, seed: seed))
+        let logs: TestLogDirectory
+        do { logs = try runDirectory.testDirectory(index: index, name: cell.name, run: runNumber) } catch {
+            outcome.reason = "cannot create the log directory under \(runDirectory.path): \(error)"
+            return outcome
+        }
+        let debug = options.debug
+        var debugSink: (@Sendable (SyscallEvent) -> Void)?
+        if debug {
+            debugSink = { event in CellProgram.debugLine("event \(EventLog.describe(event))") }
+        }
+        let events = EventLog(watched: cell.monitored, debugSink: debugSink)
+        let session = InjectorSession(seed: seed, onEvent: { events.record($0) })
+        let cancellation = CellCancellation()
+        let supervisor = Supervisor(session: session, logs: logs, cancellation: cancellation)
+        // Stopping kills the services, so that a scenario blocked in I/O returns at once.
+        cancellation.onStop { _ in session.shutdown(grace: .milliseconds(100)) }
+        current.withLock { $0 = cancellation }
+        defer { current.withLock { $0 = nil } }
+
+        let rules = ArmedRules(session: session)
+        let context = CellContext(rules: rules, events: events, cancellation: cancellation,
+                                  supervisor: supervisor, seed: seed)
+        let worker = DedicatedThread<String?>(name: "faultbox-cell") {
+            do {
+                try supervisor.checkPortsFree(cell.services)
+                try supervisor.start(cell.services, trapSets: cell.trapSets)
+            } catch {
+                return "\(error)"
+            }
+            if debug { Self.debugLine("services ready after \(Self.ms(clock.now - began)) ms") }
+            var base: [String: [FaultRule]] = [:]
+            for entry in cell.assumptionRules {
+                var rule = entry.rule
+                rule.id = rules.newRuleID(origin: .init(name: entry.origin, warnIfUnused: true))
+                base[entry.service, default: []].append(rule)
+            }
+            rules.push(base)
+            rules.armWindow()
+            let reason = cell.body(context)
+            rules.disarmAll()
+            return reason
+        }
+        var reason: String?
+        if let finished = worker.wait(timeout: options.timeout) {
+            reason = finished
+        } else {
+            cancellation.stop(.timeout(options.timeout))
+            _ = worker.wait(timeout: Duration.seconds(5))
+        }
+        switch cancellation.reason {
+        case .timeout(let d)?:
+            reason = "timed out after \(DurationFlag.format(d)) (--timeout); the test was stopped and its services torn down"
+        case .interrupted?:
+            reason = "interrupted (Ctrl-C)"
+        case nil: break
+        }
+        if reason != nil {
+            let exits = supervisor.unexpectedExits()
+            if !exits.isEmpty { reason = (reason ?? "") + "\n" + exits.joined(separator: "\n") }
+        }
+        let hits = session.ruleHits()
+        if let busy = supervisor.stopAll(grace: options.grace) { outcome.warnings.append(busy) }
+
+        outcome.durationMs = Double((clock.now - began).milliseconds)
+        outcome.passed = reason == nil
+        outcome.reason = reason.map { $0 + "\n  logs: \(logs.path)" }
+        outcome.decisions = events.firedDecisions()
+        for name in rules.unusedOrigins(hits: hits) {
+            outcome.warnings.append("fault \(name) never fired: the scenario did not make the syscalls it targets")
+        }
+        outcome.output = supervisor.running.map { entry in
+            ServiceOutput(service: entry.launch.name,
+                          stdout: TestLogDirectory.contents(of: logs.stdoutPath(entry.launch.name)),
+                          stderr: TestLogDirectory.contents(of: logs.stderrPath(entry.launch.name)))
+        }
+        return outcome
+    }
+
+    private func replayCommand(_ name: String, seed: UInt64) -> String {
+        "faultbox test \(ShellQuote.quote(options.specPath)) --test \(name) --seed \(seed)"
+    }
+
+    static func ms(_ d: Duration) -> Int64 { d.milliseconds }
+
+    static func debugLine(_ s: String) {
+        FileHandle.standardError.write(Data("  [debug] \(s)\n".utf8))
+    }
+}
+
+enum ShellQuote {
+    static func quote(_ s: String) -> String {
+        let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@+,".contains($0) }
+        return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

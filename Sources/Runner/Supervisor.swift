@@ -1,0 +1,147 @@
+import Foundation
+import Injector
+
+/// Why services could not be brought up; the message is what the user sees as the test's
+/// failure reason.
+struct StartFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Starts one cell's services in dependency order under the cell's injector session, waits
+/// for each to be ready, and tears everything down. One supervisor per cell: nothing here is
+/// shared between cells, so cells could later run side by side in separate namespaces.
+///
+/// `start` runs on the cell's VM thread; `stopAll` and the report run on the runner's
+/// thread, possibly while an abandoned (timed-out) start is still going: the list of
+/// started processes sits behind a lock.
+final class Supervisor: @unchecked Sendable {
+    let session: InjectorSession
+    let logs: TestLogDirectory
+    let cancellation: CellCancellation
+    private let started = Locked<[(launch: ServiceLaunch, process: TracedProcess)]>([])
+    var running: [(launch: ServiceLaunch, process: TracedProcess)] { started.current }
+
+    /// The environment every service inherits before its own variables are added.
+    private let baseEnvironment: [String: String]
+
+    init(session: InjectorSession, logs: TestLogDirectory, cancellation: CellCancellation) {
+        self.session = session; self.logs = logs; self.cancellation = cancellation
+        self.baseEnvironment = ProcessInfo.processInfo.environment
+    }
+
+    /// Refuses to start when another process already listens on a service's port: the
+    /// services would fail to bind, or worse, the test would talk to the wrong process.
+    func checkPortsFree(_ services: [ServiceLaunch]) throws(StartFailure) {
+        for service in services {
+            for (iface, port) in service.ports where PortCheck.isListening(port: port) {
+                let who = PortCheck.owner(of: port).map { " by \($0)" } ?? " by another process"
+                throw StartFailure(description:
+                    "port \(port) (\(service.name).\(iface)) is already in use\(who); stop that process or change the interface's port in the spec")
+            }
+        }
+    }
+
+    /// Starts `services` (already in dependency order), each trapping `trapSets[name]`, and
+    /// waits for each one's healthcheck before starting the next.
+    func start(_ services: [ServiceLaunch], trapSets: [String: Set<String>]) throws(StartFailure) {
+        for service in services {
+            if cancellation.reason != nil { throw StartFailure(description: "stopped while starting \(service.name)") }
+            var env = baseEnvironment
+            for (k, v) in service.environment { env[k] = v }
+            let spec = LaunchSpec(
+                service: service.name, executable: service.executable, arguments: service.arguments,
+                environment: env, workingDirectory: nil,
+                stdoutPath: logs.stdoutPath(service.name), stderrPath: logs.stderrPath(service.name),
+                trapSyscalls: trapSets[service.name] ?? [])
+            let process: TracedProcess
+            do {
+                process = try session.launch(spec)
+            } catch {
+                throw StartFailure(description: "service \(service.name): cannot start \(service.executable): \(error)")
+            }
+            started.withLock { $0.append((service, process)) }
+            try waitReady(service, process)
+        }
+    }
+
+    /// Polls the healthcheck with a quick exponential backoff (0.5 ms doubling to 20 ms):
+    /// the demo services listen within a few milliseconds, and a fixed 100 ms poll would
+    /// dominate a cell's run time. Between polls, a service that exited fails at once.
+    private func waitReady(_ service: ServiceLaunch, _ process: TracedProcess) throws(StartFailure) {
+        let check = service.healthcheck ?? service.ports.first.map {
+            Healthcheck.tcp(host: "127.0.0.1", port: $0.port, timeout: .seconds(10))
+        }
+        guard let check else { return try ensureAlive(service, process) }
+        let clock = ContinuousClock()
+        let deadline = clock.now + check.timeout
+        var pause = Duration.microseconds(500)
+        while true {
+            try ensureAlive(service, process)
+            if cancellation.reason != nil { throw StartFailure(description: "stopped while waiting for \(service.name)") }
+            let remaining = deadline - clock.now
+            if probe(check, timeout: min(max(remaining, .milliseconds(50)), .seconds(1))) { return }
+            if clock.now >= deadline {
+                try ensureAlive(service, process)
+                throw StartFailure(description:
+                    "service \(service.name) not ready: healthcheck \(check) did not pass within \(DurationFlag.format(check.timeout))"
+                    + stderrTail(service.name, label: "stderr"))
+            }
+            Thread.sleep(forTimeInterval: pause.secondsDouble)
+            pause = min(pause * 2, .milliseconds(20))
+        }
+    }
+
+    private func probe(_ check: Healthcheck, timeout: Duration) -> Bool {
+        switch check {
+        case .tcp(let host, let port, _):
+            return HealthProbe.tcp(host: host, port: port, timeout: timeout)
+        case .http(let host, let port, let path, _):
+            guard let status = HealthProbe.http(host: host, port: port, path: path, timeout: timeout) else { return false }
+            return (200...399).contains(status)
+        }
+    }
+
+    private func ensureAlive(_ service: ServiceLaunch, _ process: TracedProcess) throws(StartFailure) {
+        guard let exit = process.exitStatus else { return }
+        throw StartFailure(description:
+            "service \(service.name) exited before it was ready (\(Self.describe(exit)))" + stderrTail(service.name, label: "stderr"))
+    }
+
+    /// Services that died while the test ran, for the failure reason.
+    func unexpectedExits() -> [String] {
+        running.compactMap { entry in
+            entry.process.exitStatus.map { "service \(entry.launch.name) exited during the test (\(Self.describe($0)))" }
+        }
+    }
+
+    /// Stops every process of the cell (SIGTERM, grace, SIGKILL; the injector reaps the
+    /// whole tree) and waits until the cell's ports are free for the next cell. Returns a
+    /// warning when a port stays taken.
+    func stopAll(grace: Duration = .seconds(2)) -> String? {
+        session.shutdown(grace: grace)
+        let ports = running.flatMap { $0.launch.ports.map(\.port) }
+        let busy = PortCheck.waitUntilFree(ports, timeout: .seconds(5))
+        if busy.isEmpty { return nil }
+        return "port\(busy.count == 1 ? "" : "s") \(busy.map(String.init).joined(separator: ", ")) still in use after teardown"
+    }
+
+    private func stderrTail(_ service: String, label: String) -> String {
+        let tail = TestLogDirectory.tail(of: logs.stderrPath(service), maxLines: 10)
+        if tail.isEmpty { return "" }
+        return "\n  last lines of \(service) \(label):\n" + tail.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "    " + $0 }.joined(separator: "\n")
+    }
+
+    static func describe(_ exit: ProcessExit) -> String {
+        switch exit {
+        case .exited(let code): return "exit status \(code)"
+        case .signaled(let sig): return "killed by signal \(sig)\(signalName(sig).map { " (\($0))" } ?? "")"
+        }
+    }
+
+    private static func signalName(_ sig: Int32) -> String? {
+        let names: [Int32: String] = [SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT",
+                                      SIGINT: "SIGINT", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGPIPE: "SIGPIPE", SIGTRAP: "SIGTRAP"]
+        return names[sig]
+    }
+}
