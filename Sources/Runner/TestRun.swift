@@ -1,4 +1,6 @@
+import FaultPlan
 import Foundation
+import Reports
 
 /// `faultbox test` from parsed options to exit status: load the spec, select the tests,
 /// run each one (services, faults, scenario, oracle, teardown), print and write reports.
@@ -22,7 +24,123 @@ public enum TestRun {
     /// Runs everything and returns the exit status (0 passed, 1 usage/spec error, 2 a
     /// test failed, 130 interrupted).
     public static func main(options: RunOptions, request: Request) -> Int32 {
-        FileHandle.standardError.write(Data("faultbox test: spec loading is not wired yet\n".utf8))
-        return 1
+        let startedAt = Date()
+        let spec: SpecBridge
+        switch SpecBridge.load(path: options.specPath) {
+        case .success(let loaded): spec = loaded
+        case .failure(let error):
+            writeStderr(error.description + "\n")
+            return 1
+        }
+        let plan = spec.plan
+        let selectable = plan.tests.map { SelectableTest(name: $0.name, matrixRow: PlanAdapter.identity(plan, $0).row) }
+        let selected: [Int]
+        do { selected = try TestSelection.select(selectable, patterns: options.patterns) } catch {
+            writeStderr("faultbox test: \(error.description)\n")
+            return 1
+        }
+        if request.dryRun {
+            FileHandle.standardOutput.write(Data(dryRunListing(plan, selected: selected).utf8))
+            return 0
+        }
+        let runDirectory: RunDirectory
+        do { runDirectory = try RunDirectory.create() } catch {
+            writeStderr("faultbox test: cannot create a run directory: \(error); set FAULTBOX_RUN_DIR to a writable directory\n")
+            return 1
+        }
+
+        let interrupts = InterruptWatcher()
+        let current = Locked<CellCancellation?>(nil)
+        interrupts.onInterrupt { current.current?.stop(.interrupted) }
+        interrupts.install()
+
+        // JSON on stdout keeps stdout clean for tools: the live lines go to stderr then.
+        let jsonOnStdout = request.format == .json && request.outputPath == nil
+        let progress = Progress(out: jsonOnStdout ? .standardError : .standardOutput,
+                                statusLine: options.statusLine && !jsonOnStdout, color: options.color)
+        if options.debug { progress.print("run directory: \(runDirectory.path)\n") }
+
+        let program = CellProgram(options: options, runDirectory: runDirectory, current: current)
+        let services = PlanAdapter.services(plan)
+        var outcomes: [TestOutcome] = []
+        let total = selected.count * options.runs
+        var position = 0
+        runs: for run in 0..<options.runs {
+            let (seed, overflow) = options.seed.addingReportingOverflow(UInt64(run))
+            for index in selected {
+                if interrupts.interrupted { break runs }
+                position += 1
+                let test = plan.tests[index]
+                let cell = makeCell(plan, test, services: services, spec: spec)
+                progress.started(test.name, index: position, total: total)
+                let outcome = program.run(cell, index: index + 1, runNumber: run + 1, seed: overflow ? UInt64(run) : seed)
+                // A test stopped by Ctrl-C did not finish: the reports hold what did.
+                if interrupts.interrupted { break runs }
+                outcomes.append(outcome)
+                progress.finished(outcome, showOutput: options.showOutput == .all)
+            }
+        }
+
+        let report = RunReport(specFiles: [options.specPath], outcomes: outcomes,
+                               matrices: PlanAdapter.matrixLayouts(plan), startedAt: startedAt,
+                               interrupted: interrupts.interrupted)
+        progress.stop()
+        var text = ""
+        for layout in report.matrices where outcomes.contains(where: { $0.matrixID == layout.id }) {
+            text += ConsoleReport.matrixTable(layout, outcomes: outcomes) + "\n"
+        }
+        if report.interrupted { text += "interrupted: \(outcomes.count) of \(total) tests finished\n" }
+        text += ConsoleReport.summary(report)
+        progress.print(text)
+
+        var status: Int32 = report.interrupted ? 130 : (report.failedCount > 0 ? 2 : 0)
+        if let path = request.junitPath {
+            do { try JUnitReport.write(report, to: path) } catch {
+                writeStderr("faultbox test: --junit \(path): \(error)\n")
+                if status == 0 { status = 1 }
+            }
+        }
+        let json = request.format == .json || (request.outputPath != nil && !request.formatGiven)
+        let resultText = json ? JSONReport.encode(report) : text
+        if let path = request.outputPath {
+            do { try Data(resultText.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                writeStderr("faultbox test: --output \(path): \(error.localizedDescription)\n")
+                if status == 0 { status = 1 }
+            }
+        } else if jsonOnStdout {
+            FileHandle.standardOutput.write(Data(resultText.utf8))
+        }
+        return status
+    }
+
+    static func makeCell(_ plan: FaultPlan, _ test: PlanTest, services: [ServiceLaunch], spec: SpecBridge) -> CellDefinition {
+        let traps = PlanAdapter.trapSets(test)
+        let id = PlanAdapter.identity(plan, test)
+        return CellDefinition(
+            name: test.name, scenario: id.scenario, fault: id.fault, matrixID: id.matrixID, matrixRow: id.row,
+            services: services, trapSets: traps,
+            assumptionRules: PlanAdapter.assumptionRules(plan, test),
+            monitored: PlanAdapter.monitored(plan, test, trapSets: traps),
+            body: spec.cellBody(for: test))
+    }
+
+    /// `--dry-run`: the selected tests in run order and the cell count; nothing starts.
+    static func dryRunListing(_ plan: FaultPlan, selected: [Int]) -> String {
+        var lines: [String] = []
+        var cells = 0
+        for i in selected {
+            let t = plan.tests[i]
+            if case .matrixCell = t.kind { cells += 1 }
+            let id = PlanAdapter.identity(plan, t)
+            var line = t.name
+            if let s = id.scenario, let f = id.fault { line += "  (\(s) × \(f))" }
+            lines.append(line)
+        }
+        lines.append("\(selected.count) test\(selected.count == 1 ? "" : "s"), \(cells) matrix cell\(cells == 1 ? "" : "s")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func writeStderr(_ s: String) {
+        FileHandle.standardError.write(Data(s.utf8))
     }
 }
