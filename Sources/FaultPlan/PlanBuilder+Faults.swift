@@ -1,0 +1,80 @@
+/// Monitors, fault assumptions and their syscall rules.
+extension PlanBuilder {
+    mutating func buildMonitors(serviceNames: [String]) -> [Monitor] {
+        var monitors: [Monitor] = []
+        for (id, decl) in declarations.monitors.enumerated() {
+            if let svc = decl.service, !serviceNames.contains(svc.name) {
+                error(svc.position, "monitor \(decl.callable.name) watches unknown service \"\(svc.name)\"",
+                      fix: (Spelling.suggest(svc.name, among: serviceNames).map { "did you mean \"\($0)\"? " } ?? "")
+                        + "declared services: " + serviceNames.joined(separator: ", "))
+            }
+            var syscalls: [String] = []
+            if let keyword = decl.syscall {
+                syscalls = expandKeyword(keyword, at: decl.position, context: "monitor(syscall=)") ?? []
+            }
+            monitors.append(Monitor(id: id, callable: decl.callable, service: decl.service?.name,
+                                    keyword: decl.syscall, syscalls: syscalls, position: decl.position))
+        }
+        return monitors
+    }
+
+    mutating func buildAssumptions(serviceNames: [String], monitorCount: Int) -> [FaultAssumption] {
+        var firstByName: [String: SourcePosition] = [:]
+        var result: [FaultAssumption] = []
+        for (id, decl) in declarations.assumptions.enumerated() {
+            if let first = firstByName[decl.name] {
+                error(decl.position, "duplicate fault assumption name \"\(decl.name)\" (first declared at \(first))",
+                      fix: "give each fault_assumption a unique name; matrix cells and reports use it")
+            } else {
+                firstByName[decl.name] = decl.position
+            }
+            if !serviceNames.contains(decl.target.name) {
+                error(decl.target.position, "fault_assumption \"\(decl.name)\": target \"\(decl.target.name)\" is not a declared service",
+                      fix: "pass a value returned by service(...) as target=")
+            }
+            if decl.rules.isEmpty {
+                error(decl.position, "fault_assumption \"\(decl.name)\" has no syscall faults",
+                      fix: "add at least one, e.g. connect = deny(\"ECONNREFUSED\")")
+            }
+            let rules = decl.rules.compactMap { buildRule($0, target: decl.target.name, context: "fault_assumption \"\(decl.name)\"") }
+            result.append(FaultAssumption(id: id, name: decl.name, target: decl.target.name, rules: rules,
+                                          monitors: decl.monitors.filter { $0 >= 0 && $0 < monitorCount },
+                                          position: decl.position, variable: decl.variable))
+        }
+        return result
+    }
+
+    /// Validates one rule: syscall keyword, errno or duration, probability.
+    mutating func buildRule(_ decl: RuleDecl, target: String, context: String) -> SyscallRule? {
+        let syscalls = expandKeyword(decl.keyword, at: decl.keywordPosition, context: context)
+        var action: RuleAction?
+        switch decl.action {
+        case .deny(let name):
+            if let value = vocabulary.errnoValue(name) {
+                action = .deny(errno: name, value: value)
+            } else {
+                let names = vocabulary.errnoNames
+                let suggestion = Spelling.suggest(name, among: names)
+                error(decl.actionPosition, "unknown errno \"\(name)\" in deny()",
+                      fix: (suggestion.map { "did you mean \($0)? " } ?? "")
+                        + "valid names: " + names.joined(separator: ", "))
+            }
+        case .delay(let text):
+            switch GoDuration.parse(text) {
+            case .success(let ns): action = .delay(PlanDuration(nanoseconds: ns, text: text))
+            case .failure(let e):
+                error(decl.actionPosition, "malformed duration \"\(text)\" in delay(): \(e.reason)",
+                      fix: "write a Go duration such as \"500ms\", \"5s\" or \"1m30s\"")
+            }
+        }
+        if !(decl.probability >= 0 && decl.probability <= 1) {
+            error(decl.actionPosition, "probability \(decl.probability) is outside [0, 1]",
+                  fix: "use a value from 0.0 (never) to 1.0 (every call), e.g. probability=0.5")
+            return nil
+        }
+        guard let syscalls, let action else { return nil }
+        return SyscallRule(target: target, keyword: decl.keyword, syscalls: syscalls, action: action,
+                           probability: decl.probability, label: decl.label, pathGlob: decl.path,
+                           destination: nil, position: decl.keywordPosition)
+    }
+}
