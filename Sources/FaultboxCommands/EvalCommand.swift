@@ -63,8 +63,10 @@ struct EvalRunner {
         let out = StdoutBuffer()
         defer { out.flush() }
         let asserts = AssertNatives(report: { out.flush(); FileHandleStderr.write($0 + "\n") })
-        var predeclared = asserts.predeclared
-        if let json = Universe.builtins["json"] { predeclared["json"] = json }
+        // As in go.starlark.net's tests: the natives are visible to loaded files
+        // (assert.star) only; the file itself sees the universe.
+        let predeclared: [String: Value] = [:]
+        let loadedPredeclared = asserts.predeclared
         do {
             switch mode {
             case "parse":
@@ -75,7 +77,7 @@ struct EvalRunner {
                 let thread = StarThread(name: "main")
                 thread.print = { out.write($0 + "\n") }
                 if let n = maxSteps { thread.maxSteps = n }
-                let loader = ModuleLoader(rootFile: source.name, predeclared: predeclared, options: options)
+                let loader = ModuleLoader(rootFile: source.name, predeclared: loadedPredeclared, options: options)
                 if let json = Universe.builtins["json"] {
                     loader.builtinModules["json.star"] = StarModule(name: "json.star", globals: [("json", json)])
                 }

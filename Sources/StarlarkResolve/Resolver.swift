@@ -195,15 +195,15 @@ final class Resolver {
 
     func resolveNonLocalUses(_ b: Block) {
         for child in b.children { resolveNonLocalUses(child) }
-        for (id, from) in b.uses { record(id, lookupLexical(id, from)) }
+        for (id, from) in b.uses { record(id, lookupLexical(id, from, useSite: from)) }
     }
 
     /// Finds `id` walking outwards from `env`; crossing a function boundary turns a local
     /// of the outer function into a cell and adds a free variable to each function crossed.
-    func lookupLexical(_ id: Ident, _ env: Block) -> Binding {
-        if env === fileBlock { return useToplevel(id, env) }
+    func lookupLexical(_ id: Ident, _ env: Block, useSite: Block) -> Binding {
+        if env === fileBlock { return useToplevel(id, useSite) }
         if let found = env.bindings[id.name] { return found }
-        var b = lookupLexical(id, env.parent ?? fileBlock)
+        var b = lookupLexical(id, env.parent ?? fileBlock, useSite: useSite)
         if let fn = env.function, b.scope == .local || b.scope == .free || b.scope == .cell {
             if b.scope == .local { b.scope = .cell }
             let free = Binding(first: b.first, scope: .free, index: fn.freeVars.count)

@@ -1,0 +1,117 @@
+import XCTest
+import StarlarkSyntax
+import StarlarkResolve
+import StarlarkCompile
+@testable import StarlarkVM
+
+/// Focused behaviour of the interpreter (the suite covers the language broadly).
+final class InterpreterTests: XCTestCase {
+    func run(_ text: String, options: DialectOptions = .all, thread: StarThread = StarThread()) throws -> StarModule {
+        var printed: [String] = []
+        thread.print = { printed.append($0) }
+        return try execFile(thread: thread, source: SourceFile(name: "t.star", text: text),
+                            predeclared: [:], options: options)
+    }
+
+    func global(_ m: StarModule, _ name: String) -> String {
+        m.global(name).map { Ops.repr($0) } ?? "<unbound>"
+    }
+
+    func testClosuresShareCells() throws {
+        let m = try run("""
+            def make():
+                n = [0]
+                k = 10
+                def inc():
+                    n[0] += 1
+                    return n[0] + k
+                return inc
+            f = make()
+            a = f()
+            b = f()
+            """)
+        XCTAssertEqual(global(m, "a"), "11")
+        XCTAssertEqual(global(m, "b"), "12")
+    }
+
+    func testArgumentBindingMessages() throws {
+        XCTAssertThrowsError(try run("def f(x, y): pass\nf(1)")) { e in
+            XCTAssertEqual((e as? EvalError)?.message, "function f missing 1 argument (y)")
+            XCTAssertEqual((e as? EvalError)?.backtrace.first?.location.description, "t.star:2:2")
+        }
+        XCTAssertThrowsError(try run("def f(x): pass\nf(1, z=2)")) { e in
+            XCTAssertEqual((e as? EvalError)?.message, "function f got an unexpected keyword argument z")
+        }
+        XCTAssertThrowsError(try run("def f(x): pass\nf(1, 2)")) { e in
+            XCTAssertEqual((e as? EvalError)?.message, "function f accepts 1 positional argument (2 given)")
+        }
+        let m = try run("def f(a, b=2, *args, c, **kw): return (a, b, args, c, kw)\nr = f(1, 3, 4, c=5, d=6)")
+        XCTAssertEqual(global(m, "r"), "(1, 3, (4,), 5, {\"d\": 6})")
+    }
+
+    func testStepBudgetStopsInfiniteLoop() throws {
+        let t = StarThread()
+        t.maxSteps = 10_000
+        XCTAssertThrowsError(try run("def f():\n    while True:\n        pass\nf()", thread: t)) { e in
+            XCTAssertEqual((e as? EvalError)?.message, "Starlark computation cancelled: too many steps")
+        }
+    }
+
+    func testCancellationFlag() throws {
+        let t = StarThread()
+        t.cancel("interrupted")
+        XCTAssertThrowsError(try run("x = 1", thread: t)) { e in
+            XCTAssertEqual((e as? EvalError)?.message, "Starlark computation cancelled: interrupted")
+        }
+    }
+
+    func testDeepRecursionIsAnError() throws {
+        let t = StarThread()
+        t.maxCallDepth = 200
+        XCTAssertThrowsError(try run("def f(n): return f(n + 1)\nf(0)", thread: t)) { e in
+            XCTAssertTrue((e as? EvalError)?.message.contains("call stack depth exceeded") ?? false, "\(e)")
+            XCTAssertTrue(String(describing: e).contains("Traceback (most recent call last):"))
+        }
+    }
+
+    func testRecursionForbiddenWithoutOption() throws {
+        XCTAssertThrowsError(try run("def f(n): return f(n - 1) if n else 0\nf(3)", options: DialectOptions())) { e in
+            XCTAssertEqual((e as? EvalError)?.message, "function f called recursively")
+        }
+    }
+
+    func testErrorPositionAtOperator() throws {
+        XCTAssertThrowsError(try run("x = 1\ny = x + \"a\"")) { e in
+            XCTAssertEqual((e as? EvalError)?.location?.description, "t.star:2:7")
+        }
+    }
+
+    func testResolverCollectsAllErrorsWithSuggestion() throws {
+        let file = try parse(SourceFile(name: "r.star", text: "lenght = 1\nprint(lengt)\nprint(undefined_name)\n"))
+        let r = resolve(file, options: DialectOptions(), isPredeclared: { _ in false }, isUniversal: { $0 == "print" })
+        XCTAssertEqual(r.errors.map(\.description), [
+            "r.star:2:7: undefined: lengt (did you mean lenght?)",
+            "r.star:3:7: undefined: undefined_name",
+        ])
+    }
+
+    func testLoadCycleAndCaching() throws {
+        let dir = NSTemporaryDirectory() + "fbvm-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "load(\"b.star\", \"y\")\nx = 1".write(toFile: dir + "/a.star", atomically: true, encoding: .utf8)
+        try "load(\"a.star\", \"x\")\ny = 2".write(toFile: dir + "/b.star", atomically: true, encoding: .utf8)
+        try "load(\"c.star\", \"z\")\nload(\"d.star\", \"w\")\n".write(toFile: dir + "/main.star", atomically: true, encoding: .utf8)
+        try "n = [0]\nz = 3".write(toFile: dir + "/c.star", atomically: true, encoding: .utf8)
+        try "load(\"c.star\", \"n\")\nw = n".write(toFile: dir + "/d.star", atomically: true, encoding: .utf8)
+        let t = StarThread()
+        let loader = ModuleLoader(rootFile: dir + "/a.star", predeclared: [:], options: .all)
+        loader.install(on: t)
+        XCTAssertThrowsError(try loader.load(t, "a.star")) { e in
+            XCTAssertTrue("\(e)".contains("cycle in load graph"), "\(e)")
+        }
+        let t2 = StarThread()
+        let loader2 = ModuleLoader(rootFile: dir + "/main.star", predeclared: [:], options: .all)
+        loader2.install(on: t2)
+        XCTAssertNoThrow(try loader2.load(t2, "main.star"))
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class StarlarkVMTestsPlaceholder: XCTestCase { func testNothingYet() {} }
