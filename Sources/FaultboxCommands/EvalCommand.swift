@@ -29,6 +29,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Stop with an error after this many steps (loop iterations and calls).")
     var maxSteps: UInt64?
 
+    @Flag(name: .long, help: .hidden)
+    var testNatives = false
+
     @Argument(help: "The Starlark file.")
     var file: String
 
@@ -47,7 +50,10 @@ struct EvalCommand: ParsableCommand {
             throw ExitWith(ExitStatus.usage)
         }
         let source = SourceFile(name: file, bytes: bytes)
-        let status = EvalRunner(source: source, mode: mode, options: options, maxSteps: maxSteps).run()
+        // go.starlark.net's test fixtures, for its suite only (see docs/vm.md).
+        let underTestRunner = getenv("STARLARK_TEST_MODE") != nil
+        let status = EvalRunner(source: source, mode: mode, options: options, maxSteps: maxSteps,
+                                testFixtures: testNatives || underTestRunner).run()
         if status != 0 { throw ExitWith(status) }
     }
 }
@@ -58,6 +64,7 @@ struct EvalRunner {
     let mode: String
     let options: DialectOptions
     let maxSteps: UInt64?
+    let testFixtures: Bool
 
     func run() -> Int32 {
         let out = StdoutBuffer()
@@ -65,8 +72,13 @@ struct EvalRunner {
         let asserts = AssertNatives(report: { out.flush(); FileHandleStderr.write($0 + "\n") })
         // As in go.starlark.net's tests: the natives are visible to loaded files
         // (assert.star) only; the file itself sees the universe.
-        let predeclared: [String: Value] = [:]
+        var predeclared: [String: Value] = [:]
         let loadedPredeclared = asserts.predeclared
+        if testFixtures {
+            predeclared = TestFixtures.predeclared
+            // The resolver suite's predeclared and universal names (resolve_test.go).
+            if mode == "resolve" { predeclared["M"] = .none; predeclared["U"] = .none }
+        }
         do {
             switch mode {
             case "parse":

@@ -84,7 +84,8 @@ enum ChunkRunner {
                     options: DialectOptions, maxSteps: UInt64 = .max) -> ChunkOutcome {
         let asserts = AssertNatives(report: { _ in })
         // As in go.starlark.net's tests: the natives are visible to assert.star only.
-        let predeclared: [String: Value] = [:]
+        var predeclared = TestFixtures.predeclared
+        if mode == "resolve" { predeclared["M"] = .none; predeclared["U"] = .none }
         let assertPredeclared = asserts.predeclared
         let file = SourceFile(name: dir + "/" + name, text: source)
         var diagnostics: [(Int, String)] = []

@@ -1,0 +1,60 @@
+/// Values that go.starlark.net's own test harness predeclares (`hasfields`, `fibonacci`),
+/// so its suite can run unchanged. `faultbox eval` offers them only under the conformance
+/// runner (`STARLARK_TEST_MODE` set) or the hidden `--test-natives` flag.
+public enum TestFixtures {
+    public static var predeclared: [String: Value] {
+        [
+            "hasfields": .builtin(Builtin(name: "hasfields") { _, _, args in
+                guard args.positional.isEmpty, args.named.isEmpty else {
+                    throw StarlarkError("hasfields: unexpected arguments")
+                }
+                return .object(HasFields())
+            }),
+            "fibonacci": .object(Fibonacci()),
+        ]
+    }
+}
+
+/// An object with arbitrary settable fields (go.starlark.net's test type of that name).
+final class HasFields: StarObject {
+    var fields: [(String, Value)] = []
+    var frozen = false
+    override var typeName: String { "hasfields" }
+    override func repr(into out: inout [UInt8], thread: StarThread?) throws {
+        out.append(contentsOf: Array("hasfields".utf8))
+    }
+    override func hash() throws -> UInt32 { 42 }
+    override func attr(_ name: String, thread: StarThread) throws -> Value? {
+        for (k, v) in fields where k == name { return v }
+        return nil
+    }
+    override var attrNames: [String] { fields.map { $0.0 }.sorted() }
+    override func setAttr(_ name: String, _ value: Value) throws {
+        if frozen { throw StarlarkError("cannot set field on a frozen hasfields") }
+        if name.hasPrefix("no") { throw StarlarkError("no .\(name) field") }
+        if let i = fields.firstIndex(where: { $0.0 == name }) { fields[i].1 = value } else { fields.append((name, value)) }
+    }
+    override func freeze() {
+        if frozen { return }
+        frozen = true
+        for (_, v) in fields { v.freeze() }
+    }
+}
+
+/// The infinite Fibonacci sequence as an iterable (loops over it must `break`).
+final class Fibonacci: StarObject {
+    override var typeName: String { "fib" }
+    override func repr(into out: inout [UInt8], thread: StarThread?) throws {
+        out.append(contentsOf: Array("fib".utf8))
+    }
+    override func makeIterator() -> AnyIterator<Value>? {
+        var x: Int64 = 0, y: Int64 = 1
+        return AnyIterator {
+            let r = x
+            let (s, o) = x.addingReportingOverflow(y)
+            if o { return nil }
+            x = y; y = s
+            return .int(r)
+        }
+    }
+}
