@@ -6,7 +6,7 @@ extension Lexer {
     /// Scans a string or bytes literal whose opening quote is at `quoteAt` (after any
     /// `r`/`b` prefix starting at `start`). Two steps: find the closing quote (a
     /// backslash always takes the next byte with it), then decode the content.
-    mutating func scanString(start: Int, quoteAt: Int, raw: Bool, isBytes: Bool) throws(SyntaxError) -> Token {
+    mutating func scanString(start: Int, quoteAt: Int, raw: Bool, isBytes: Bool) throws -> Token {
         let quote = bytes[quoteAt]
         let triple = byte(quoteAt + 1) == quote && byte(quoteAt + 2) == quote
         var i = quoteAt + (triple ? 3 : 1)
@@ -38,7 +38,7 @@ extension Lexer {
 
     /// The value of a literal's content: escapes decoded (unless raw), and `\r\n` or a
     /// lone `\r` read as `\n` (always, as in go.starlark.net).
-    private func decodeContent(_ from: Int, _ to: Int, raw: Bool) throws(SyntaxError) -> [UInt8] {
+    private func decodeContent(_ from: Int, _ to: Int, raw: Bool) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(to - from)
         var j = from
@@ -61,7 +61,7 @@ extension Lexer {
 
     /// Decodes the escape sequence whose backslash is at `j`; returns the index after it.
     /// The scanner guarantees a byte follows the backslash within the content.
-    private func decodeEscape(at j: Int, end: Int, into out: inout [UInt8]) throws(SyntaxError) -> Int {
+    private func decodeEscape(at j: Int, end: Int, into out: inout [UInt8]) throws -> Int {
         let e = bytes[j + 1]
         switch e {
         case 0x0A, 0x0D:
@@ -104,7 +104,7 @@ extension Lexer {
     }
 
     /// Reads exactly `digits` hex digits after `\x`, `\u` or `\U` at `j`.
-    private func hexEscape(at j: Int, digits: Int, end: Int) throws(SyntaxError) -> UInt32 {
+    private func hexEscape(at j: Int, digits: Int, end: Int) throws -> UInt32 {
         let total = 2 + digits
         if end - j < total {
             throw error(j, "truncated escape sequence \(text(j, end))")
@@ -133,7 +133,7 @@ extension Lexer {
     // MARK: numbers
 
     /// Scans an int or float literal (`pos` is at a digit, or at a `.` before a digit).
-    mutating func scanNumber(_ start: Int) throws(SyntaxError) -> Token {
+    mutating func scanNumber(_ start: Int) throws -> Token {
         var fraction = false, exponent = false
         var c = bytes[pos]
         if c == UInt8(ascii: ".") {
@@ -195,7 +195,7 @@ extension Lexer {
     }
 
     /// `0x...`, `0o...`, `0b...`: `pos` is at the radix letter.
-    private mutating func scanRadixInt(_ start: Int, radix: UInt8, name: String) throws(SyntaxError) -> Token {
+    private mutating func scanRadixInt(_ start: Int, radix: UInt8, name: String) throws -> Token {
         pos += 1
         let digitsStart = pos
         while let d = hexValue(byte(pos)), d < radix { pos += 1 }
@@ -209,7 +209,7 @@ extension Lexer {
     }
 
     /// An integer literal's value: Int64 when it fits, else its decimal digits.
-    private func integerLiteral(digitsFrom from: Int, to: Int, radix: UInt8) throws(SyntaxError) -> Literal {
+    private func integerLiteral(digitsFrom from: Int, to: Int, radix: UInt8) throws -> Literal {
         var value: Int64 = 0
         var overflow = false
         for k in from..<to {

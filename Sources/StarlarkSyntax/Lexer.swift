@@ -32,6 +32,7 @@ struct Lexer {
         self.bytes = source.bytes
     }
 
+    @inline(never)
     func error(_ offset: Int, _ message: String) -> SyntaxError {
         SyntaxError(SourceLocation(source, offset), message)
     }
@@ -53,7 +54,7 @@ struct Lexer {
         byte(i) == 0x0D && byte(i + 1) == 0x0A ? 2 : 1
     }
 
-    mutating func next() throws(SyntaxError) -> Token {
+    mutating func next() throws -> Token {
         while true {
             let wasLineStart = atLineStart
             var blank = false
@@ -121,7 +122,7 @@ struct Lexer {
     }
 
     /// Compares a logical line's indentation with the open blocks.
-    private mutating func measureIndent(_ column: Int) throws(SyntaxError) {
+    private mutating func measureIndent(_ column: Int) throws {
         let current = indentStack[indentStack.count - 1]
         if column > current {
             pendingDents += 1
@@ -138,7 +139,7 @@ struct Lexer {
     }
 
     /// Scans one token starting at `pos` (not blank, not a line break, not EOF).
-    private mutating func scanToken() throws(SyntaxError) -> Token {
+    private mutating func scanToken() throws -> Token {
         let start = pos
         let c = bytes[pos]
 
@@ -201,7 +202,7 @@ struct Lexer {
     }
 
     /// `r"..."`, `b"..."`, `rb"..."`, `br"..."`; nil when the word is an identifier.
-    private mutating func scanPrefixedString(_ start: Int) throws(SyntaxError) -> Token? {
+    private mutating func scanPrefixedString(_ start: Int) throws -> Token? {
         func isQuote(_ b: UInt8) -> Bool { b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") }
         let c0 = bytes[start], c1 = byte(start + 1), c2 = byte(start + 2)
         let r = UInt8(ascii: "r"), b = UInt8(ascii: "b")
@@ -214,7 +215,7 @@ struct Lexer {
         return nil
     }
 
-    private mutating func scanIdentifier(_ start: Int) throws(SyntaxError) -> Token {
+    private mutating func scanIdentifier(_ start: Int) throws -> Token {
         var asciiOnly = true
         while pos < bytes.count {
             let b = bytes[pos]

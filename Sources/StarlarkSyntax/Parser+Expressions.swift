@@ -23,13 +23,14 @@ extension Parser {
 
     /// `test (',' test)*`: a bare comma list is a tuple. A trailing comma is allowed only
     /// inside parentheses.
-    mutating func parseExpr(inParens: Bool) throws(SyntaxError) -> Expr {
+    mutating func parseExpr(inParens: Bool) throws -> Expr {
         let first = try parseTest()
         guard tok.kind == .comma else { return first }
         return .tuple(lparen: nil, try parseExprs([first], allowTrailingComma: inParens), rparen: nil)
     }
 
-    mutating func parseExprs(_ initial: [Expr], allowTrailingComma: Bool) throws(SyntaxError) -> [Expr] {
+    @inline(never)
+    mutating func parseExprs(_ initial: [Expr], allowTrailingComma: Bool) throws -> [Expr] {
         var exprs = initial
         while tok.kind == .comma {
             let comma = try advance()
@@ -43,13 +44,19 @@ extension Parser {
     }
 
     /// `test = lambda | binary ('if' binary 'else' test)?`
-    mutating func parseTest() throws(SyntaxError) -> Expr {
-        let saved = depth
-        defer { depth = saved }
+    mutating func parseTest() throws -> Expr {
+        let saved = (depth, nesting)
+        defer { (depth, nesting) = saved }
         try deepen()
         if tok.kind == .lambda { return try parseLambda(allowConditional: true) }
         let x = try parseBinary(0)
         guard tok.kind == .if_ else { return x }
+        return try parseConditionalTail(then: x)
+    }
+
+    /// `then if cond else otherwise`, from the `if`.
+    @inline(never)
+    mutating func parseConditionalTail(then x: Expr) throws -> Expr {
         let ifPos = try advance()
         let cond = try parseBinary(0)
         guard tok.kind == .else_ else { throw error(ifPos, "conditional expression without else clause") }
@@ -60,15 +67,16 @@ extension Parser {
 
     /// A test without a conditional expression (comprehension `if` clauses, and the body
     /// of a lambda there), so `[a for b in c if x else y]` is rejected.
-    mutating func parseTestNoCond() throws(SyntaxError) -> Expr {
-        let saved = depth
-        defer { depth = saved }
+    mutating func parseTestNoCond() throws -> Expr {
+        let saved = (depth, nesting)
+        defer { (depth, nesting) = saved }
         try deepen()
         if tok.kind == .lambda { return try parseLambda(allowConditional: false) }
         return try parseBinary(0)
     }
 
-    mutating func parseLambda(allowConditional: Bool) throws(SyntaxError) -> Expr {
+    @inline(never)
+    mutating func parseLambda(allowConditional: Bool) throws -> Expr {
         let pos = try advance()
         let id = functionCount
         functionCount += 1
@@ -81,9 +89,9 @@ extension Parser {
 
     /// Operators binding at least as tightly as `minPrec`, left-associative, except that
     /// comparisons do not associate at all (`a < b < c` is an error, as in the spec).
-    mutating func parseBinary(_ minPrec: Int) throws(SyntaxError) -> Expr {
-        let saved = depth
-        defer { depth = saved }
+    mutating func parseBinary(_ minPrec: Int) throws -> Expr {
+        let saved = (depth, nesting)
+        defer { (depth, nesting) = saved }
         var x: Expr
         if tok.kind == .not && minPrec <= Parser.notPrecedence {
             let pos = try advance()
@@ -96,38 +104,42 @@ extension Parser {
         while true {
             let prec = Parser.precedence(tok.kind)
             if prec < minPrec { return x }
-            var op: BinaryOp
-            let opPos: Int
-            if tok.kind == .not {
-                // Only `not in` may follow an operand.
-                opPos = try advance()
-                guard tok.kind == .in_ else { throw unexpected(want: "in") }
-                try advance()
-                op = .notIn
+            let (op, opPos) = try parseOperator()
+            if prec == Parser.comparisonPrecedence {
+                if let previous = previousComparison { throw nonAssociative(previous, op, at: opPos) }
+                previousComparison = op
             } else {
-                op = tok.kind.binaryOp ?? .add
-                opPos = try advance()
+                previousComparison = nil
             }
-            if prec == Parser.comparisonPrecedence, let previous = previousComparison {
-                throw error(opPos, "\(previous.rawValue) does not associate with \(op.rawValue) (use parens)")
-            }
-            previousComparison = prec == Parser.comparisonPrecedence ? op : nil
-            try deepen()
             let y = try parseBinary(prec + 1)
             x = .binary(op, pos: opPos, x, y)
+            try grow()
         }
     }
 
+    /// Consumes a binary operator (two tokens for `not in`).
+    @inline(never)
+    mutating func parseOperator() throws -> (BinaryOp, Int) {
+        if tok.kind == .not {
+            // After an operand, `not` can only begin `not in`.
+            let pos = try advance()
+            guard tok.kind == .in_ else { throw unexpected(want: "in") }
+            try advance()
+            return (.notIn, pos)
+        }
+        let op = tok.kind.binaryOp ?? .add
+        return (op, try advance())
+    }
+
     /// A primary followed by any chain of `.name`, `[index]`, `[lo:hi:step]`, `(args)`.
-    mutating func parsePrimaryWithSuffix() throws(SyntaxError) -> Expr {
-        let saved = depth
-        defer { depth = saved }
+    mutating func parsePrimaryWithSuffix() throws -> Expr {
+        let saved = (depth, nesting)
+        defer { (depth, nesting) = saved }
         var x = try parsePrimary()
         while true {
             switch tok.kind {
             case .dot:
-                let dot = try advance()
-                x = .dot(x, dotPos: dot, try parseIdent())
+                x = try parseDotSuffix(x)
             case .lbrack:
                 x = try parseIndexSuffix(x)
             case .lparen:
@@ -135,11 +147,18 @@ extension Parser {
             default:
                 return x
             }
-            try deepen()
+            try grow()
         }
     }
 
-    mutating func parseIndexSuffix(_ x: Expr) throws(SyntaxError) -> Expr {
+    @inline(never)
+    mutating func parseDotSuffix(_ x: Expr) throws -> Expr {
+        let dot = try advance()
+        return .dot(x, dotPos: dot, try parseIdent())
+    }
+
+    @inline(never)
+    mutating func parseIndexSuffix(_ x: Expr) throws -> Expr {
         let lbrack = try advance()
         var lo: Expr? = nil, hi: Expr? = nil, step: Expr? = nil
         if tok.kind != .colon {
@@ -161,7 +180,8 @@ extension Parser {
         return .slice(x, lbrack: lbrack, lo: lo, hi: hi, step: step, rbrack: rbrack)
     }
 
-    mutating func parseCallSuffix(_ fn: Expr) throws(SyntaxError) -> Expr {
+    @inline(never)
+    mutating func parseCallSuffix(_ fn: Expr) throws -> Expr {
         let lparen = try advance()
         var args: [Argument] = []
         while tok.kind != .rparen && tok.kind != .eof {
@@ -189,7 +209,7 @@ extension Parser {
         return .call(fn, lparen: lparen, args, rparen: rparen)
     }
 
-    mutating func parsePrimary() throws(SyntaxError) -> Expr {
+    mutating func parsePrimary() throws -> Expr {
         switch tok.kind {
         case .ident:
             return .ident(try parseIdent())
@@ -203,29 +223,43 @@ extension Parser {
         case .lbrace:
             return try parseDict()
         case .lparen:
-            let lparen = try advance()
-            if tok.kind == .rparen {
-                return .tuple(lparen: lparen, [], rparen: try advance())
-            }
-            let inner = try parseExpr(inParens: true)
-            let rparen = try consume(.rparen)
-            if case .tuple(nil, let elems, nil) = inner {
-                return .tuple(lparen: lparen, elems, rparen: rparen)
-            }
-            return .paren(lparen: lparen, inner, rparen: rparen)
+            return try parseParenthesized()
         case .minus, .plus, .tilde:
-            let op: UnaryOp = tok.kind == .minus ? .minus : tok.kind == .plus ? .plus : .invert
-            let pos = try advance()
-            let saved = depth
-            defer { depth = saved }
-            try deepen()
-            return .unary(op, pos: pos, try parsePrimaryWithSuffix())
+            return try parseUnary()
         default:
             throw unexpected(want: "primary expression")
         }
     }
 
-    mutating func parseList() throws(SyntaxError) -> Expr {
+    /// `()`, `(x)`, `(x,)`, `(x, y)`: a parenthesised tuple keeps its parentheses'
+    /// positions in `.tuple`; any other parenthesised expression is a `.paren`.
+    @inline(never)
+    mutating func parseParenthesized() throws -> Expr {
+        let lparen = try advance()
+        if tok.kind == .rparen {
+            return .tuple(lparen: lparen, [], rparen: try advance())
+        }
+        let inner = try parseExpr(inParens: true)
+        let rparen = try consume(.rparen)
+        if case .tuple(nil, let elems, nil) = inner {
+            return .tuple(lparen: lparen, elems, rparen: rparen)
+        }
+        return .paren(lparen: lparen, inner, rparen: rparen)
+    }
+
+    /// `-x`, `+x`, `~x`: the operand is a primary with suffixes (so `-x.y` is `-(x.y)`).
+    @inline(never)
+    mutating func parseUnary() throws -> Expr {
+        let op: UnaryOp = tok.kind == .minus ? .minus : tok.kind == .plus ? .plus : .invert
+        let pos = try advance()
+        let saved = (depth, nesting)
+        defer { (depth, nesting) = saved }
+        try deepen()
+        return .unary(op, pos: pos, try parsePrimaryWithSuffix())
+    }
+
+    @inline(never)
+    mutating func parseList() throws -> Expr {
         let lbrack = try advance()
         if tok.kind == .rbrack {
             return .list(lbrack: lbrack, [], rbrack: try advance())
@@ -239,7 +273,8 @@ extension Parser {
         return .list(lbrack: lbrack, elems, rbrack: rbrack)
     }
 
-    mutating func parseDict() throws(SyntaxError) -> Expr {
+    @inline(never)
+    mutating func parseDict() throws -> Expr {
         let lbrace = try advance()
         if tok.kind == .rbrace {
             return .dict(lbrace: lbrace, [], rbrace: try advance())
@@ -258,7 +293,7 @@ extension Parser {
         return .dict(lbrace: lbrace, entries, rbrace: rbrace)
     }
 
-    mutating func parseDictEntry() throws(SyntaxError) -> DictEntry {
+    mutating func parseDictEntry() throws -> DictEntry {
         let key = try parseTest()
         let colon = try consume(.colon)
         return DictEntry(key: key, colon: colon, value: try parseTest())
@@ -266,7 +301,8 @@ extension Parser {
 
     /// The `for ... in ...` / `if ...` clauses after a comprehension's body. The id is
     /// taken at the first `for`, so an inner comprehension in the body has a lower id.
-    mutating func parseComprehension(lbrack: Int, body: Expr, isDict: Bool) throws(SyntaxError) -> Expr {
+    @inline(never)
+    mutating func parseComprehension(lbrack: Int, body: Expr, isDict: Bool) throws -> Expr {
         let id = comprehensionCount
         comprehensionCount += 1
         let end: TokenKind = isDict ? .rbrace : .rbrack

@@ -1,16 +1,33 @@
 /// Parses a whole file. Stops at the first error (as go.starlark.net does); the error
 /// names file:line:col and uses go.starlark.net's wording.
 public func parse(_ source: SourceFile) throws(SyntaxError) -> FileNode {
-    var parser = try Parser(source)
-    return try parser.parseFile()
+    try asSyntaxError {
+        var parser = try Parser(source)
+        return try parser.parseFile()
+    }
 }
 
 /// Parses a single expression (a comma-separated list is a tuple), optionally followed
 /// by one newline. The result is a `FileNode` holding one `.expr` statement, so that the
 /// id counters travel with it.
 public func parseExpr(_ source: SourceFile) throws(SyntaxError) -> FileNode {
-    var parser = try Parser(source)
-    return try parser.parseSingleExpression()
+    try asSyntaxError {
+        var parser = try Parser(source)
+        return try parser.parseSingleExpression()
+    }
+}
+
+/// Internally the parser uses untyped `throws`: a typed `SyntaxError` (two strings and
+/// two ints) makes every recursive frame reserve room for it, several times over, which
+/// tripled the stack used per nesting level. Only `SyntaxError` is ever thrown inside.
+private func asSyntaxError<T>(_ body: () throws -> T) throws(SyntaxError) -> T {
+    do {
+        return try body()
+    } catch let e as SyntaxError {
+        throw e
+    } catch {
+        throw SyntaxError(SourceLocation(file: "<internal>", line: 0, column: 0), "internal parser error: \(error)")
+    }
 }
 
 /// A recursive-descent parser over a one-token lookahead. Grammar: `grammar/starlark.ebnf`.
@@ -21,13 +38,18 @@ struct Parser {
     var identCount = 0
     var functionCount = 0
     var comprehensionCount = 0
-    /// How deep the tree under construction is (nested brackets, blocks, operator
-    /// chains). Bounded so that neither this parser nor the later phases, which all
-    /// recurse over the tree, can run out of stack on hostile input.
+    /// Height of the tree under construction along the current path (brackets, blocks,
+    /// operator and suffix chains). Bounded so the later phases, which recurse over the
+    /// tree (and Swift's release of nested enums, which recurses too), stay shallow.
     var depth = 0
-    static let maxDepth = 400
+    /// Recursive calls of this parser along the current path (brackets, unary operators,
+    /// blocks, elif chains). Bounded more tightly: each level costs this parser a few
+    /// stack frames (about 1.3 KB in release builds, several KB in debug builds).
+    var nesting = 0
+    static let maxDepth = 1000
+    static let maxNesting = 200
 
-    init(_ source: SourceFile) throws(SyntaxError) {
+    init(_ source: SourceFile) throws {
         lexer = Lexer(source)
         tok = Token(kind: .eof, start: 0, end: 0)
         tok = try lexer.next()
@@ -36,8 +58,9 @@ struct Parser {
     // MARK: token helpers
 
     /// Moves to the next token; returns the start offset of the token just consumed.
-    @discardableResult
-    mutating func advance() throws(SyntaxError) -> Int {
+    /// Not inlined: the scanner's locals would otherwise bloat every recursive frame.
+    @discardableResult @inline(never)
+    mutating func advance() throws -> Int {
         let start = tok.start
         tok = try lexer.next()
         return start
@@ -47,22 +70,24 @@ struct Parser {
     /// the next line starts, as go.starlark.net does ("x = 1 +" fails on the next line).
     var errorOffset: Int { tok.kind == .newline ? tok.end : tok.start }
 
+    @inline(never)
     func error(_ offset: Int, _ message: String) -> SyntaxError {
         lexer.error(offset, message)
     }
 
     /// "got X, want Y" at the lookahead.
+    @inline(never)
     func unexpected(want: String) -> SyntaxError {
         error(errorOffset, "got \(tok.kind), want \(want)")
     }
 
     @discardableResult
-    mutating func consume(_ kind: TokenKind) throws(SyntaxError) -> Int {
+    mutating func consume(_ kind: TokenKind) throws -> Int {
         guard tok.kind == kind else { throw unexpected(want: kind.description) }
         return try advance()
     }
 
-    mutating func parseIdent() throws(SyntaxError) -> Ident {
+    mutating func parseIdent() throws -> Ident {
         guard tok.kind == .ident else { throw error(errorOffset, "not an identifier") }
         let id = makeIdent(lexer.identName, at: tok.start)
         try advance()
@@ -74,17 +99,36 @@ struct Parser {
         return Ident(name: name, pos: pos, id: identCount)
     }
 
-    /// Enters one level of nesting; callers restore `depth` when they return.
-    mutating func deepen() throws(SyntaxError) {
+    /// Enters one level of recursion (and of tree height); callers restore both
+    /// counters when they return.
+    mutating func deepen() throws {
+        nesting += 1
         depth += 1
-        if depth > Parser.maxDepth {
-            throw error(tok.start, "nesting too deep: more than \(Parser.maxDepth) levels of brackets, blocks or chained operators; split the expression or statement using intermediate variables or functions")
+        if nesting > Parser.maxNesting || depth > Parser.maxDepth { throw tooDeep() }
+    }
+
+    /// One more level of tree height without recursion (`a + b + c`, `a.b.c`).
+    mutating func grow() throws {
+        depth += 1
+        if depth > Parser.maxDepth { throw tooDeep() }
+    }
+
+    @inline(never)
+    func tooDeep() -> SyntaxError {
+        if nesting > Parser.maxNesting {
+            return error(tok.start, "nesting too deep: more than \(Parser.maxNesting) levels of brackets, unary operators, blocks or elif; use intermediate variables or functions")
         }
+        return error(tok.start, "expression too deep: more than \(Parser.maxDepth) chained operators, calls or attributes in one expression; split it using intermediate variables")
+    }
+
+    @inline(never)
+    func nonAssociative(_ previous: BinaryOp, _ op: BinaryOp, at offset: Int) -> SyntaxError {
+        error(offset, "\(previous.rawValue) does not associate with \(op.rawValue) (use parens)")
     }
 
     // MARK: files and statements
 
-    mutating func parseFile() throws(SyntaxError) -> FileNode {
+    mutating func parseFile() throws -> FileNode {
         var stmts: [Stmt] = []
         while tok.kind != .eof {
             if tok.kind == .newline { try advance(); continue }
@@ -93,7 +137,7 @@ struct Parser {
         return makeFile(stmts)
     }
 
-    mutating func parseSingleExpression() throws(SyntaxError) -> FileNode {
+    mutating func parseSingleExpression() throws -> FileNode {
         let x = try parseExpr(inParens: false)
         if tok.kind == .newline { try advance() }
         if tok.kind != .eof {
@@ -107,7 +151,7 @@ struct Parser {
                  functionCount: functionCount, comprehensionCount: comprehensionCount)
     }
 
-    mutating func parseStmt(into stmts: inout [Stmt]) throws(SyntaxError) {
+    mutating func parseStmt(into stmts: inout [Stmt]) throws {
         switch tok.kind {
         case .def: stmts.append(try parseDef())
         case .if_: stmts.append(try parseIf(pos: try advance(), isElif: false))
@@ -118,7 +162,7 @@ struct Parser {
     }
 
     /// `small_stmt (';' small_stmt)* ';'? NEWLINE` (the NEWLINE may be the end of file).
-    mutating func parseSimpleStmt(into stmts: inout [Stmt]) throws(SyntaxError) {
+    mutating func parseSimpleStmt(into stmts: inout [Stmt]) throws {
         while true {
             stmts.append(try parseSmallStmt())
             guard tok.kind == .semi else { break }
@@ -128,7 +172,7 @@ struct Parser {
         if tok.kind != .eof { try consume(.newline) }
     }
 
-    mutating func parseSmallStmt() throws(SyntaxError) -> Stmt {
+    mutating func parseSmallStmt() throws -> Stmt {
         switch tok.kind {
         case .return_:
             let pos = try advance()
@@ -155,9 +199,9 @@ struct Parser {
     }
 
     /// A block after ':': either the rest of the line, or NEWLINE INDENT stmt+ OUTDENT.
-    mutating func parseSuite() throws(SyntaxError) -> [Stmt] {
-        let saved = depth
-        defer { depth = saved }
+    mutating func parseSuite() throws -> [Stmt] {
+        let saved = (depth, nesting)
+        defer { (depth, nesting) = saved }
         try deepen()
         var stmts: [Stmt] = []
         if tok.kind == .newline {
@@ -173,7 +217,7 @@ struct Parser {
         return stmts
     }
 
-    mutating func parseDef() throws(SyntaxError) -> Stmt {
+    mutating func parseDef() throws -> Stmt {
         let pos = try advance()
         let id = functionCount
         functionCount += 1
@@ -187,7 +231,7 @@ struct Parser {
     }
 
     /// Parameters in any order; the resolver checks the order (as in go.starlark.net).
-    mutating func parseParams() throws(SyntaxError) -> [Parameter] {
+    mutating func parseParams() throws -> [Parameter] {
         var params: [Parameter] = []
         while tok.kind != .rparen && tok.kind != .colon && tok.kind != .eof {
             if !params.isEmpty { try consume(.comma) }
@@ -214,9 +258,9 @@ struct Parser {
     }
 
     /// After `if` or `elif` (at `pos`): the condition, the block and any elif/else.
-    mutating func parseIf(pos: Int, isElif: Bool) throws(SyntaxError) -> Stmt {
-        let saved = depth
-        defer { depth = saved }
+    mutating func parseIf(pos: Int, isElif: Bool) throws -> Stmt {
+        let saved = (depth, nesting)
+        defer { (depth, nesting) = saved }
         if isElif { try deepen() }  // each elif nests one level deeper in the tree
         let cond = try parseTest()
         try consume(.colon)
@@ -232,7 +276,7 @@ struct Parser {
         return .if_(pos: pos, cond: cond, then: then, else_: otherwise, isElif: isElif)
     }
 
-    mutating func parseFor() throws(SyntaxError) -> Stmt {
+    mutating func parseFor() throws -> Stmt {
         let pos = try advance()
         let vars = try parseLoopVariables()
         try consume(.in_)
@@ -241,7 +285,7 @@ struct Parser {
         return .for_(pos: pos, vars: vars, iterable: iterable, body: try parseSuite())
     }
 
-    mutating func parseWhile() throws(SyntaxError) -> Stmt {
+    mutating func parseWhile() throws -> Stmt {
         let pos = try advance()
         let cond = try parseTest()
         try consume(.colon)
@@ -250,7 +294,7 @@ struct Parser {
 
     /// `primary_with_suffix (',' primary_with_suffix)* ','?`: not a full expression,
     /// so that the `in` of `for x in y` is not read as an operator.
-    mutating func parseLoopVariables() throws(SyntaxError) -> Expr {
+    mutating func parseLoopVariables() throws -> Expr {
         let first = try parsePrimaryWithSuffix()
         guard tok.kind == .comma else { return first }
         var list = [first]
@@ -263,7 +307,7 @@ struct Parser {
     }
 
     /// `load("module", "name", local="name", ...)`.
-    mutating func parseLoad() throws(SyntaxError) -> Stmt {
+    mutating func parseLoad() throws -> Stmt {
         let loadPos = try advance()
         let lparen = try consume(.lparen)
         guard tok.kind == .string, case .string(let moduleBytes) = lexer.literal else {
