@@ -23,8 +23,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "exec (run), resolve (parse and resolve only) or parse.")
     var mode: String = "exec"
 
-    @Option(name: .long, help: "Dialect options: a comma list of set, recursion, globalreassign, loadbindsglobally.")
-    var opts: String = ""
+    @Option(name: .long, help: "Dialect options: a comma list of set, recursion, globalreassign, loadbindsglobally (default: set,recursion,globalreassign, as spec files run; --opts \"\" for none).")
+    var opts: String?
 
     @Option(name: .long, help: "Stop with an error after this many steps (loop iterations and calls).")
     var maxSteps: UInt64?
@@ -36,7 +36,8 @@ struct EvalCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let (options, unknown) = DialectOptions.parse(opts)
+        var (options, unknown) = DialectOptions.parse(opts ?? "")
+        if opts == nil { options = .all }
         if !unknown.isEmpty {
             FileHandleStderr.write("faultbox eval: --opts: unknown option \(unknown.joined(separator: ", ")) (expected a comma list of set, recursion, globalreassign, loadbindsglobally)\n")
             throw ExitWith(ExitStatus.usage)

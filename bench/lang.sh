@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# bench/lang.sh [-r RUNS] [-w WARMUP] [FAULTBOX_BINARY]
+#
+# Times bench/lang/*.star (our programs: recursion, calls, loops, strings, dicts,
+# comprehensions) on `faultbox eval`, go.starlark.net (built from Debian's packages by
+# /work/shared/bench/peers/starlark-go/build.sh) and python3, all in one hyperfine run
+# per program, checks that the three print the same result, and prints median
+# milliseconds with the ratios faultbox/go and faultbox/python.
+# FAULTBOX_BINARY defaults to .build/release/faultbox (build it with
+# `swift build -c release --product faultbox`).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+RUNS=5; WARMUP=1
+while getopts "r:w:h" opt; do
+  case $opt in
+    r) RUNS=$OPTARG;; w) WARMUP=$OPTARG;;
+    h) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    *) exit 2;;
+  esac
+done
+shift $((OPTIND-1))
+FAULTBOX="${1:-$HERE/../.build/release/faultbox}"
+[[ -x "$FAULTBOX" ]] || { echo "no faultbox binary at $FAULTBOX (swift build -c release --product faultbox)" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "need hyperfine: apt-get install -y hyperfine" >&2; exit 2; }
+PEER="${FAULTBOX_PEER_DIR:-/tmp/faultbox-peers}/starlark-peer"
+[[ -x "$PEER" ]] || /work/shared/bench/peers/starlark-go/build.sh "$PEER" >&2
+PY="$(python3 -c 'import sys; print(sys.executable)')"
+OUT="$(mktemp -d)"
+norm() { tr "'" '"'; }
+printf "%-16s %10s %10s %10s %9s %9s\n" program faultbox_ms go_ms python_ms fb/go fb/py
+for f in "$HERE"/lang/*.star; do
+  b=$(basename "$f" .star)
+  a=$("$FAULTBOX" eval "$f" | norm); g=$("$PEER" -recursion "$f" | norm); p=$("$PY" "$f" | norm)
+  if [[ "$a" != "$g" || "$a" != "$p" ]]; then
+    echo "$b: outputs differ: faultbox=[$a] go=[$g] python=[$p]" >&2; exit 1
+  fi
+  hyperfine -N -r "$RUNS" -w "$WARMUP" --export-json "$OUT/$b.json" \
+    -n faultbox "$FAULTBOX eval $f" -n go "$PEER -recursion $f" -n python "$PY $f" >/dev/null
+  python3 - "$OUT/$b.json" "$b" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
+fb, go, py = r["faultbox"], r["go"], r["python"]
+print("%-16s %10.1f %10.1f %10.1f %9.2f %9.2f" % (sys.argv[2], fb, go, py, fb / go, fb / py))
+PY
+done
