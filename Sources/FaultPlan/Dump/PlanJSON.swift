@@ -1,0 +1,174 @@
+/// The plan as JSON (schema `faultbox.plan/1`, documented in docs/plan-json-schema.md).
+/// Positions are `"file:line:col"` strings; every list is in plan order.
+public enum PlanJSON {
+    public static let schema = "faultbox.plan/1"
+
+    /// `--emit plan`: everything.
+    public static func plan(_ plan: FaultPlan, paths: PathDisplay) -> JSONValue {
+        .object([
+            ("schema", .string(schema)),
+            ("spec", .string(paths.show(plan.specPath))),
+            ("files", .array(plan.files.map { .string(paths.show($0)) })),
+            ("start_order", .array(plan.startOrder.map { .string($0) })),
+            ("services", .array(plan.servicesInStartOrder.map { service($0, paths) })),
+            ("assumptions", .array(plan.assumptions.map { assumption($0, plan) })),
+            ("monitors", .array(plan.monitors.map(monitor))),
+            ("matrices", .array(plan.matrices.map { matrix($0, plan) })),
+            ("test_count", .int(plan.tests.count)),
+            ("cell_count", .int(plan.cellCount)),
+            ("tests", .array(plan.tests.map { test($0, plan) })),
+            ("faultable_syscalls", .array(plan.faultableSyscalls.map { .string($0) })),
+        ])
+    }
+
+    /// `--emit cells`: the tests only.
+    public static func cells(_ plan: FaultPlan, paths: PathDisplay) -> JSONValue {
+        .object([
+            ("schema", .string(schema)),
+            ("spec", .string(paths.show(plan.specPath))),
+            ("test_count", .int(plan.tests.count)),
+            ("cell_count", .int(plan.cellCount)),
+            ("tests", .array(plan.tests.map { test($0, plan) })),
+        ])
+    }
+
+    static func pos(_ p: SourcePosition) -> JSONValue { .string(p.description) }
+    static func strings(_ s: [String]) -> JSONValue { .array(s.map { .string($0) }) }
+    static func optional(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+    static func callable(_ c: CallableRef) -> JSONValue {
+        .object([("function", .string(c.name)), ("defined_at", pos(c.position))])
+    }
+
+    static func service(_ s: Service, _ paths: PathDisplay) -> JSONValue {
+        var hc: JSONValue = .null
+        if let h = s.healthcheck {
+            hc = .object([
+                ("kind", .string(h.kind.rawValue)), ("host", .string(h.host)), ("port", .int(h.port)),
+                ("path", h.kind == .http ? .string(h.path) : .null),
+                ("timeout", .string(h.timeout.text)), ("timeout_ms", .double(h.timeout.milliseconds)),
+                ("position", pos(h.position)),
+            ])
+        }
+        return .object([
+            ("name", .string(s.name)),
+            ("binary", .string(s.binary)),
+            ("executable", .string(paths.show(s.executable))),
+            ("args", strings(s.args)),
+            ("env", .array(s.env.map { .object([("key", .string($0.key)), ("value", .string($0.value)),
+                                                 ("generated", .bool($0.generated))]) })),
+            ("interfaces", .array(s.interfaces.map {
+                .object([("name", .string($0.name)), ("protocol", .string($0.proto.rawValue)),
+                         ("host", .string($0.host)), ("port", .int($0.port)), ("addr", .string($0.address)),
+                         ("position", pos($0.position))])
+            })),
+            ("healthcheck", hc),
+            ("depends_on", strings(s.dependsOn)),
+            ("variable", optional(s.variable)),
+            ("position", pos(s.position)),
+        ])
+    }
+
+    static func rule(_ r: SyscallRule) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("target", .string(r.target)), ("keyword", .string(r.keyword)), ("syscalls", strings(r.syscalls)),
+        ]
+        switch r.action {
+        case .deny(let name, let value):
+            fields += [("action", .string("deny")), ("errno", .string(name)), ("errno_value", .int(Int(value)))]
+        case .delay(let d):
+            fields += [("action", .string("delay")), ("duration", .string(d.text)), ("duration_ms", .double(d.milliseconds))]
+        }
+        fields += [("probability", .double(r.probability)), ("label", .string(r.label)),
+                   ("path", optional(r.pathGlob)), ("destination", optional(r.destination)),
+                   ("position", pos(r.position))]
+        return .object(fields)
+    }
+
+    static func assumption(_ a: FaultAssumption, _ plan: FaultPlan) -> JSONValue {
+        .object([
+            ("name", .string(a.name)), ("target", .string(a.target)),
+            ("rules", .array(a.rules.map(rule))),
+            ("monitors", .array(a.monitors.map { .int($0) })),
+            ("variable", optional(a.variable)),
+            ("position", pos(a.position)),
+        ])
+    }
+
+    static func monitor(_ m: Monitor) -> JSONValue {
+        .object([
+            ("id", .int(m.id)), ("function", .string(m.callable.name)), ("defined_at", pos(m.callable.position)),
+            ("service", optional(m.service)), ("syscall", optional(m.keyword)), ("syscalls", strings(m.syscalls)),
+            ("position", pos(m.position)),
+        ])
+    }
+
+    static func matrix(_ m: FaultMatrix, _ plan: FaultPlan) -> JSONValue {
+        .object([
+            ("id", .int(m.id)),
+            ("scenarios", strings(m.scenarios.map(\.name))),
+            ("faults", strings(m.faults.map { plan.assumptions[$0].name })),
+            ("default_expect", m.defaultExpect.map(callable) ?? .null),
+            ("overrides", .array(m.overrides.map {
+                .object([("scenario", .string($0.pair.scenario)), ("fault", .string($0.pair.fault)),
+                         ("oracle", callable($0.oracle)), ("position", pos($0.position))])
+            })),
+            ("excluded", .array(m.excluded.map { .object([("scenario", .string($0.scenario)), ("fault", .string($0.fault))]) })),
+            ("cells", strings(m.cells)),
+            ("position", pos(m.position)),
+        ])
+    }
+
+    static func test(_ t: PlanTest, _ plan: FaultPlan) -> JSONValue {
+        var kind = "", scenario: JSONValue = .null, fault: JSONValue = .null, matrix: JSONValue = .null
+        switch t.kind {
+        case .scenario: kind = "scenario"; scenario = .string(t.body.name)
+        case .faultScenario: kind = "fault_scenario"; scenario = .string(t.body.name)
+        case .matrixCell(let m, let pair):
+            kind = "matrix_cell"; scenario = .string(pair.scenario); fault = .string(pair.fault); matrix = .int(m)
+        case .function: kind = "function"
+        }
+        let oracle: JSONValue = t.oracle.map {
+            .object([("source", .string($0.source.rawValue)), ("function", .string($0.callable.name)),
+                     ("defined_at", pos($0.callable.position)), ("attached_at", pos($0.position))])
+        } ?? .null
+        return .object([
+            ("name", .string(t.name)), ("kind", .string(kind)),
+            ("scenario", scenario), ("fault", fault), ("matrix", matrix),
+            ("body", callable(t.body)),
+            ("faults", strings(t.assumptions.map { plan.assumptions[$0].name })),
+            ("oracle", oracle),
+            ("monitors", strings(t.monitors.map { plan.monitors[$0].callable.name })),
+            ("traps", .array(t.traps.map {
+                .object([("service", .string($0.service)), ("syscalls", strings($0.syscalls)),
+                         ("whole_faultable_set", .bool($0.wholeFaultableSet)), ("reasons", strings($0.reasons))])
+            })),
+            ("dynamic", dynamic(t.dynamic)),
+            ("position", pos(t.position)),
+        ])
+    }
+
+    static func dynamic(_ d: DynamicFaultUse) -> JSONValue {
+        .object([
+            ("faults", .array(d.faults.map {
+                .object([("target", optional($0.target)),
+                         ("keywords", $0.keywords.map(strings) ?? .null), ("position", pos($0.position))])
+            })),
+            ("partitions", .array(d.partitions.map {
+                .object([("a", optional($0.a)), ("b", optional($0.b)), ("position", pos($0.position))])
+            })),
+            ("unknowns", strings(d.unknowns)),
+        ])
+    }
+}
+
+/// How absolute paths are shown: relative to a base directory when under it, so dumps do
+/// not depend on where the repository is checked out.
+public struct PathDisplay: Sendable {
+    public var base: String?
+    public init(relativeTo base: String?) { self.base = base }
+    public func show(_ path: String) -> String {
+        guard let base, !base.isEmpty, path.hasPrefix("/") else { return path }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+}
