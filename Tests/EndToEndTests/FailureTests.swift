@@ -1,0 +1,232 @@
+import Foundation
+import XCTest
+
+/// What a user sees when things go wrong: a failing oracle, a monitor, a missing binary, a
+/// healthcheck that never passes, a taken port, a hung test, Ctrl-C. Ports 2xxxx keep these
+/// specs apart from the seed's 5432/8080.
+final class FailureTests: XCTestCase {
+    var harness: FaultboxHarness!
+
+    override func setUpWithError() throws {
+        harness = try FaultboxHarness.make()
+        try harness.write("topology.star", Self.topology)
+    }
+
+    override func tearDown() {
+        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
+        harness.cleanUp()
+    }
+
+    static let topology = """
+        db = service("db", "bin/mock-db",
+            interface("main", "tcp", 25432),
+            env = {"PORT": "25432"},
+            healthcheck = tcp("localhost:25432"),
+        )
+        api = service("api", "bin/mock-api",
+            interface("public", "http", 28080),
+            env = {"PORT": "28080", "DB_ADDR": db.main.addr},
+            depends_on = [db],
+            healthcheck = http("localhost:28080/health"),
+        )
+        def order_flow():
+            api.post(path="/data/k", body="v")
+            return api.get(path="/data/k")
+
+        """
+
+    func testFailingOracleShowsReasonDecisionsAndReplay() throws {
+        try harness.write("oracle.star", """
+            load("topology.star", "api", "db", "order_flow")
+            disk_full = fault_assumption("disk_full", target = db, write = deny("ENOSPC"))
+            fault_scenario("stored_despite_full_disk",
+                scenario = order_flow,
+                faults = disk_full,
+                expect = lambda r: assert_eq(r.status, 200, "the value should be readable"),
+            )
+            fault_scenario("returns_false",
+                scenario = order_flow,
+                faults = disk_full,
+                expect = lambda r: r.status == 200,
+            )
+
+            """)
+        let r = try harness.run(["test", "oracle.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("--- FAIL: test_stored_despite_full_disk ("), r.all)
+        XCTAssertTrue(r.stdout.contains("the value should be readable"), r.all)
+        XCTAssertTrue(r.stdout.contains("--- FAIL: test_returns_false ("), r.all)
+        XCTAssertTrue(r.stdout.contains("returned False"), r.all)
+        XCTAssertTrue(r.stdout.contains("deny(ENOSPC) [disk_full]"), r.all)
+        XCTAssertTrue(r.stdout.contains("faultbox test oracle.star --test test_stored_despite_full_disk --seed 0"), r.all)
+        XCTAssertEqual(r.stdout.split(separator: "\n").last.map(String.init), "0 passed, 2 failed", r.all)
+    }
+
+    func testMonitorThatCallsFail() throws {
+        try harness.write("monitor.star", """
+            load("topology.star", "api", "db", "order_flow")
+            def check_no_db_traffic(event):
+                fail("traffic reached DB despite being down")
+            no_db_traffic = monitor(check_no_db_traffic, service="db", syscall="read")
+            disk_io_error = fault_assumption("disk_io_error",
+                target = db,
+                write = deny("EIO"),
+                monitors = [no_db_traffic],
+            )
+            fault_scenario("watched", scenario = order_flow, faults = disk_io_error)
+
+            """)
+        let r = try harness.run(["test", "monitor.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("--- FAIL: test_watched ("), r.all)
+        XCTAssertTrue(r.stdout.contains("traffic reached DB despite being down"), r.all)
+        XCTAssertTrue(r.stdout.contains("db read"), "the event is in the reason: \(r.all)")
+    }
+
+    func testMissingBinary() throws {
+        try harness.write("missing.star", """
+            db = service("db", "bin/no-such-db", interface("main", "tcp", 25433), healthcheck = tcp("localhost:25433"))
+            def probe():
+                return db.main.send(data="PING")
+            scenario(probe)
+
+            """)
+        let r = try harness.run(["test", "missing.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("--- FAIL: test_probe ("), r.all)
+        XCTAssertTrue(r.stdout.contains("no-such-db"), r.all)
+    }
+
+    func testHealthcheckThatNeverPasses() throws {
+        try harness.write("unhealthy.star", """
+            db = service("db", "bin/mock-db",
+                interface("main", "tcp", 25434),
+                env = {"PORT": "25434"},
+                healthcheck = tcp("localhost:25999", timeout = "700ms"),
+            )
+            def probe():
+                return db.main.send(data="PING")
+            scenario(probe)
+
+            """)
+        let r = try harness.run(["test", "unhealthy.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("service db not ready: healthcheck tcp(\"localhost:25999\") did not pass within 700ms"), r.all)
+        XCTAssertLessThan(r.durationMs, 8000, r.all)
+    }
+
+    func testServiceThatExitsBeforeReady() throws {
+        try harness.write("exits.star", """
+            bad = service("bad", "/bin/sh", interface("main", "tcp", 25435),
+                args = ["-c", "echo 'cannot open config' >&2; exit 3"],
+                healthcheck = tcp("localhost:25435", timeout = "5s"),
+            )
+            def probe():
+                return bad.main.send(data="PING")
+            scenario(probe)
+
+            """)
+        let r = try harness.run(["test", "exits.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("service bad exited before it was ready (exit status 3)"), r.all)
+        XCTAssertTrue(r.stdout.contains("cannot open config"), r.all)
+        XCTAssertLessThan(r.durationMs, 4000, "fails at once, not at the healthcheck timeout")
+    }
+
+    func testPortAlreadyTaken() throws {
+        let listener = try TCPListener(port: 25432)
+        defer { listener.close() }
+        try harness.write("ok.star", """
+            load("topology.star", "api", "db", "order_flow")
+            scenario(order_flow)
+
+            """)
+        let r = try harness.run(["test", "ok.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("port 25432 (db.main) is already in use by pid \(getpid())"), r.all)
+    }
+
+    func testTimeoutStopsAHungTest() throws {
+        try harness.write("slow.star", """
+            load("topology.star", "api", "db", "order_flow")
+            db_slow = fault_assumption("db_slow", target = api, connect = delay("30s"))
+            fault_scenario("hangs", scenario = order_flow, faults = db_slow)
+
+            """)
+        let r = try harness.run(["test", "slow.star", "--timeout", "2s"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("timed out after 2s"), r.all)
+        XCTAssertLessThan(r.durationMs, 12000, r.all)
+    }
+
+    func testUnknownTestPatternListsTests() throws {
+        try harness.write("ok.star", """
+            load("topology.star", "api", "db", "order_flow")
+            scenario(order_flow)
+
+            """)
+        let r = try harness.run(["test", "ok.star", "--test", "nope"])
+        XCTAssertEqual(r.status, 1, r.all)
+        XCTAssertTrue(r.stderr.contains("--test nope: no test matches"), r.all)
+        XCTAssertTrue(r.stderr.contains("  test_order_flow"), r.all)
+        let bad = try harness.run(["test", "ok.star", "--timeout", "soon"])
+        XCTAssertEqual(bad.status, 1, bad.all)
+        XCTAssertTrue(bad.stderr.contains("--timeout soon"), bad.all)
+    }
+
+    func testCtrlCTearsDownAndWritesJUnit() throws {
+        try harness.write("slow.star", """
+            load("topology.star", "api", "db", "order_flow")
+            scenario(order_flow)
+            db_slow = fault_assumption("db_slow", target = api, connect = delay("20s"))
+            fault_scenario("hangs", scenario = order_flow, faults = db_slow)
+
+            """)
+        let junit = harness.path("interrupted.xml")
+        let (process, out, _) = try harness.start(["test", "slow.star", "--junit", junit])
+        // Wait until the second (hanging) test has its services up, then interrupt.
+        let deadline = Date().addingTimeInterval(20)
+        var sawServices = false
+        while Date() < deadline {
+            let runs = (try? FileManager.default.subpathsOfDirectory(atPath: harness.path("runs"))) ?? []
+            if runs.contains(where: { $0.hasSuffix("002-test_hangs") }),
+               processes(startedFrom: harness.workDirectory).count == 2 {
+                sawServices = true
+                Thread.sleep(forTimeInterval: 0.5)
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertTrue(sawServices, "services never came up")
+        let interruptedAt = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 130, stdout)
+        XCTAssertLessThan(Date().timeIntervalSince(interruptedAt), 5, "teardown is prompt")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: junit), "JUnit written when interrupted")
+        try XMLSchema.validate(junit)
+        let xml = (try? String(contentsOfFile: junit, encoding: .utf8)) ?? ""
+        XCTAssertTrue(xml.contains("test_order_flow"), xml)
+        XCTAssertFalse(xml.contains("test_hangs"), "the interrupted test did not finish: \(xml)")
+    }
+}
+
+/// A plain listening socket, to occupy a port.
+final class TCPListener {
+    private var fd: Int32
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 8) == 0 else { Glibc.close(fd); throw HarnessError("cannot listen on \(port)") }
+    }
+    func close() { if fd >= 0 { Glibc.close(fd); fd = -1 } }
+}
