@@ -16,15 +16,16 @@ public final class StarThread {
     /// Budget of execution steps (loop iterations and calls); exceeding it is an error.
     public var maxSteps: UInt64 = .max
     /// Steps taken so far.
-    public internal(set) var steps: UInt64 = 0
+    public var steps: UInt64 { exec.pointee.steps }
     /// Nesting limit of Starlark calls; exceeding it raises an error, not a crash.
     public var maxCallDepth = 1000
     /// Set from any OS thread to stop the computation at the next loop iteration or call.
     public let cancellation = CancellationFlag()
 
-    var callDepth = 0
-    /// Steps at which the next budget/cancellation check happens.
-    var nextCheck: UInt64 = 0
+    /// Counters the dispatch loop touches on every call and loop iteration. They live
+    /// behind a pointer so that no dynamic exclusivity check guards each access (class
+    /// stored properties would get one).
+    let exec: UnsafeMutablePointer<ExecState>
     /// Functions being executed, innermost last (kept only when recursion is forbidden).
     var activeCode: [ObjectIdentifier] = []
 
@@ -36,14 +37,21 @@ public final class StarThread {
     /// The value stack: frames (locals + operands) are carved from it in call order.
     var stackBase: UnsafeMutablePointer<Value>?
     var stackCapacity = 0
-    /// First free slot.
-    var stackTop: UnsafeMutablePointer<Value>?
     /// Slots of the value stack (each frame needs locals + operand slots).
     public var valueStackSlots = 1 << 20
 
-    public init(name: String = "main") { self.name = name }
+    public init(name: String = "main") {
+        self.name = name
+        exec = .allocate(capacity: 1)
+        exec.initialize(to: ExecState())
+    }
 
-    deinit { stackBase?.deallocate(); frameRecords?.deallocate() }
+    deinit {
+        stackBase?.deallocate(); frameRecords?.deallocate()
+        exec.deinitialize(count: 1); exec.deallocate()
+    }
+
+    var callDepth: Int { exec.pointee.callDepth }
 
     /// Calls any callable value.
     public func call(_ callee: Value, _ args: Arguments) throws -> Value {
@@ -58,9 +66,14 @@ public final class StarThread {
         if stackBase == nil {
             stackCapacity = max(valueStackSlots, 1024)
             stackBase = .allocate(capacity: stackCapacity)
-            stackTop = stackBase
+            exec.pointee.stackTop = stackBase
             frameRecordCapacity = maxCallDepth + 2
             frameRecords = .allocate(capacity: frameRecordCapacity)
+            exec.pointee.stackEnd = stackBase.map { $0 + stackCapacity }
+            exec.pointee.records = frameRecords
+        }
+        if exec.pointee.depthLimit != min(maxCallDepth, frameRecordCapacity) {
+            exec.pointee.depthLimit = min(maxCallDepth, frameRecordCapacity)
         }
     }
 
@@ -111,4 +124,19 @@ public final class StarModule {
 struct FrameRecord {
     var function: Unmanaged<StarFunction>
     var pc: Int
+}
+
+/// See `StarThread.exec`.
+struct ExecState {
+    var steps: UInt64 = 0
+    /// Steps at which the next budget/cancellation check happens.
+    var nextCheck: UInt64 = 0
+    var callDepth = 0
+    /// First free slot of the value stack.
+    var stackTop: UnsafeMutablePointer<Value>?
+    /// One past the last slot of the value stack.
+    var stackEnd: UnsafeMutablePointer<Value>?
+    /// min(maxCallDepth, frame record capacity), fixed when the stack is allocated.
+    var depthLimit = 0
+    var records: UnsafeMutablePointer<FrameRecord>?
 }

@@ -11,16 +11,17 @@ extension StarThread {
         let fcode = fn.code
         let nlocals = fcode.localNames.count
         let unbound = module.unbound
-        var k = localsReady
-        while k < nlocals { (base + k).initialize(to: .object(unbound)); k += 1 }
         var sp = base + nlocals
         let limit = sp + fcode.maxStack
-        let savedTop = stackTop
-        guard let stackStart = stackBase, limit <= stackStart + stackCapacity,
-              callDepth < maxCallDepth, callDepth < frameRecordCapacity, let records = frameRecords else {
-            base.deinitialize(count: nlocals)
+        let st = exec
+        let savedTop = st.pointee.stackTop
+        guard let stackEnd = st.pointee.stackEnd, limit <= stackEnd,
+              st.pointee.callDepth < st.pointee.depthLimit, let records = st.pointee.records else {
+            base.deinitialize(count: localsReady)
             throw frameError(StarlarkError("call stack depth exceeded (limit \(maxCallDepth))"), fn, pc: 0)
         }
+        var k = localsReady
+        while k < nlocals { (base + k).initialize(to: .object(unbound)); k += 1 }
         if !module.options.allowRecursion {
             let id = ObjectIdentifier(fcode)
             if activeCode.contains(id) {
@@ -29,21 +30,21 @@ extension StarThread {
             }
             activeCode.append(id)
         }
-        stackTop = limit
-        let record = records + callDepth
+        st.pointee.stackTop = limit
+        let record = records + st.pointee.callDepth
         record.initialize(to: FrameRecord(function: Unmanaged.passUnretained(fn), pc: 0))
-        callDepth += 1
+        st.pointee.callDepth += 1
         var iterators: [ValueIterator] = []
         var pc = 0
         defer {
             base.deinitialize(count: sp - base)
             for it in iterators { it.done() }
-            stackTop = savedTop
-            callDepth -= 1
+            st.pointee.stackTop = savedTop
+            st.pointee.callDepth -= 1
             if !module.options.allowRecursion { activeCode.removeLast() }
         }
-        steps &+= 1
-        if steps >= nextCheck { try pollBudget() }
+        st.pointee.steps &+= 1
+        if st.pointee.steps >= st.pointee.nextCheck { try pollBudget() }
         let insns = code.instructions
         let globals = module.globals
         let constants = module.constants
@@ -199,8 +200,8 @@ extension StarThread {
                 case .jump:
                     let target = Int(ins.arg)
                     if target < pc {
-                        steps &+= 1
-                        if steps >= nextCheck { try pollBudget() }
+                        st.pointee.steps &+= 1
+                        if st.pointee.steps >= st.pointee.nextCheck { try pollBudget() }
                     }
                     pc = target
                 case .jumpIfFalse:
@@ -221,8 +222,8 @@ extension StarThread {
                     let x = sp.move()
                     iterators.append(try Ops.iterate(x))
                 case .iterJump:
-                    steps &+= 1
-                    if steps >= nextCheck { try pollBudget() }
+                    st.pointee.steps &+= 1
+                    if st.pointee.steps >= st.pointee.nextCheck { try pollBudget() }
                     if let v = iterators[iterators.count - 1].next() {
                         sp.initialize(to: v); sp += 1
                     } else {
@@ -380,7 +381,7 @@ extension StarThread {
             throw StarlarkError("Starlark computation cancelled: \(cancellation.reason)")
         }
         let (next, overflow) = steps.addingReportingOverflow(4096)
-        nextCheck = overflow ? maxSteps : min(maxSteps, next)
+        exec.pointee.nextCheck = overflow ? maxSteps : min(maxSteps, next)
     }
 
     /// Wraps any error with this frame's position (the innermost frame first).
