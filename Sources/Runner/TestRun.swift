@@ -124,20 +124,17 @@ public enum TestRun {
             body: spec.cellBody(for: test))
     }
 
-    /// `--dry-run`: the selected tests in run order and the cell count; nothing starts.
+    /// `--dry-run`: the selected tests in run order and the counts (the plan's listing,
+    /// restricted to the selection); nothing starts.
     static func dryRunListing(_ plan: FaultPlan, selected: [Int]) -> String {
-        var lines: [String] = []
-        var cells = 0
-        for i in selected {
-            let t = plan.tests[i]
-            if case .matrixCell = t.kind { cells += 1 }
-            let id = PlanAdapter.identity(plan, t)
-            var line = t.name
-            if let s = id.scenario, let f = id.fault { line += "  (\(s) × \(f))" }
-            lines.append(line)
+        var shown = plan
+        shown.tests = selected.map { plan.tests[$0] }
+        let names = Set(shown.tests.map(\.name))
+        for i in shown.matrices.indices {
+            shown.matrices[i].cells = shown.matrices[i].cells.filter(names.contains)
         }
-        lines.append("\(selected.count) test\(selected.count == 1 ? "" : "s"), \(cells) matrix cell\(cells == 1 ? "" : "s")")
-        return lines.joined(separator: "\n") + "\n"
+        shown.matrices = shown.matrices.filter { !$0.cells.isEmpty }
+        return PlanText.dryRun(shown)
     }
 
     static func writeStderr(_ s: String) {
