@@ -1,11 +1,120 @@
 import ArgumentParser
+import Injector
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `faultbox run` (stub; its owner replaces this file).
+/// `faultbox run [--fault SPEC]... [--trace SYSCALLS] [--seed N] -- PROGRAM ARGS...`:
+/// runs one program under the injector with the faults armed from the start, and exits
+/// with the program's status.
 struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Not built yet.")
-    @Argument(parsing: .captureForPassthrough) var rest: [String] = []
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one program with syscall faults active from the start.",
+        discussion: FaultSpec.usage + """
+
+            --trace SYSCALLS traps these syscalls too (comma-separated names or families) and
+            prints every decision on them; with --trace, every deny or delay is printed.
+            `--trace faults` prints only denies and delays.
+            Exits with the program's exit status (128+N if killed by signal N).
+            """)
+
+    @Option(name: .customLong("fault"), help: ArgumentHelp("A fault to apply (repeatable).", valueName: "SPEC"))
+    var faults: [String] = []
+
+    @Option(name: .customLong("trace"), help: ArgumentHelp("Print decisions (see below).", valueName: "SYSCALLS"))
+    var trace: String?
+
+    @Option(name: .customLong("seed"), help: "Seed of the probability draws.")
+    var seed: UInt64 = 0
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("-- PROGRAM ARGS...", valueName: "PROGRAM"))
+    var command: [String] = []
+
     func run() throws {
-        FileHandleStderr.write("faultbox run: not built yet\n")
-        throw ExitWith(ExitStatus.usage)
+        var program = command
+        if program.first == "--" { program.removeFirst() }
+        guard let executable = program.first else {
+            FileHandleStderr.write("faultbox run: missing program; usage: faultbox run [--fault SPEC]... -- PROGRAM ARGS...\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        var rules: [FaultRule] = []
+        for (index, spec) in faults.enumerated() {
+            do { rules.append(try FaultSpec.parse(spec, id: index + 1)) } catch let error as FaultSpec.ParseError {
+                FileHandleStderr.write("faultbox run: \(error.description)\n")
+                throw ExitWith(ExitStatus.usage)
+            }
+        }
+        var traced: Set<String> = []
+        if let trace, trace != "faults" {
+            for name in trace.split(separator: ",").map(String.init) {
+                guard let members = Syscalls.expand(name) else {
+                    FileHandleStderr.write("faultbox run: --trace: unknown syscall '\(name)'; give syscall names or families (write, read, open, fsync, sendto, recvfrom), comma-separated, or 'faults'\n")
+                    throw ExitWith(ExitStatus.usage)
+                }
+                traced.formUnion(members)
+            }
+        }
+        let trapSet = rules.reduce(into: traced) { $0.formUnion($1.syscalls) }
+        let specs = faults
+        let tracedNames = traced
+        let session = InjectorSession(seed: seed, events: trace == nil ? .none : .all) { event in
+            guard event.decision != .allow || tracedNames.contains(event.syscall) else { return }
+            FileHandleStderr.write(RunCommand.describe(event, specs: specs) + "\n")
+        }
+        session.arm(["run": rules])
+        let process: TracedProcess
+        do {
+            process = try session.launch(LaunchSpec(
+                service: "run", executable: executable, arguments: Array(program.dropFirst()),
+                trapSyscalls: trapSet, newProcessGroup: false))
+        } catch {
+            FileHandleStderr.write("faultbox run: \(error)\n")
+            session.shutdown(grace: .zero)
+            throw ExitWith(127)
+        }
+        ForegroundProgram.forwardSignals(to: process.pid)
+        var exit: ProcessExit?
+        while exit == nil { exit = process.waitForExit(timeout: .seconds(3600)) }
+        // Whatever the program left behind (daemons, background jobs) goes with it.
+        session.shutdown(grace: .seconds(2))
+        FileHandleStderr.write(RunCommand.summary(exit: exit, rules: rules, specs: specs, hits: session.ruleHits()))
+        switch exit {
+        case .exited(let code)?: throw ExitWith(code)
+        case .signaled(let signal)?: throw ExitWith(128 + signal)
+        case nil: throw ExitWith(ExitStatus.usage)
+        }
+    }
+
+    static func describe(_ event: SyscallEvent, specs: [String]) -> String {
+        let target = event.address ?? event.path.map { "\"\($0)\"" } ?? ""
+        let outcome: String
+        switch event.decision {
+        case .allow: outcome = "allowed"
+        case .deny(let errno): outcome = "denied \(Errno.name(of: errno))"
+        case .delay: outcome = "delayed \(formatNanos(event.latencyNanoseconds))"
+        }
+        let rule = event.ruleID.flatMap { id in specs.indices.contains(id - 1) ? " [\(specs[id - 1])]" : nil } ?? ""
+        return "faultbox: pid \(event.pid) tid \(event.tid) \(event.syscall)(\(target)) \(outcome)\(rule)"
+    }
+
+    static func summary(exit: ProcessExit?, rules: [FaultRule], specs: [String], hits: [Int: Int]) -> String {
+        var out = "faultbox run: program "
+        switch exit {
+        case .exited(let code)?: out += "exited with status \(code)\n"
+        case .signaled(let signal)?: out += "was killed by signal \(signal)\n"
+        case nil: out += "did not finish\n"
+        }
+        for rule in rules {
+            let count = hits[rule.id] ?? 0
+            let spec = specs.indices.contains(rule.id - 1) ? specs[rule.id - 1] : "rule \(rule.id)"
+            out += "  --fault \(spec): fired \(count) time\(count == 1 ? "" : "s")"
+            out += count == 0 ? " (never fired: check the syscall name and conditions)\n" : "\n"
+        }
+        return out
+    }
+
+    static func formatNanos(_ ns: UInt64) -> String {
+        ns >= 1_000_000 ? "\(ns / 1_000_000)ms" : "\(ns / 1_000)us"
     }
 }

@@ -1,29 +1,116 @@
-/// One tracer per test cell: launches programs under ptrace+seccomp, applies the armed
-/// rules, reports events, and tears the whole process tree down.
+import CInjector
+import Foundation
+
+/// One tracer per test cell: launches programs under ptrace + a seccomp filter that traps
+/// only the cell's syscalls, applies the armed rules, reports events, and tears the whole
+/// process tree down.
 public final class InjectorSession: @unchecked Sendable {
-    public init(seed: UInt64, onEvent: @escaping @Sendable (SyscallEvent) -> Void) {
+    private let mailbox = TracerMailbox()
+    private let store = RuleStore()
+    private let pump: EventPump?
+    private let tracer: Tracer
+    private let closed = NSLock()
+    private var isShutDown = false
+
+    /// - Parameters:
+    ///   - seed: seeds the probability draws (deterministic per seed).
+    ///   - events: which decisions become events (`.all` for monitors and traces).
+    ///   - onEvent: called on the session's delivery thread, never on the tracer.
+    public init(seed: UInt64, events: EventSelection = .all,
+                onEvent: @escaping @Sendable (SyscallEvent) -> Void) {
+        pump = events == .none ? nil : EventPump(onEvent: onEvent)
+        tracer = Tracer(mailbox: mailbox, store: store, pump: pump, selection: events, seed: seed)
+        tracer.start()
     }
 
+    deinit {
+        shutdown(grace: .zero)
+    }
+
+    /// Starts `spec` under the tracer. Returns once the program has exec'd; a program that
+    /// cannot start throws `launchFailed` with the reason (missing, not executable...).
     public func launch(_ spec: LaunchSpec) throws -> TracedProcess {
-        throw InjectorError.tracingUnavailable(reason: "not implemented yet")
+        let path = try ExecutableLookup.resolve(spec)
+        var trapNumbers: [Int32] = []
+        for name in spec.trapSyscalls.sorted() {
+            guard let nr = Syscalls.number(of: name) else {
+                throw InjectorError.unknownSyscall(service: spec.service, name: name)
+            }
+            trapNumbers.append(nr)
+        }
+        let prepared = PreparedLaunch(spec: spec, path: path)
+        prepared.argv = ([spec.executable] + spec.arguments).map { prepared.keep($0) } + [nil]
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in spec.environment { environment[key] = value }
+        prepared.envp = environment.sorted { $0.key < $1.key }.map { prepared.keep("\($0.key)=\($0.value)") } + [nil]
+        // The filter is built here, in the parent, before the tracer thread forks.
+        let denyIOUring = !spec.trapSyscalls.isDisjoint(with: SyscallTargets.ioSyscalls)
+        var errBuf = [CChar](repeating: 0, count: 256)
+        if !trapNumbers.isEmpty || denyIOUring {
+            let rc = trapNumbers.withUnsafeBufferPointer {
+                cinj_build_filter($0.baseAddress, Int32($0.count), denyIOUring ? 1 : 0, &prepared.filter, &errBuf, errBuf.count)
+            }
+            if rc != 0 {
+                throw InjectorError.launchFailed(service: spec.service, reason: String(decoding: errBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+        }
+        closed.lock()
+        let shut = isShutDown
+        closed.unlock()
+        if shut { throw InjectorError.sessionClosed }
+        mailbox.post(.launch(prepared))
+        mailbox.wait { prepared.result != nil || mailbox.finished }
+        switch prepared.result {
+        case .success?:
+            guard let process = prepared.process else { throw InjectorError.sessionClosed }
+            return process
+        case .failure(let error)?:
+            throw error
+        case nil:
+            throw InjectorError.sessionClosed
+        }
     }
 
-    /// Service name -> rules; replaces the armed snapshot atomically.
-    public func arm(_ rules: [String: [FaultRule]]) {}
+    /// Service name -> rules; replaces the armed snapshot atomically. Rules apply to the
+    /// syscalls trapped at launch; a rule on an untrapped syscall never fires.
+    public func arm(_ rules: [String: [FaultRule]]) {
+        let snapshot = RuleSnapshot(rules)
+        store.snapshot.withLock { $0 = snapshot }
+    }
 
-    public func disarm() {}
+    /// Trapped calls are allowed and produce no events until the next `arm`.
+    public func disarm() {
+        store.snapshot.withLock { $0 = nil }
+    }
 
-    /// Rule id -> times it fired.
-    public func ruleHits() -> [Int: Int] { [:] }
+    /// Rule id -> times it fired (decided a call).
+    public func ruleHits() -> [Int: Int] {
+        store.hits.withLock { $0 }
+    }
 
-    /// SIGTERM all, wait `grace`, SIGKILL, reap all. Idempotent.
-    public func shutdown(grace: Duration) {}
+    /// SIGTERM to every traced process, wait up to `grace`, SIGKILL what is left, reap all.
+    /// Idempotent; returns when no traced process is left and every event was delivered.
+    public func shutdown(grace: Duration) {
+        closed.lock()
+        let first = !isShutDown
+        isShutDown = true
+        closed.unlock()
+        let (seconds, attoseconds) = grace.components
+        let nanos = seconds <= 0 && attoseconds <= 0 ? 0
+            : UInt64(clamping: seconds).multipliedReportingOverflow(by: 1_000_000_000).partialValue
+                &+ UInt64(clamping: attoseconds / 1_000_000_000)
+        if first { mailbox.post(.shutdown(graceNanoseconds: seconds > 1_000_000 ? UInt64.max : nanos)) }
+        mailbox.wait { mailbox.finished }
+        if first { pump?.drainAndStop() }
+    }
 }
 
 /// A program started by a session.
 public final class TracedProcess: @unchecked Sendable {
     public let service: String
     public let pid: Int32
+    private let condition = NSCondition()
+    private var exit: ProcessExit?
 
     init(service: String, pid: Int32) {
         self.service = service
@@ -31,7 +118,30 @@ public final class TracedProcess: @unchecked Sendable {
     }
 
     /// nil while running.
-    public var exitStatus: ProcessExit? { nil }
+    public var exitStatus: ProcessExit? {
+        condition.lock()
+        defer { condition.unlock() }
+        return exit
+    }
 
-    public func waitForExit(timeout: Duration) -> ProcessExit? { nil }
+    /// Waits up to `timeout` for the program to end; nil if it is still running.
+    public func waitForExit(timeout: Duration) -> ProcessExit? {
+        let (seconds, attoseconds) = timeout.components
+        let interval = Double(seconds) + Double(attoseconds) / 1e18
+        let deadline = Date(timeIntervalSinceNow: max(0, min(interval, 1e9)))
+        condition.lock()
+        defer { condition.unlock() }
+        while exit == nil {
+            if !condition.wait(until: deadline) { break }
+        }
+        return exit
+    }
+
+    /// Called by the tracer thread; the first exit wins.
+    func record(_ exit: ProcessExit) {
+        condition.lock()
+        if self.exit == nil { self.exit = exit }
+        condition.broadcast()
+        condition.unlock()
+    }
 }

@@ -1,3 +1,100 @@
-// Placeholder header; replaced by the injector's C interface.
+// The injector's C layer: everything that must not run in Swift (code between fork and
+// execve) and thin wrappers over variadic or macro-only kernel interfaces (ptrace, wait
+// status decoding, seccomp filter export, thread-directed timers).
 #pragma once
-int cinjector_placeholder(void);
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+// ---- seccomp filter (filter.c) ----
+
+/// A classic-BPF seccomp program exported by libseccomp (array of struct sock_filter).
+typedef struct {
+    void *instructions;
+    unsigned short count;
+} cinj_filter;
+
+/// Builds a filter that returns SECCOMP_RET_TRACE for `trap_nrs`, ERRNO(ENOSYS) for
+/// io_uring_setup when `deny_io_uring` is set, and allows everything else (bad arch: allow).
+/// Returns 0, or -1 with a message in `err`.
+int cinj_build_filter(const int *trap_nrs, int trap_count, int deny_io_uring,
+                      cinj_filter *out, char *err, size_t err_len);
+void cinj_free_filter(cinj_filter *filter);
+
+/// libseccomp's native syscall number for `name`, or -1 (negative pseudo numbers too).
+int cinj_syscall_number(const char *name);
+/// libseccomp's native name for `nr` into `buf`; returns 0, or -1 if unknown.
+int cinj_syscall_name(int nr, char *buf, size_t buf_len);
+
+// ---- launching (spawn.c) ----
+
+typedef struct {
+    const char *path;            // resolved executable path
+    char *const *argv;           // NULL-terminated
+    char *const *envp;           // NULL-terminated
+    const char *cwd;             // NULL = inherit
+    const char *stdout_path;     // NULL = inherit
+    const char *stderr_path;     // NULL = inherit
+    int new_process_group;
+    int set_no_new_privs;        // only when not root
+    const cinj_filter *filter;
+} cinj_spawn_request;
+
+/// Forks, seizes the child with the injector's ptrace options, lets it install the filter
+/// and execve. Must run on the tracer thread. Returns the pid once the child has exec'd
+/// (it is left running), or -1 with a message in `err` (the child is reaped).
+pid_t cinj_spawn_traced(const cinj_spawn_request *request, char *err, size_t err_len);
+
+// ---- tracing (trace.c) ----
+
+enum { CINJ_EXITED = 0, CINJ_SIGNALED = 1, CINJ_STOPPED = 2 };
+
+typedef struct {
+    int tid;
+    int kind;      // CINJ_EXITED / CINJ_SIGNALED / CINJ_STOPPED
+    int code;      // exit status, terminating signal, or stop signal
+    int event;     // PTRACE_EVENT_* for stops (status >> 16), else 0
+} cinj_wait_result;
+
+/// Blocking waitpid(-1, __WALL|__WNOTHREAD). Returns 0, or -1 with errno (EINTR, ECHILD).
+int cinj_wait_any(cinj_wait_result *result);
+/// waitpid(pid, WNOHANG|__WALL) without __WNOTHREAD: reaps a zombie reparented to any
+/// thread of this process (child subreaper). Returns pid if reaped, 0, or -1.
+int cinj_reap_zombie(pid_t pid);
+
+typedef struct {
+    int64_t nr;
+    uint64_t args[6];
+    uint32_t arch;
+} cinj_syscall;
+
+/// Reads the syscall of a seccomp stop. Returns 0, or -1 with errno.
+int cinj_seccomp_syscall(pid_t tid, cinj_syscall *out);
+/// Skips the stopped syscall and makes it return -err.
+int cinj_deny(pid_t tid, int err);
+int cinj_cont(pid_t tid, int signal);
+int cinj_listen(pid_t tid);
+int cinj_event_message(pid_t tid, unsigned long *message);
+/// Copies up to `len` bytes of the tracee's memory; returns bytes read or -1.
+ssize_t cinj_read_memory(pid_t pid, uint64_t address, void *buf, size_t len);
+
+// ---- threads, signals, timers (trace.c) ----
+
+pid_t cinj_gettid(void);
+/// Installs (once) a no-op handler without SA_RESTART for the wake signal, and unblocks
+/// it in the calling thread, so that a blocking wait returns EINTR when it arrives.
+int cinj_wake_signal(void);
+void cinj_prepare_tracer_thread(void);
+int cinj_wake_thread(pid_t tid);
+/// A CLOCK_MONOTONIC timer that signals the wake signal to thread `tid`.
+int cinj_timer_create(pid_t tid, void **timer);
+/// Arms at absolute monotonic `deadline_ns`, repeating every `interval_ns` (0 = once);
+/// deadline 0 disarms.
+int cinj_timer_arm(void *timer, uint64_t deadline_ns, uint64_t interval_ns);
+void cinj_timer_delete(void *timer);
+uint64_t cinj_now_ns(void);
+int cinj_set_child_subreaper(void);
+int cinj_is_root(void);
+/// `faultbox run`: forward SIGTERM/SIGHUP/SIGQUIT to `pid`, ignore SIGINT (the program in
+/// the terminal's process group receives Ctrl-C itself).
+void cinj_forward_signals(pid_t pid);

@@ -1,1 +1,0 @@
-int cinjector_placeholder(void) { return 0; }

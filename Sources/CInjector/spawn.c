@@ -1,0 +1,176 @@
+// fork + ptrace seize + filter install + execve. The child runs only async-signal-safe
+// code between fork and execve; everything it needs was prepared by the parent.
+#define _GNU_SOURCE
+#include "cinjector.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP 128
+#endif
+
+// Why the child could not exec: sent through the close-on-exec pipe.
+enum { STAGE_PGRP = 1, STAGE_STDOUT, STAGE_STDERR, STAGE_CHDIR, STAGE_NNP, STAGE_FILTER, STAGE_EXEC, STAGE_SYNC };
+
+static const char *stage_text(int stage) {
+    switch (stage) {
+    case STAGE_PGRP: return "setpgid";
+    case STAGE_STDOUT: return "opening the stdout file";
+    case STAGE_STDERR: return "opening the stderr file";
+    case STAGE_CHDIR: return "changing to the working directory";
+    case STAGE_NNP: return "setting no_new_privs";
+    case STAGE_FILTER: return "installing the seccomp filter";
+    case STAGE_EXEC: return "execve";
+    default: return "waiting for the tracer";
+    }
+}
+
+static void child_fail(int fd, int stage) {
+    int report[2] = { stage, errno };
+    ssize_t ignored = write(fd, report, sizeof report);
+    (void)ignored;
+    _exit(127);
+}
+
+static void redirect(const char *path, int target, int err_fd, int stage) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) child_fail(err_fd, stage);
+    if (dup2(fd, target) < 0) child_fail(err_fd, stage);  // dup2 clears CLOEXEC on target
+    close(fd);
+}
+
+static void run_child(const cinj_spawn_request *rq, pid_t parent, int sync_fd, int err_fd) {
+    // Die with the tracer thread; if it is already gone, do not run untraced.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    // Signal state is inherited across execve (ignored signals and the mask): start clean.
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (rq->new_process_group && setpgid(0, 0) < 0) child_fail(err_fd, STAGE_PGRP);
+    if (rq->stdout_path) redirect(rq->stdout_path, 1, err_fd, STAGE_STDOUT);
+    if (rq->stderr_path) redirect(rq->stderr_path, 2, err_fd, STAGE_STDERR);
+    if (rq->cwd && chdir(rq->cwd) < 0) child_fail(err_fd, STAGE_CHDIR);
+    // Descriptors the caller leaked without O_CLOEXEC do not belong to the program.
+    syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+    // Wait until the parent has seized us: the filter's TRACE action needs a tracer.
+    char go = 0;
+    ssize_t n;
+    do { n = read(sync_fd, &go, 1); } while (n < 0 && errno == EINTR);
+    if (n != 1) { errno = EPIPE; child_fail(err_fd, STAGE_SYNC); }
+    if (rq->set_no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(err_fd, STAGE_NNP);
+    if (rq->filter && rq->filter->count > 0) {
+        struct sock_fprog prog = { .len = rq->filter->count, .filter = (struct sock_filter *)rq->filter->instructions };
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) child_fail(err_fd, STAGE_FILTER);
+    }
+    execve(rq->path, rq->argv, rq->envp);
+    child_fail(err_fd, STAGE_EXEC);
+}
+
+static void describe_failure(const cinj_spawn_request *rq, int stage, int code, char *err, size_t err_len) {
+    if (stage == STAGE_EXEC) {
+        const char *why = code == ENOENT ? "no such file (binary missing, or its interpreter/loader is missing)"
+                        : code == EACCES ? "permission denied (not executable, or a directory)"
+                        : code == ENOEXEC ? "not an executable format (add a #! line?)"
+                        : strerror(code);
+        snprintf(err, err_len, "execve %s: %s", rq->path, why);
+    } else if (stage == STAGE_STDOUT || stage == STAGE_STDERR) {
+        snprintf(err, err_len, "%s %s: %s", stage_text(stage),
+                 stage == STAGE_STDOUT ? rq->stdout_path : rq->stderr_path, strerror(code));
+    } else if (stage == STAGE_CHDIR) {
+        snprintf(err, err_len, "%s %s: %s", stage_text(stage), rq->cwd, strerror(code));
+    } else {
+        snprintf(err, err_len, "%s: %s", stage_text(stage), strerror(code));
+    }
+}
+
+pid_t cinj_spawn_traced(const cinj_spawn_request *rq, char *err, size_t err_len) {
+    int sync_pipe[2], err_pipe[2];
+    if (pipe2(sync_pipe, O_CLOEXEC) < 0) { snprintf(err, err_len, "pipe: %s", strerror(errno)); return -1; }
+    if (pipe2(err_pipe, O_CLOEXEC) < 0) {
+        snprintf(err, err_len, "pipe: %s", strerror(errno));
+        close(sync_pipe[0]); close(sync_pipe[1]);
+        return -1;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, err_len, "fork: %s", strerror(errno));
+        close(sync_pipe[0]); close(sync_pipe[1]); close(err_pipe[0]); close(err_pipe[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(sync_pipe[1]);
+        close(err_pipe[0]);
+        run_child(rq, parent, sync_pipe[0], err_pipe[1]);
+        _exit(127);
+    }
+    close(sync_pipe[0]);
+    close(err_pipe[1]);
+    long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK
+                 | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+    if (ptrace(PTRACE_SEIZE, pid, 0, (void *)options) < 0) {
+        int code = errno;
+        snprintf(err, err_len, "ptrace(PTRACE_SEIZE): %s (is ptrace allowed here? containers need "
+                 "CAP_SYS_PTRACE or a seccomp profile that permits ptrace)", strerror(code));
+        kill(pid, SIGKILL);
+        close(sync_pipe[1]); close(err_pipe[0]);
+        while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR) {}
+        return -1;
+    }
+    char go = 1;
+    ssize_t ignored = write(sync_pipe[1], &go, 1);
+    (void)ignored;
+    close(sync_pipe[1]);
+    // Follow the child until its exec (success) or its exit (failure, reported through
+    // the pipe). Trapped syscalls before the exec are allowed; signals are passed on.
+    for (;;) {
+        int status;
+        pid_t got = waitpid(pid, &status, __WALL);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            snprintf(err, err_len, "waitpid: %s", strerror(errno));
+            close(err_pipe[0]);
+            return -1;
+        }
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            int report[2] = { 0, 0 };
+            ssize_t n = read(err_pipe[0], report, sizeof report);
+            close(err_pipe[0]);
+            if (n == (ssize_t)sizeof report) describe_failure(rq, report[0], report[1], err, err_len);
+            else if (WIFSIGNALED(status)) snprintf(err, err_len, "killed by signal %d before exec", WTERMSIG(status));
+            else snprintf(err, err_len, "exited with status %d before exec", WEXITSTATUS(status));
+            return -1;
+        }
+        if (!WIFSTOPPED(status)) continue;
+        int event = status >> 16, sig = WSTOPSIG(status);
+        if (event == PTRACE_EVENT_EXEC) {
+            close(err_pipe[0]);
+            ptrace(PTRACE_CONT, pid, 0, 0);
+            return pid;
+        }
+        if (event == PTRACE_EVENT_SECCOMP || event == PTRACE_EVENT_STOP) {
+            ptrace(PTRACE_CONT, pid, 0, 0);
+        } else if (event == 0) {
+            ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig);
+        } else {
+            ptrace(PTRACE_CONT, pid, 0, 0);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/// The `--fault SPEC` syntax of `faultbox run`:
+///
+///     SYSCALL=ACTION[:OPTION]...
+///     ACTION  = ERRNO | delay:DURATION
+///     OPTION  = N%  |  path=GLOB  |  dest=ADDRESS  |  label=TEXT
+///
+/// SYSCALL is a syscall of this machine or a family (write, read, open, fsync, sendto,
+/// recvfrom); several may be joined with commas.
+public enum FaultSpec {
+    public static let usage = """
+        accepted forms:
+          --fault connect=ECONNREFUSED
+          --fault write=EIO:path=/var/lib/x/*
+          --fault connect=delay:200ms:50%
+          --fault connect=ECONNREFUSED:dest=127.0.0.1:5432
+        SYSCALL=ACTION[:OPTION]...  ACTION is an errno name (ECONNREFUSED, ENOSPC, EIO, ...)
+        or delay:DURATION (Go syntax: 500us, 200ms, 1.5s, 1m30s); OPTIONs are N% (probability),
+        path=GLOB, dest=ADDRESS (127.0.0.1:5432, [::1]:80, 5432 = any loopback, /unix/path),
+        label=TEXT. SYSCALL may be a family (write, read, open, fsync, sendto, recvfrom) or
+        several names joined with commas.
+        """
+
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        public let spec: String
+        public let problem: String
+        public var description: String { "bad --fault '\(spec)': \(problem)\n\(FaultSpec.usage)" }
+    }
+
+    public static func parse(_ spec: String, id: Int) throws -> FaultRule {
+        func fail(_ problem: String) -> ParseError { ParseError(spec: spec, problem: problem) }
+        guard let eq = spec.firstIndex(of: "=") else { throw fail("expected SYSCALL=ACTION") }
+        let syscallPart = spec[..<eq]
+        var names: [String] = []
+        for raw in syscallPart.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = String(raw)
+            guard let expanded = Syscalls.expand(name) else {
+                throw fail(name.isEmpty ? "missing syscall name before '='" : "unknown syscall '\(name)' on this machine")
+            }
+            names.append(contentsOf: expanded)
+        }
+        var tokens = mergeValueTokens(spec[spec.index(after: eq)...].split(separator: ":", omittingEmptySubsequences: false).map(String.init))
+        guard let first = tokens.first, !first.isEmpty else { throw fail("missing ACTION after '='") }
+        tokens.removeFirst()
+        var rule = FaultRule(id: id, syscalls: names, action: .allow)
+        if first == "delay" {
+            guard !tokens.isEmpty else { throw fail("delay needs a duration, e.g. delay:200ms") }
+            let text = tokens.removeFirst()
+            guard let nanos = GoDuration.nanoseconds(text) else {
+                throw fail("'\(text)' is not a duration (Go syntax: 500us, 200ms, 1.5s, 1m30s)")
+            }
+            rule.action = .delay(nanoseconds: nanos)
+        } else if let errno = Errno.value(named: first.uppercased()) {
+            rule.action = .deny(errno: errno)
+        } else {
+            throw fail("'\(first)' is neither an errno name nor delay:DURATION")
+        }
+        for option in tokens {
+            if option.hasSuffix("%") {
+                guard let percent = Double(option.dropLast()), (0...100).contains(percent) else {
+                    throw fail("'\(option)' is not a percentage between 0% and 100%")
+                }
+                rule.probability = percent / 100
+            } else if option.hasPrefix("path=") {
+                let glob = String(option.dropFirst(5))
+                guard !glob.isEmpty else { throw fail("path= needs a glob, e.g. path=/var/lib/x/*") }
+                rule.pathGlob = glob
+            } else if option.hasPrefix("dest=") {
+                let dest = String(option.dropFirst(5))
+                guard DestinationPattern.parse(dest) != nil else {
+                    throw fail("'\(dest)' is not a destination (127.0.0.1:5432, [::1]:80, 5432, /unix/path)")
+                }
+                rule.destination = dest
+            } else if option.hasPrefix("label=") {
+                rule.label = String(option.dropFirst(6))
+            } else {
+                throw fail("unknown option '\(option)'")
+            }
+        }
+        return rule
+    }
+
+    /// Re-joins values that contain ':' (`dest=127.0.0.1:5432`, `dest=[::1]:80`, paths):
+    /// a token that does not start a new option belongs to the previous `key=` value.
+    private static func mergeValueTokens(_ tokens: [String]) -> [String] {
+        var out: [String] = []
+        for token in tokens {
+            let startsOption = token.hasSuffix("%") || token.hasPrefix("path=") || token.hasPrefix("dest=")
+                || token.hasPrefix("label=")
+            if !startsOption, let last = out.last, last.hasPrefix("dest=") || last.hasPrefix("path=") {
+                out[out.count - 1] = last + ":" + token
+            } else {
+                out.append(token)
+            }
+        }
+        return out
+    }
+}
+
+/// Go's time.ParseDuration syntax: a sequence of decimal numbers with units ns, us (µs),
+/// ms, s, m, h, e.g. `1m30s`, `1.5s`, `200ms`. Overflow gives nil, never a trap.
+public enum GoDuration {
+    public static func nanoseconds(_ text: String) -> UInt64? {
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        if rest == "0" { return 0 }
+        var total: Double = 0
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { !$0.isNumber && $0 != "." }
+            rest = rest.dropFirst(unit.count)
+            let scale: Double
+            switch unit {
+            case "ns": scale = 1
+            case "us", "µs": scale = 1e3
+            case "ms": scale = 1e6
+            case "s": scale = 1e9
+            case "m": scale = 60e9
+            case "h": scale = 3600e9
+            default: return nil
+            }
+            total += value * scale
+        }
+        guard total.isFinite, total >= 0, total < 1.8e19 else { return nil }
+        return UInt64(total.rounded())
+    }
+}

@@ -1,0 +1,298 @@
+import CInjector
+import Foundation
+import Synchronization
+
+/// Which decisions become events.
+public enum EventSelection: Sendable, Equatable {
+    /// Every decision on a trapped call while armed, allow included (monitors, traces).
+    case all
+    /// Only deny and delay decisions (`faultbox run --trace`).
+    case faultsOnly
+    /// No events (hits are still counted).
+    case none
+}
+
+/// A launch prepared on the caller's thread: C strings and the exported filter. The tracer
+/// thread only forks; everything that allocates happens before.
+final class PreparedLaunch: @unchecked Sendable {
+    let spec: LaunchSpec
+    let path: String
+    var cStrings: [UnsafeMutablePointer<CChar>] = []
+    var argv: [UnsafeMutablePointer<CChar>?] = []
+    var envp: [UnsafeMutablePointer<CChar>?] = []
+    var filter = cinj_filter()
+    var result: Result<Int32, InjectorError>?
+    var process: TracedProcess?
+
+    init(spec: LaunchSpec, path: String) {
+        self.spec = spec
+        self.path = path
+    }
+
+    func keep(_ s: String) -> UnsafeMutablePointer<CChar> {
+        let p = strdup(s)!  // strdup fails only when out of memory
+        cStrings.append(p)
+        return p
+    }
+
+    deinit {
+        for p in cStrings { free(p) }
+        cinj_free_filter(&filter)
+    }
+}
+
+/// What other threads ask of the tracer thread.
+enum TracerCommand {
+    case launch(PreparedLaunch)
+    case shutdown(graceNanoseconds: UInt64)
+}
+
+/// State shared between the session's callers and the tracer thread, under one condition.
+final class TracerMailbox: @unchecked Sendable {
+    let condition = NSCondition()
+    var commands: [TracerCommand] = []
+    var tracerTid: Int32 = 0
+    var launchesDone = 0
+    var finished = false
+
+    /// Posts a command and wakes the tracer, whether it sleeps on the condition (no
+    /// tracees) or in waitpid (signal without SA_RESTART -> EINTR).
+    func post(_ command: TracerCommand) {
+        condition.lock()
+        commands.append(command)
+        condition.broadcast()
+        let tid = tracerTid
+        condition.unlock()
+        if tid > 0 { _ = cinj_wake_thread(tid) }
+    }
+
+    /// Waits until `done()` holds, re-sending the wake signal every 2 ms: a signal that lands
+    /// between the tracer's last check and its waitpid is otherwise lost.
+    func wait(until done: () -> Bool) {
+        condition.lock()
+        while !done() {
+            let tid = tracerTid
+            if !condition.wait(until: Date(timeIntervalSinceNow: 0.002)) && tid > 0 {
+                _ = cinj_wake_thread(tid)
+            }
+        }
+        condition.unlock()
+    }
+}
+
+/// Shared with the session: the armed snapshot and the hit counters.
+final class RuleStore: Sendable {
+    let snapshot = Mutex<RuleSnapshot?>(nil)
+    let hits = Mutex<[Int: Int]>([:])
+}
+
+/// One traced thread.
+struct Tracee {
+    var tgid: Int32
+    var service: Int
+}
+
+struct ServiceRecord {
+    let name: String
+    let process: TracedProcess
+}
+
+/// The tracer: one dedicated OS thread owns every ptrace call and every wait. Its state is
+/// confined to that thread; other threads talk to it through the mailbox and the rule store.
+final class Tracer: @unchecked Sendable {
+    let mailbox: TracerMailbox
+    let store: RuleStore
+    let pump: EventPump?
+    let selection: EventSelection
+    let seed: UInt64
+
+    var services: [ServiceRecord] = []
+    var tracees: [Int32: Tracee] = [:]
+    /// Process (tgid) -> service, to place threads and children whose stop arrives before
+    /// the clone/fork event that announces them.
+    var processes: [Int32: Int] = [:]
+    /// Stopped tids we could not place yet; resumed when announced.
+    var unannounced: Set<Int32> = []
+    /// Tids whose clone event arrived before their first stop.
+    var directChildren: Set<Int32> = []
+    /// Traced processes that died but whose zombie belongs to this process (subreaper).
+    var zombieCandidates: Set<Int32> = []
+    var holds = TimerHeap()
+    var ruleCounters: [Int: UInt64] = [:]
+    var seq = 0
+    var timer: UnsafeMutableRawPointer?
+
+    // Teardown state.
+    var terminating = false
+    var killDeadline: UInt64?
+    var killed = false
+    var shutdownCompleted = false
+
+    init(mailbox: TracerMailbox, store: RuleStore, pump: EventPump?, selection: EventSelection, seed: UInt64) {
+        self.mailbox = mailbox
+        self.store = store
+        self.pump = pump
+        self.selection = selection
+        self.seed = seed
+    }
+
+    /// Starts the tracer thread (a plain OS thread, never a Swift concurrency executor).
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "faultbox-tracer"
+        thread.stackSize = 1 << 20
+        thread.start()
+        mailbox.condition.lock()
+        while mailbox.tracerTid == 0 { mailbox.condition.wait() }
+        mailbox.condition.unlock()
+    }
+
+    private func run() {
+        cinj_prepare_tracer_thread()
+        _ = cinj_set_child_subreaper()
+        let tid = cinj_gettid()
+        var t: UnsafeMutableRawPointer?
+        if cinj_timer_create(tid, &t) == 0 { timer = t }
+        mailbox.condition.lock()
+        mailbox.tracerTid = tid
+        mailbox.condition.broadcast()
+        mailbox.condition.unlock()
+
+        while !shutdownCompleted {
+            drainCommands()
+            releaseDueHolds()
+            checkKillDeadline()
+            if tracees.isEmpty && unannounced.isEmpty {
+                if terminating { finishShutdown(); break }
+                sleepUntilCommand()
+                continue
+            }
+            var result = cinj_wait_result()
+            if cinj_wait_any(&result) != 0 {
+                if errno == ECHILD { forgetAllTracees() }
+                continue
+            }
+            handle(result)
+        }
+        if let timer { cinj_timer_delete(timer) }
+    }
+
+    private func sleepUntilCommand() {
+        mailbox.condition.lock()
+        while mailbox.commands.isEmpty { mailbox.condition.wait() }
+        mailbox.condition.unlock()
+    }
+
+    private func drainCommands() {
+        mailbox.condition.lock()
+        let commands = mailbox.commands
+        mailbox.commands.removeAll()
+        mailbox.condition.unlock()
+        for command in commands {
+            switch command {
+            case .launch(let launch): performLaunch(launch)
+            case .shutdown(let grace): beginShutdown(graceNanoseconds: grace)
+            }
+        }
+    }
+
+    private func performLaunch(_ launch: PreparedLaunch) {
+        let result: Result<Int32, InjectorError>
+        if terminating {
+            result = .failure(.sessionClosed)
+        } else {
+            var errBuf = [CChar](repeating: 0, count: 512)
+            let pid: pid_t = launch.path.withCString { path in
+                launch.argv.withUnsafeBufferPointer { argv in
+                    launch.envp.withUnsafeBufferPointer { envp in
+                        withOptionalCString(launch.spec.workingDirectory) { cwd in
+                            withOptionalCString(launch.spec.stdoutPath) { out in
+                                withOptionalCString(launch.spec.stderrPath) { err in
+                                    withUnsafePointer(to: &launch.filter) { filter in
+                                        var request = cinj_spawn_request(
+                                            path: path, argv: argv.baseAddress, envp: envp.baseAddress,
+                                            cwd: cwd, stdout_path: out, stderr_path: err,
+                                            new_process_group: launch.spec.newProcessGroup ? 1 : 0,
+                                            set_no_new_privs: cinj_is_root() != 0 ? 0 : 1,
+                                            filter: filter)
+                                        return cinj_spawn_traced(&request, &errBuf, errBuf.count)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if pid > 0 {
+                let process = TracedProcess(service: launch.spec.service, pid: pid)
+                services.append(ServiceRecord(name: launch.spec.service, process: process))
+                tracees[pid] = Tracee(tgid: pid, service: services.count - 1)
+                processes[pid] = services.count - 1
+                directChildren.insert(pid)
+                launch.process = process
+                result = .success(pid)
+            } else {
+                let reason = String(decoding: errBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                result = .failure(.launchFailed(service: launch.spec.service, reason: reason))
+            }
+        }
+        mailbox.condition.lock()
+        launch.result = result
+        mailbox.condition.broadcast()
+        mailbox.condition.unlock()
+    }
+
+    /// Emits an event unless the selection excludes it.
+    func emit(_ event: SyscallEvent) {
+        pump?.post(event)
+    }
+
+    func nextSeq() -> Int {
+        seq += 1
+        return seq
+    }
+
+    /// Arms the wake timer for the earliest hold or the kill deadline. It repeats every
+    /// millisecond after expiry so that a tick landing just before waitpid is not lost.
+    func rearmTimer() {
+        guard let timer else { return }
+        let next = [holds.earliest, killDeadline].compactMap { $0 }.min()
+        _ = cinj_timer_arm(timer, next ?? 0, next == nil ? 0 : 1_000_000)
+    }
+
+    private func releaseDueHolds() {
+        guard !holds.isEmpty else { return }
+        let now = cinj_now_ns()
+        var released = false
+        while let hold = holds.popDue(now: now) {
+            released = true
+            if tracees[hold.tid] != nil { _ = cinj_cont(hold.tid, 0) }
+            if var event = hold.event {
+                event.latencyNanoseconds = now &- hold.start
+                emit(event)
+            }
+        }
+        if released { rearmTimer() }
+    }
+
+    private func forgetAllTracees() {
+        // waitpid says nothing is left to wait for: the table is stale (should not happen).
+        for tid in Array(tracees.keys) { recordExit(tid: tid, exit: .signaled(SIGKILL)) }
+        unannounced.removeAll()
+        holds = TimerHeap()
+    }
+}
+
+private func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let s else { return body(nil) }
+    return s.withCString { body($0) }
+}
+
+/// Process-level helpers for a command that runs one traced program in the foreground.
+public enum ForegroundProgram {
+    /// Forwards SIGTERM/SIGHUP/SIGQUIT to `pid` and ignores SIGINT (the program, in the
+    /// terminal's process group, receives Ctrl-C itself and decides).
+    public static func forwardSignals(to pid: Int32) {
+        cinj_forward_signals(pid)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Injector
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Faults observed by real programs: what they print is what the test checks.
+final class FaultTests: XCTestCase {
+    func testPythonConnectDeniedSeesConnectionRefused() throws {
+        let listener = try Listener()
+        let h = Harness()
+        h.session.arm(["svc": [FaultRule(id: 1, syscalls: ["connect"], action: .deny(errno: ECONNREFUSED))]])
+        let code = """
+            import socket
+            s = socket.socket()
+            try:
+                s.connect(("127.0.0.1", \(listener.port)))
+                print("connected")
+            except OSError as e:
+                print("error:", e.strerror)
+            """
+        let p = try h.launch(python(code), trap: ["connect"])
+        XCTAssertEqual(h.finish(p), .exited(0))
+        XCTAssertEqual(h.stdout().trimmingCharacters(in: .whitespacesAndNewlines), "error: Connection refused")
+        XCTAssertEqual(h.session.ruleHits()[1], 1)
+        let denied = h.events.all.filter { $0.syscall == "connect" }
+        XCTAssertEqual(denied.count, 1)
+        XCTAssertEqual(denied.first?.address, "127.0.0.1:\(listener.port)")
+        XCTAssertEqual(denied.first?.decision, .deny(errno: ECONNREFUSED))
+    }
+
+    func testSameProgramConnectsWhenDisarmed() throws {
+        let listener = try Listener()
+        let h = Harness()
+        let code = """
+            import socket
+            s = socket.socket()
+            s.connect(("127.0.0.1", \(listener.port)))
+            print("connected")
+            """
+        let p = try h.launch(python(code), trap: ["connect"])
+        XCTAssertEqual(h.finish(p), .exited(0))
+        XCTAssertEqual(h.stdout().trimmingCharacters(in: .whitespacesAndNewlines), "connected")
+        XCTAssertTrue(h.events.all.isEmpty, "no events while disarmed")
+    }
+
+    func testCurlDeniedConnectSeesConnectionRefused() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
+            throw XCTSkip("curl is missing; `make deps` installs it")
+        }
+        let listener = try Listener()
+        let h = Harness()
+        h.session.arm(["svc": [FaultRule(id: 7, syscalls: ["connect"], action: .deny(errno: ECONNREFUSED),
+                                         destination: "127.0.0.1:\(listener.port)")]])
+        let p = try h.launch(["curl", "-sS", "--max-time", "5", "http://127.0.0.1:\(listener.port)/"], trap: ["connect"])
+        XCTAssertEqual(h.finish(p), .exited(7), h.stderr())
+        XCTAssertTrue(h.stderr().contains("Connection refused") || h.stderr().contains("Couldn't connect"), h.stderr())
+        XCTAssertEqual(h.session.ruleHits()[7], 1)
+    }
+
+    func testWriteDeniedWithENOSPCOnlyUnderTheGlob() throws {
+        let h = Harness()
+        let data = h.directory + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        h.session.arm(["svc": [FaultRule(id: 1, syscalls: Syscalls.expand("write") ?? [], action: .deny(errno: ENOSPC),
+                                         pathGlob: data + "/*")]])
+        let code = """
+            import os
+            for name in ["\(data)/db.log", "\(h.directory)/other.log"]:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT)
+                try:
+                    os.write(fd, b"hello")
+                    print(name.rsplit("/", 1)[1], "ok")
+                except OSError as e:
+                    print(name.rsplit("/", 1)[1], e.strerror)
+            """
+        let p = try h.launch(python(code), trap: Set(Syscalls.expand("write") ?? []))
+        XCTAssertEqual(h.finish(p), .exited(0))
+        XCTAssertEqual(h.stdout(), "db.log No space left on device\nother.log ok\n")
+        XCTAssertEqual(h.session.ruleHits()[1], 1)
+        let denied = h.events.all.filter { $0.decision != .allow }
+        XCTAssertEqual(denied.map(\.path), [data + "/db.log"])
+    }
+
+    func testDelayHoldsOnlyTheCallingThread() throws {
+        let listener = try Listener()
+        let h = Harness()
+        h.session.arm(["svc": [FaultRule(id: 1, syscalls: ["connect"], action: .delay(nanoseconds: 400_000_000))]])
+        let code = """
+            import socket, threading, time
+            ticks = 0
+            stop = False
+            def ticker():
+                global ticks
+                while not stop:
+                    time.sleep(0.01)
+                    ticks += 1
+            t = threading.Thread(target=ticker)
+            t.start()
+            time.sleep(0.05)
+            start = time.monotonic()
+            before = ticks
+            s = socket.socket()
+            s.connect(("127.0.0.1", \(listener.port)))
+            took = time.monotonic() - start
+            during = ticks - before
+            stop = True
+            t.join()
+            print(f"{took:.3f} {during}")
+            """
+        let p = try h.launch(python(code), trap: ["connect"])
+        XCTAssertEqual(h.finish(p), .exited(0), h.stderr())
+        let parts = h.stdout().split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let took = Double(parts.first ?? "") ?? 0
+        let ticks = Int(parts.last ?? "") ?? 0
+        XCTAssertGreaterThanOrEqual(took, 0.4, "connect returned before the delay")
+        XCTAssertLessThan(took, 2.0)
+        XCTAssertGreaterThanOrEqual(ticks, 10, "the other thread stalled during the delay")
+        let delayed = h.events.all.first { $0.syscall == "connect" }
+        XCTAssertGreaterThanOrEqual(delayed?.latencyNanoseconds ?? 0, 400_000_000)
+    }
+}

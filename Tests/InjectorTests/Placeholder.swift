@@ -1,2 +1,0 @@
-import XCTest
-final class InjectorTestsPlaceholder: XCTestCase { func testNothingYet() {} }

@@ -1,0 +1,113 @@
+import Foundation
+import Injector
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs real programs under a real session and collects what they printed.
+final class Harness: @unchecked Sendable {
+    let directory: String
+    let events = EventLog()
+    let session: InjectorSession
+
+    init(seed: UInt64 = 0, events selection: EventSelection = .all) {
+        directory = NSTemporaryDirectory() + "faultbox-inj-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let log = events
+        session = InjectorSession(seed: seed, events: selection) { log.append($0) }
+    }
+
+    deinit {
+        session.shutdown(grace: .milliseconds(200))
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Launches `argv` as service `service` with stdout/stderr captured in files.
+    func launch(_ argv: [String], service: String = "svc", trap: Set<String>,
+                environment: [String: String] = [:]) throws -> TracedProcess {
+        try session.launch(LaunchSpec(
+            service: service, executable: argv[0], arguments: Array(argv.dropFirst()),
+            environment: environment, workingDirectory: directory,
+            stdoutPath: directory + "/\(service).out", stderrPath: directory + "/\(service).err",
+            trapSyscalls: trap))
+    }
+
+    func stdout(_ service: String = "svc") -> String { read(directory + "/\(service).out") }
+    func stderr(_ service: String = "svc") -> String { read(directory + "/\(service).err") }
+
+    func read(_ path: String) -> String {
+        (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits for exit (fails the test on timeout).
+    func finish(_ process: TracedProcess, timeout: Duration = .seconds(30),
+                file: StaticString = #filePath, line: UInt = #line) -> ProcessExit? {
+        let exit = process.waitForExit(timeout: timeout)
+        XCTAssertNotNil(exit, "program did not finish in time; stderr: \(stderr(process.service))", file: file, line: line)
+        return exit
+    }
+}
+
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [SyscallEvent] = []
+    func append(_ e: SyscallEvent) { lock.lock(); items.append(e); lock.unlock() }
+    var all: [SyscallEvent] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
+/// A real TCP listener on 127.0.0.1 (connects complete through the backlog).
+final class Listener {
+    let fd: Int32
+    let port: UInt16
+
+    init(ipv6: Bool = false) throws {
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if ipv6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_addr = in6addr_loopback
+            let rc = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+            guard rc == 0 else { close(fd); throw XCTSkip("no IPv6 loopback here") }
+        } else {
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let rc = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            XCTAssertEqual(rc, 0)
+        }
+        listen(fd, 128)
+        var storage = sockaddr_in6()
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        // sin_port and sin6_port sit at the same offset.
+        self.fd = fd
+        port = UInt16(bigEndian: storage.sin6_port)
+    }
+
+    deinit { close(fd) }
+}
+
+func python(_ code: String) -> [String] { ["python3", "-c", code] }
+
+/// True while `pid` exists (a zombie counts as existing).
+func processExists(_ pid: Int32) -> Bool {
+    kill(pid, 0) == 0 || errno == EPERM
+}
+
+func waitUntil(timeout: TimeInterval, _ condition: () -> Bool) -> Bool {
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return condition()
+}
