@@ -1,5 +1,5 @@
 extension Value {
-    /// `type(x)`. (The values' owner may move this; keep the name.)
+    /// `type(x)`.
     public var typeName: String {
         switch self {
         case .none: return "NoneType"
@@ -13,8 +13,60 @@ extension Value {
         case .dict: return "dict"
         case .set: return "set"
         case .function: return "function"
-        case .builtin(let b): return b.receiver == nil ? "builtin_function_or_method" : "builtin_function_or_method"
+        case .builtin: return "builtin_function_or_method"
         case .object(let o): return o.typeName
         }
     }
+
+    /// `bool(x)`.
+    public var truth: Bool {
+        switch self {
+        case .none: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .bigInt: return true
+        case .float(let f): return f != 0
+        case .string(let s): return !s.bytes.isEmpty
+        case .bytes(let b): return !b.bytes.isEmpty
+        case .list(let l): return !l.elements.isEmpty
+        case .tuple(let t): return !t.elements.isEmpty
+        case .dict(let d): return d.count > 0
+        case .set(let s): return s.count > 0
+        case .function, .builtin: return true
+        case .object(let o): return o.truth
+        }
+    }
+
+    /// Deep freeze: makes lists, dicts, sets and objects reachable from this value immutable.
+    /// Already-frozen containers stop the walk, which also bounds it on cyclic structures.
+    public func freeze() {
+        switch self {
+        case .list(let l):
+            if l.frozen { return }
+            l.frozen = true
+            for e in l.elements { e.freeze() }
+        case .tuple(let t):
+            for e in t.elements { e.freeze() }
+        case .dict(let d):
+            if d.frozen { return }
+            d.frozen = true
+            for e in 0..<d.entryCapacity where d.isLive(e) {
+                d.key(at: e).freeze()
+                d.value(at: e).freeze()
+            }
+        case .set(let s):
+            if s.frozen { return }
+            s.frozen = true
+            for e in 0..<s.entryCapacity where s.isLive(e) { s.key(at: e).freeze() }
+        case .function: return  // the interpreter freezes defaults and captured cells itself
+        case .builtin(let b): b.receiver?.freeze()
+        case .object(let o): o.freeze()
+        default: return
+        }
+    }
+
+    /// Convenience constructor for a string value.
+    public static func str(_ s: String) -> Value { .string(StarString(s)) }
+    /// Convenience constructor for a string value from bytes.
+    public static func str(_ bytes: [UInt8]) -> Value { .string(StarString(bytes)) }
 }
