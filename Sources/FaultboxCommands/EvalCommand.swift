@@ -32,7 +32,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: .hidden)
     var testNatives = false
 
-    @Argument(help: "The Starlark file.")
+    @ArgumentParser.Argument(help: "The Starlark file.")
     var file: String
 
     func run() throws {
@@ -78,7 +78,7 @@ struct EvalRunner {
         if testFixtures {
             predeclared = TestFixtures.predeclared
             // The resolver suite's predeclared and universal names (resolve_test.go).
-            if mode == "resolve" { predeclared["M"] = .none; predeclared["U"] = .none }
+            if mode == "resolve" { predeclared["M"] = Value.none; predeclared["U"] = Value.none }
         }
         do {
             switch mode {

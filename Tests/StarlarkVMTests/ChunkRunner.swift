@@ -85,7 +85,7 @@ enum ChunkRunner {
         let asserts = AssertNatives(report: { _ in })
         // As in go.starlark.net's tests: the natives are visible to assert.star only.
         var predeclared = TestFixtures.predeclared
-        if mode == "resolve" { predeclared["M"] = .none; predeclared["U"] = .none }
+        if mode == "resolve" { predeclared["M"] = Value.none; predeclared["U"] = Value.none }
         let assertPredeclared = asserts.predeclared
         let file = SourceFile(name: dir + "/" + name, text: source)
         var diagnostics: [(Int, String)] = []

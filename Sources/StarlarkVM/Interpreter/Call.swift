@@ -98,18 +98,18 @@ extension StarThread {
         for (k, v) in args.named {
             if let i = code.localNames.prefix(np).firstIndex(of: k) {
                 if slots[i] != nil {
-                    throw StarlarkError("function \(name) got multiple values for parameter \(k)")
+                    throw StarlarkError("function \(name) got multiple values for parameter \(Ops.repr(.string(StarString(k))))")
                 }
                 slots[i] = v
                 continue
             }
             guard let d = kwdict else {
                 let hint = nearestParameter(k, Array(code.localNames.prefix(np))).map { " (did you mean \($0)?)" } ?? ""
-                throw StarlarkError("function \(name) got an unexpected keyword argument \(k)\(hint)")
+                throw StarlarkError("function \(name) got an unexpected keyword argument \(Ops.repr(.string(StarString(k))))\(hint)")
             }
             let key = Value.string(StarString(k))
             if try d.get(key) != nil {
-                throw StarlarkError("function \(name) got multiple values for parameter \(k)")
+                throw StarlarkError("function \(name) got multiple values for parameter \(Ops.repr(.string(StarString(k))))")
             }
             try d.set(key, v)
         }

@@ -11,6 +11,13 @@ public enum TestFixtures {
                 return .object(HasFields())
             }),
             "fibonacci": .object(Fibonacci()),
+            "gensym": .builtin(Builtin(name: "gensym") { _, _, args in
+                guard args.positional.isEmpty, args.named.count == 1, args.named[0].0 == "name",
+                      case .string(let name) = args.named[0].1 else {
+                    throw StarlarkError("gensym: want one keyword argument name=string")
+                }
+                return .object(Symbol(name: name.string))
+            }),
         ]
     }
 }
@@ -38,6 +45,20 @@ final class HasFields: StarObject {
         if frozen { return }
         frozen = true
         for (_, v) in fields { v.freeze() }
+    }
+}
+
+/// A distinct callable that makes "branded" structs (go.starlark.net's struct test).
+final class Symbol: StarObject {
+    let name: String
+    init(name: String) { self.name = name }
+    override var typeName: String { "symbol" }
+    override func repr(into out: inout [UInt8], thread: StarThread?) throws {
+        out.append(contentsOf: Array(name.utf8))
+    }
+    override func call(thread: StarThread, args: Arguments) throws -> Value? {
+        if !args.positional.isEmpty { throw StarlarkError("\(name): unexpected positional arguments") }
+        return .object(StructValue(constructor: .object(self), fields: args.named))
     }
 }
 

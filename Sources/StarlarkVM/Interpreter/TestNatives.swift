@@ -54,7 +54,9 @@ public final class AssertNatives {
                 guard args.positional.count == 1, case .string(let name) = args.positional[0] else {
                     throw StarlarkError("module: got \(args.positional.count) arguments, want 1")
                 }
-                return .object(ModuleObject(name: name.string, members: args.named))
+                var members: [String: Value] = [:]
+                for (k, v) in args.named { members[k] = v }
+                return .object(ModuleValue(name: name.string, members: members))
             }),
             "_freeze": .builtin(Builtin(name: "freeze") { _, _, args in
                 guard args.positional.count == 1 else {
@@ -66,21 +68,4 @@ public final class AssertNatives {
             }),
         ]
     }
-}
-
-/// A named bag of members, as `module("assert", eq=...)` builds.
-public final class ModuleObject: StarObject {
-    public let name: String
-    public let members: [(String, Value)]
-    public init(name: String, members: [(String, Value)]) { self.name = name; self.members = members }
-    public override var typeName: String { "module" }
-    public override func attr(_ name: String, thread: StarThread) throws -> Value? {
-        for (k, v) in members where k == name { return v }
-        return nil
-    }
-    public override var attrNames: [String] { members.map { $0.0 }.sorted() }
-    public override func repr(into out: inout [UInt8], thread: StarThread?) throws {
-        out.append(contentsOf: Array("<module \"\(name)\">".utf8))
-    }
-    public override func freeze() { for (_, v) in members { v.freeze() } }
 }
