@@ -78,3 +78,15 @@ extension PlanBuilder {
                            destination: nil, position: decl.keywordPosition)
     }
 }
+
+extension PlanBuilder {
+    /// Validates the rules of one `fault()` call made while a test runs.
+    public static func validateRules(_ decls: [RuleDecl], target: String, context: String,
+                                     vocabulary: SyscallVocabulary) -> Result<[SyscallRule], PlanErrors> {
+        let empty = SpecDeclarations(specPath: "", files: [])
+        var builder = PlanBuilder(declarations: empty, vocabulary: vocabulary,
+                                  options: Options(workingDirectory: "", searchPath: ""))
+        let rules = decls.compactMap { builder.buildRule($0, target: target, context: context) }
+        return builder.errors.isEmpty ? .success(rules) : .failure(PlanErrors(builder.errors))
+    }
+}

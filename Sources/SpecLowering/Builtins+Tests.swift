@@ -1,0 +1,135 @@
+import FaultPlan
+import StarlarkVM
+
+/// `scenario`, `fault_scenario`, `fault_matrix`, `assert_true`, `assert_eq`.
+enum TestBuiltins {
+    static func all() -> [String: Value] {
+        [
+            "scenario": .builtin(Builtin(name: "scenario", impl: scenario)),
+            "fault_scenario": .builtin(Builtin(name: "fault_scenario", impl: faultScenario)),
+            "fault_matrix": .builtin(Builtin(name: "fault_matrix", impl: faultMatrix)),
+            "assert_true": .builtin(Builtin(name: "assert_true", impl: assertTrue)),
+            "assert_eq": .builtin(Builtin(name: "assert_eq", impl: assertEq)),
+        ]
+    }
+
+    static func scenario(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let r = try SpecRecorder.of(thread, "scenario")
+        let a = try BoundArgs(args, fn: "scenario", params: ["fn"])
+        guard case .function = a.values["fn"] ?? .none else {
+            throw a.typeError("fn", a.values["fn"] ?? .none, "function (a def that exercises the system)")
+        }
+        let here = r.callSite(thread)
+        let fn = a.values["fn"] ?? .none
+        r.declarations.scenarios.append(ScenarioDecl(callable: r.callable(fn, at: here), position: here, sequence: 0))
+        r.register(.scenario, index: r.declarations.scenarios.count - 1, thread: thread)
+        return .none
+    }
+
+    static func assumptions(_ v: Value, _ a: BoundArgs, _ param: String) throws -> [Int] {
+        switch v {
+        case .object(let o as AssumptionValue): return [o.index]
+        case .list, .tuple:
+            return try a.sequence(param).enumerated().map { i, e in
+                guard case .object(let o as AssumptionValue) = e else {
+                    throw StarlarkError("\(a.fn): for parameter \(param): element \(i) is \(e.typeName), want fault_assumption")
+                }
+                return o.index
+            }
+        default: throw a.typeError(param, v, "fault_assumption or list of them")
+        }
+    }
+
+    static func faultScenario(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let r = try SpecRecorder.of(thread, "fault_scenario")
+        let a = try BoundArgs(args, fn: "fault_scenario", params: ["name", "scenario", "faults", "expect?"], positional: 1)
+        let here = r.callSite(thread)
+        guard let scenario = try a.callable("scenario") else { throw StarlarkError("fault_scenario: missing argument for scenario") }
+        let faults = try assumptions(a.values["faults"] ?? .none, a, "faults")
+        let expect = try a.callable("expect").map { r.callable($0, at: r.keywordPosition("expect", in: here)) }
+        r.declarations.faultScenarios.append(FaultScenarioDecl(
+            name: try a.requiredString("name"), scenario: r.callable(scenario, at: here), faults: faults,
+            expect: expect, position: here, sequence: 0))
+        r.register(.faultScenario, index: r.declarations.faultScenarios.count - 1, thread: thread)
+        return .none
+    }
+
+    /// A `(scenario, fault)` tuple of `overrides` or `exclude`.
+    static func pair(_ v: Value, _ fn: String, _ param: String, _ r: SpecRecorder, _ pos: SourcePosition) throws -> PairDecl {
+        guard case .tuple(let t) = v, t.elements.count == 2 else {
+            throw StarlarkError("\(fn): for parameter \(param): got \(v.typeName) \(Ops.repr(v)), want a (scenario, fault) tuple")
+        }
+        guard case .function = t.elements[0] else {
+            throw StarlarkError("\(fn): for parameter \(param): first element of \(Ops.repr(v)) is \(t.elements[0].typeName), want the scenario function")
+        }
+        guard case .object(let o as AssumptionValue) = t.elements[1] else {
+            throw StarlarkError("\(fn): for parameter \(param): second element of \(Ops.repr(v)) is \(t.elements[1].typeName), want a fault_assumption")
+        }
+        return PairDecl(scenario: r.callable(t.elements[0], at: pos), fault: o.index, position: pos)
+    }
+
+    static func faultMatrix(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let r = try SpecRecorder.of(thread, "fault_matrix")
+        let a = try BoundArgs(args, fn: "fault_matrix",
+                              params: ["scenarios", "faults", "default_expect?", "overrides?", "exclude?"], positional: 0)
+        let here = r.callSite(thread)
+        let scenarios = try a.sequence("scenarios").enumerated().map { i, v -> CallableRef in
+            guard case .function = v else {
+                throw StarlarkError("fault_matrix: for parameter scenarios: element \(i) is \(v.typeName), want a scenario function")
+            }
+            return r.callable(v, at: here)
+        }
+        let faults = try assumptions(a.values["faults"] ?? .list(StarList([])), a, "faults")
+        let defaultExpect = try a.callable("default_expect").map { r.callable($0, at: r.keywordPosition("default_expect", in: here)) }
+        var overrides: [(pair: PairDecl, oracle: CallableRef)] = []
+        if let v = a.values["overrides"], case .dict(let d) = v {
+            let positions = r.files.elementPositions("overrides", callAt: here)
+            let fallback = r.keywordPosition("overrides", in: here)
+            for (i, (k, fn)) in d.items.enumerated() {
+                let pos = positions.flatMap { $0.count == d.count ? $0[i] : nil } ?? fallback
+                let p = try pair(k, "fault_matrix", "overrides", r, pos)
+                guard case .function = fn else {
+                    throw StarlarkError("fault_matrix: for parameter overrides: value for \(Ops.repr(k)) is \(fn.typeName), want a function (the oracle)")
+                }
+                overrides.append((p, r.callable(fn, at: pos)))
+            }
+        } else if let v = a.values["overrides"], !isNone(v) {
+            throw a.typeError("overrides", v, "dict")
+        }
+        var exclude: [PairDecl] = []
+        let positions = r.files.elementPositions("exclude", callAt: here)
+        let items = try a.sequence("exclude")
+        for (i, v) in items.enumerated() {
+            let pos = positions.flatMap { $0.count == items.count ? $0[i] : nil } ?? r.keywordPosition("exclude", in: here)
+            exclude.append(try pair(v, "fault_matrix", "exclude", r, pos))
+        }
+        r.declarations.matrices.append(MatrixDecl(scenarios: scenarios, faults: faults, defaultExpect: defaultExpect,
+                                                  overrides: overrides, exclude: exclude, position: here, sequence: 0))
+        r.register(.matrix, index: r.declarations.matrices.count - 1, thread: thread)
+        return .none
+    }
+
+    static func isNone(_ v: Value) -> Bool { if case .none = v { return true }; return false }
+
+    static func message(_ a: BoundArgs) throws -> String? {
+        guard let v = a.values["msg"], !isNone(v) else { return nil }
+        if case .string(let s) = v { return s.string }
+        return Ops.str(v)
+    }
+
+    static func assertTrue(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let a = try BoundArgs(args, fn: "assert_true", params: ["cond", "msg?"])
+        if (a.values["cond"] ?? .none).truth { return .none }
+        if let m = try message(a) { throw StarlarkError("assert_true: \(m)") }
+        throw StarlarkError("assert_true: condition is \(Ops.repr(a.values["cond"] ?? .none))")
+    }
+
+    static func assertEq(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let a = try BoundArgs(args, fn: "assert_eq", params: ["actual", "expected", "msg?"])
+        let x = a.values["actual"] ?? .none, y = a.values["expected"] ?? .none
+        if try Ops.equal(x, y) { return .none }
+        let diff = "\(Ops.repr(x)) != \(Ops.repr(y))"
+        if let m = try message(a) { throw StarlarkError("assert_eq: \(m): \(diff)") }
+        throw StarlarkError("assert_eq: \(diff)")
+    }
+}

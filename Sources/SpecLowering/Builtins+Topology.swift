@@ -1,0 +1,93 @@
+import FaultPlan
+import StarlarkVM
+
+/// `service`, `interface`, `tcp`, `http`.
+enum TopologyBuiltins {
+    static func all() -> [String: Value] {
+        [
+            "service": .builtin(Builtin(name: "service", impl: service)),
+            "interface": .builtin(Builtin(name: "interface", impl: interface)),
+            "tcp": .builtin(Builtin(name: "tcp") { t, _, a in try healthcheck(.tcp, t, a) }),
+            "http": .builtin(Builtin(name: "http") { t, _, a in try healthcheck(.http, t, a) }),
+        ]
+    }
+
+    static func interface(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let a = try BoundArgs(args, fn: "interface", params: ["name", "protocol", "port"])
+        let site = (thread.local[SpecRecorder.key] as? SpecRecorder)?.callSite(thread)
+            ?? thread.callStack().last.map(SourcePosition.init) ?? SourcePosition(file: "?", line: 0, column: 0)
+        guard let port = try a.int("port") else { throw StarlarkError("interface: missing argument for port") }
+        return .object(InterfaceValue(name: try a.requiredString("name"), proto: try a.requiredString("protocol"),
+                                      port: port, position: site, service: nil))
+    }
+
+    static func healthcheck(_ kind: HealthCheck.Kind, _ thread: StarThread, _ args: Arguments) throws -> Value {
+        let fn = kind.rawValue
+        let a = try BoundArgs(args, fn: fn, params: ["addr", "timeout?"])
+        let site = thread.callStack().last.map(SourcePosition.init) ?? SourcePosition(file: "?", line: 0, column: 0)
+        return .object(HealthCheckValue(HealthCheckDecl(
+            kind: kind, target: try a.requiredString("addr"), timeout: try a.string("timeout", default: "10s") ?? "10s",
+            position: site)))
+    }
+
+    static func service(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let r = try SpecRecorder.of(thread, "service")
+        let a = try BoundArgs(args, fn: "service",
+                              params: ["name", "binary", "env?", "args?", "depends_on?", "healthcheck?"],
+                              positional: 2, varargs: true)
+        let site = r.callSite(thread)
+        let name = try a.requiredString("name")
+        let binary = try a.requiredString("binary")
+        var interfaces: [InterfaceValue] = []
+        for (i, v) in a.rest.enumerated() {
+            guard case .object(let o) = v, let iface = o as? InterfaceValue else {
+                throw StarlarkError("service: argument \(i + 3) is \(v.typeName), want interface(...) "
+                                    + "(positional arguments after the binary are the service's interfaces)")
+            }
+            interfaces.append(iface.adopted(by: name))
+        }
+        var env: [EnvVar] = []
+        if let v = a.values["env"] {
+            guard case .dict(let d) = v else { throw a.typeError("env", v, "dict") }
+            for (k, val) in d.items {
+                guard case .string(let ks) = k else {
+                    throw StarlarkError("service: for parameter env: key \(Ops.repr(k)) is \(k.typeName), want string")
+                }
+                switch val {
+                case .string(let s): env.append(EnvVar(key: ks.string, value: s.string))
+                case .int, .bool, .float: env.append(EnvVar(key: ks.string, value: Ops.str(val)))
+                default:
+                    throw StarlarkError("service: for parameter env: value of \(ks.string) is \(val.typeName), want string")
+                }
+            }
+        }
+        let argv = try a.stringList("args")
+        var deps: [NameRef] = []
+        let depPositions = r.files.elementPositions("depends_on", callAt: site)
+        for (i, v) in try a.sequence("depends_on").enumerated() {
+            let pos = depPositions.flatMap { i < $0.count ? $0[i] : nil } ?? r.keywordPosition("depends_on", in: site)
+            switch v {
+            case .object(let o as ServiceValue): deps.append(NameRef(o.name, pos))
+            case .string(let s): deps.append(NameRef(s.string, pos))
+            default:
+                throw StarlarkError("service: for parameter depends_on: element \(i) is \(v.typeName), want service or string")
+            }
+        }
+        var health: HealthCheckDecl?
+        if let v = a.values["healthcheck"] {
+            switch v {
+            case .none: break
+            case .object(let o as HealthCheckValue): health = o.decl
+            default: throw a.typeError("healthcheck", v, "tcp(...) or http(...)")
+            }
+        }
+        let index = r.declarations.services.count
+        r.declarations.services.append(ServiceDecl(
+            name: name, binary: binary, args: argv, env: env,
+            interfaces: interfaces.map { InterfaceDecl(name: $0.name, proto: $0.proto, port: $0.port, position: $0.position) },
+            dependsOn: deps, healthcheck: health, position: site, variable: nil, definedIn: site.file))
+        let value = ServiceValue(name: name, interfaces: interfaces, index: index)
+        r.services.append(value)
+        return .object(value)
+    }
+}

@@ -1,1 +1,0 @@
-// SpecLowering — placeholder so the package resolves; replaced by its implementation.

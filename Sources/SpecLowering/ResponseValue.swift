@@ -1,0 +1,70 @@
+import StarlarkVM
+
+/// An HTTP response as spec code sees it: `status`, `body`, `headers`, `duration_ms`,
+/// `ok`, `error`, `data` (the body parsed as JSON when it is JSON, else None).
+final class ResponseValue: StarObject {
+    let fields: [(String, Value)]
+    init(fields: [(String, Value)]) { self.fields = fields }
+    override var typeName: String { "response" }
+    override func repr(into out: inout [UInt8], thread: StarThread?) throws {
+        let status = fields.first { $0.0 == "status" }.map { Ops.repr($0.1) } ?? "?"
+        out += Array("<response status=\(status)>".utf8)
+    }
+    override func attr(_ name: String, thread: StarThread) throws -> Value? {
+        fields.first { $0.0 == name }?.1
+    }
+    override var attrNames: [String] { fields.map(\.0).sorted() }
+}
+
+/// A syscall event given to monitors: `service`, `syscall`, `pid`, `decision`, `path`, `addr`.
+final class EventValue: StarObject {
+    let fields: [(String, Value)]
+    init(fields: [(String, Value)]) { self.fields = fields }
+    override var typeName: String { "syscall_event" }
+    override func repr(into out: inout [UInt8], thread: StarThread?) throws {
+        out += Array("<event".utf8)
+        for (k, v) in fields { out += Array(" \(k)=\(Ops.repr(v))".utf8) }
+        out += Array(">".utf8)
+    }
+    override func attr(_ name: String, thread: StarThread) throws -> Value? {
+        fields.first { $0.0 == name }?.1
+    }
+    override var attrNames: [String] { fields.map(\.0).sorted() }
+}
+
+extension SpecValues {
+    /// Builds the response object; `data` decodes the body with the universe's `json`
+    /// when the body parses as JSON.
+    public static func response(_ r: SpecHTTPResult, thread: StarThread) -> Value {
+        let headers = StarDict()
+        for (k, v) in r.headers { try? headers.set(.str(k.lowercased()), .str(v)) }
+        var data: Value = .none
+        if r.error == nil, !r.body.isEmpty, let decode = jsonDecode(thread) {
+            data = (try? thread.call(decode, Arguments([.str(r.body)]))) ?? .none
+        }
+        return .object(ResponseValue(fields: [
+            ("status", .int(Int64(r.status))),
+            ("body", .str(r.body)),
+            ("headers", .dict(headers)),
+            ("duration_ms", .float(r.durationMilliseconds)),
+            ("ok", .bool(r.error == nil && r.status >= 200 && r.status < 300)),
+            ("error", r.error.map { .str($0) } ?? .none),
+            ("data", data),
+        ]))
+    }
+
+    /// The event object given to a monitor callback.
+    public static func event(service: String, syscall: String, pid: Int32, decision: String,
+                             path: String?, addr: String?) -> Value {
+        .object(EventValue(fields: [
+            ("service", .str(service)), ("syscall", .str(syscall)), ("pid", .int(Int64(pid))),
+            ("decision", .str(decision)), ("path", path.map { .str($0) } ?? .none),
+            ("addr", addr.map { .str($0) } ?? .none),
+        ]))
+    }
+
+    static func jsonDecode(_ thread: StarThread) -> Value? {
+        guard let json = Universe.builtins["json"] else { return nil }
+        return try? Ops.getAttr(json, "decode", thread: thread)
+    }
+}
