@@ -32,7 +32,9 @@ final class CellContext: @unchecked Sendable {
     let cancellation: CellCancellation
     let supervisor: Supervisor
     let seed: UInt64
-    /// Hooks the VM layer registers to stop the interpreter (timeout, Ctrl-C).
+    /// What the spec printed and remarks for the report, filled on the VM thread.
+    let printed = Locked<[String]>([])
+    let warnings = Locked<[String]>([])
     init(rules: ArmedRules, events: EventLog, cancellation: CellCancellation, supervisor: Supervisor, seed: UInt64) {
         self.rules = rules; self.events = events; self.cancellation = cancellation
         self.supervisor = supervisor; self.seed = seed
@@ -123,10 +125,15 @@ struct CellProgram {
         for name in rules.unusedOrigins(hits: hits) {
             outcome.warnings.append("fault \(name) never fired: the scenario did not make the syscalls it targets")
         }
+        outcome.warnings.append(contentsOf: context.warnings.current)
         outcome.output = supervisor.running.map { entry in
             ServiceOutput(service: entry.launch.name,
                           stdout: TestLogDirectory.contents(of: logs.stdoutPath(entry.launch.name)),
                           stderr: TestLogDirectory.contents(of: logs.stderrPath(entry.launch.name)))
+        }
+        let printed = context.printed.current
+        if !printed.isEmpty {
+            outcome.output.insert(ServiceOutput(service: "spec (print)", stdout: printed.joined(separator: "\n")), at: 0)
         }
         return outcome
     }
