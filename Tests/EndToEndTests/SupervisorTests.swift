@@ -1,0 +1,70 @@
+import Foundation
+import Injector
+@testable import Runner
+import XCTest
+
+/// The supervisor alone, on real processes under the real injector: dependency order,
+/// healthchecks, early exits, teardown until the ports are free.
+final class SupervisorTests: XCTestCase {
+    var logs: TestLogDirectory!
+    var runDir: RunDirectory!
+
+    override func setUpWithError() throws {
+        runDir = try RunDirectory.create(base: NSTemporaryDirectory() + "faultbox-sup")
+        logs = try runDir.testDirectory(index: 1, name: "sup", run: 1)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: runDir.path) }
+
+    private func python(_ port: Int) -> ServiceLaunch {
+        ServiceLaunch(name: "web\(port)", executable: "python3",
+                      arguments: ["-m", "http.server", String(port), "--bind", "127.0.0.1"],
+                      ports: [("main", port)],
+                      healthcheck: .http(host: "localhost", port: port, path: "/", timeout: .seconds(10)))
+    }
+
+    func testStartsInOrderWaitsForHealthAndTearsDown() throws {
+        let session = InjectorSession(seed: 0, onEvent: { _ in })
+        let supervisor = Supervisor(session: session, logs: logs, cancellation: CellCancellation())
+        let services = [python(28121), python(28122)]
+        try supervisor.checkPortsFree(services)
+        let began = ContinuousClock.now
+        try supervisor.start(services, trapSets: [:])
+        let startup = ContinuousClock.now - began
+        XCTAssertEqual(supervisor.running.map(\.launch.name), ["web28121", "web28122"])
+        XCTAssertTrue(HealthProbe.tcp(host: "localhost", port: 28121, timeout: .seconds(1)))
+        XCTAssertEqual(HealthProbe.http(host: "localhost", port: 28122, path: "/", timeout: .seconds(1)), 200)
+        XCTAssertNil(supervisor.stopAll(grace: .seconds(2)))
+        XCTAssertFalse(PortCheck.isListening(port: 28121))
+        XCTAssertFalse(PortCheck.isListening(port: 28122))
+        XCTAssertTrue(supervisor.running.allSatisfy { $0.process.exitStatus != nil })
+        print("two python http.servers ready in \(startup.milliseconds) ms")
+    }
+
+    func testExitBeforeReadyAndHealthTimeout() throws {
+        let session = InjectorSession(seed: 0, onEvent: { _ in })
+        let supervisor = Supervisor(session: session, logs: logs, cancellation: CellCancellation())
+        let dies = ServiceLaunch(name: "dies", executable: "/bin/sh", arguments: ["-c", "echo boom >&2; exit 7"],
+                                 ports: [("main", 28123)],
+                                 healthcheck: .tcp(host: "localhost", port: 28123, timeout: .seconds(10)))
+        let began = ContinuousClock.now
+        XCTAssertThrowsError(try supervisor.start([dies], trapSets: [:])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("service dies exited before it was ready (exit status 7)"), text)
+            XCTAssertTrue(text.contains("boom"), text)
+        }
+        XCTAssertLessThan((ContinuousClock.now - began).milliseconds, 2000)
+        _ = supervisor.stopAll()
+
+        let session2 = InjectorSession(seed: 0, onEvent: { _ in })
+        let supervisor2 = Supervisor(session: session2, logs: logs, cancellation: CellCancellation())
+        let silent = ServiceLaunch(name: "silent", executable: "/bin/sleep", arguments: ["30"],
+                                   ports: [("main", 28124)],
+                                   healthcheck: .tcp(host: "localhost", port: 28124, timeout: .milliseconds(300)))
+        XCTAssertThrowsError(try supervisor2.start([silent], trapSets: [:])) { error in
+            XCTAssertTrue("\(error)".contains("service silent not ready: healthcheck tcp(\"localhost:28124\") did not pass within 300ms"), "\(error)")
+        }
+        _ = supervisor2.stopAll(grace: .milliseconds(200))
+        XCTAssertTrue(supervisor2.running.allSatisfy { $0.process.exitStatus != nil }, "sleep was killed")
+    }
+}
