@@ -1,11 +1,100 @@
 import ArgumentParser
+import FaultPlan
+import Injector
+import SpecLowering
+import StarlarkCompile
+import StarlarkResolve
+import StarlarkSyntax
+import StarlarkVM
 
-/// `faultbox compile` (stub; its owner replaces this file).
+/// `faultbox compile SPEC [--format text|json] [--emit ast|bytecode|plan|cells]`: prints the
+/// plan without starting anything. Exit 0, or 1 with every error on stderr.
 struct CompileCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "compile", abstract: "Not built yet.")
-    @Argument(parsing: .captureForPassthrough) var rest: [String] = []
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Print a spec's fault plan without starting anything.",
+        discussion: """
+            --emit plan (default): services in start order with env and healthcheck, fault \
+            assumptions with their expanded syscalls, and every test or matrix cell with its \
+            scenario, faults, oracle, monitors and per-service trap set. --emit cells: the tests \
+            only. --emit ast / bytecode: the root file's syntax tree or disassembly. \
+            --format json follows the schema in docs/plan-json-schema.md.
+            """)
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    @Option(name: .long, help: "plan, cells, ast or bytecode.")
+    var emit: String = "plan"
+
+    @ArgumentParser.Argument(help: "The spec file.")
+    var spec: String
+
     func run() throws {
-        FileHandleStderr.write("faultbox compile: not built yet\n")
-        throw ExitWith(ExitStatus.usage)
+        guard ["text", "json"].contains(format) else {
+            FileHandleStderr.write("faultbox compile: --format: unknown format \"\(format)\" (expected text or json)\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        guard ["plan", "cells", "ast", "bytecode"].contains(emit) else {
+            FileHandleStderr.write("faultbox compile: --emit: unknown value \"\(emit)\" (expected plan, cells, ast or bytecode)\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        if (emit == "ast" || emit == "bytecode") && format == "json" {
+            FileHandleStderr.write("faultbox compile: --emit \(emit) is text only; drop --format json\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        let output: String
+        switch CompileOutput.render(specPath: spec, format: format, emit: emit) {
+        case .success(let text): output = text
+        case .failure(let errors):
+            FileHandleStderr.write(errors.description + "\n")
+            if errors.starlark == nil && errors.plan.count > 1 {
+                FileHandleStderr.write("faultbox compile: \(errors.plan.count) errors\n")
+            }
+            throw ExitWith(ExitStatus.usage)
+        }
+        print(output, terminator: "")
+    }
+}
+
+/// The machine's syscall and errno tables, from the injector (libseccomp).
+public enum MachineVocabulary {
+    public static func make() -> SyscallVocabulary {
+        SyscallVocabulary(expand: { Syscalls.expand($0) }, errnoValue: { Errno.value(named: $0) },
+                          errnoNames: Errno.allNames, syscallNames: Syscalls.allNames)
+    }
+}
+
+/// What `faultbox compile` prints, as a function for tests and `faultbox test --dry-run`.
+public enum CompileOutput {
+    public static func render(specPath: String, format: String, emit: String) -> Result<String, SpecErrors> {
+        if emit == "ast" || emit == "bytecode" { return syntaxDump(specPath: specPath, emit: emit) }
+        let options = SpecOptions(vocabulary: MachineVocabulary.make())
+        let loaded: LoadedSpec
+        do { loaded = try loadSpec(path: specPath, options: options) } catch { return .failure(error) }
+        let paths = PathDisplay(relativeTo: options.workingDirectory)
+        if format == "json" {
+            let json = emit == "cells" ? PlanJSON.cells(loaded.plan, paths: paths) : PlanJSON.plan(loaded.plan, paths: paths)
+            return .success(json.render())
+        }
+        return .success(emit == "cells" ? PlanText.cells(loaded.plan) : PlanText.plan(loaded.plan, paths: paths))
+    }
+
+    /// `--emit ast|bytecode`: the root file only, without running it.
+    static func syntaxDump(specPath: String, emit: String) -> Result<String, SpecErrors> {
+        guard let bytes = readWholeFile(specPath) else {
+            return .failure(SpecErrors(starlark: "faultbox compile: cannot read \(specPath)", plan: []))
+        }
+        let source = SourceFile(name: specPath, bytes: bytes)
+        do {
+            let file = try parse(source)
+            if emit == "ast" { return .success(dumpAST(file) + "\n") }
+            var predeclared: [String: Value] = [:]
+            for name in SpecBuiltins.names { predeclared[name] = Value.none }
+            let program = try compileFile(source: source, predeclared: predeclared, options: .all)
+            return .success(disassemble(program))
+        } catch {
+            return .failure(SpecErrors(starlark: "\(error)", plan: []))
+        }
     }
 }

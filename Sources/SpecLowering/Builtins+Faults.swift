@@ -15,7 +15,7 @@ enum FaultBuiltins {
     }
 
     static func site(_ thread: StarThread) -> SourcePosition {
-        thread.callStack().last.map(SourcePosition.init) ?? SourcePosition(file: "?", line: 0, column: 0)
+        SpecRecorder.site(thread)
     }
 
     static func deny(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {

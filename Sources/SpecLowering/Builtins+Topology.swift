@@ -14,8 +14,7 @@ enum TopologyBuiltins {
 
     static func interface(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let a = try BoundArgs(args, fn: "interface", params: ["name", "protocol", "port"])
-        let site = (thread.local[SpecRecorder.key] as? SpecRecorder)?.callSite(thread)
-            ?? thread.callStack().last.map(SourcePosition.init) ?? SourcePosition(file: "?", line: 0, column: 0)
+        let site = SpecRecorder.site(thread)
         guard let port = try a.int("port") else { throw StarlarkError("interface: missing argument for port") }
         return .object(InterfaceValue(name: try a.requiredString("name"), proto: try a.requiredString("protocol"),
                                       port: port, position: site, service: nil))
@@ -24,7 +23,7 @@ enum TopologyBuiltins {
     static func healthcheck(_ kind: HealthCheck.Kind, _ thread: StarThread, _ args: Arguments) throws -> Value {
         let fn = kind.rawValue
         let a = try BoundArgs(args, fn: fn, params: ["addr", "timeout?"])
-        let site = thread.callStack().last.map(SourcePosition.init) ?? SourcePosition(file: "?", line: 0, column: 0)
+        let site = SpecRecorder.site(thread)
         return .object(HealthCheckValue(HealthCheckDecl(
             kind: kind, target: try a.requiredString("addr"), timeout: try a.string("timeout", default: "10s") ?? "10s",
             position: site)))

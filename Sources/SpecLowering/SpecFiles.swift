@@ -10,8 +10,10 @@ final class SpecFiles {
         let source: SourceFile
         let ast: FileNode
         var module: StarModule?
-        /// `line:col` of a call's `(` -> its arguments; built on first use.
-        lazy var calls: [Int: [Argument]] = SpecFiles.indexCalls(ast)
+        /// `line:col` of a call's `(` -> where the call starts (its callee); built on first use.
+        lazy var callStarts: [Int: Int] = SpecFiles.indexCalls(ast).starts
+        /// `line:col` of a call's start -> its arguments.
+        lazy var calls: [Int: [Argument]] = SpecFiles.indexCalls(ast).args
         /// Byte offset of `def`/`lambda` -> the function's node; built on first use.
         lazy var functions: [Int: FunctionNode] = SpecFiles.indexFunctions(ast)
         init(path: String, source: SourceFile, ast: FileNode) { self.path = path; self.source = source; self.ast = ast }
@@ -78,15 +80,26 @@ final class SpecFiles {
         return SourcePosition(file: parts.dropLast(2).joined(separator: ":"), line: line, column: col)
     }
 
-    static func indexCalls(_ file: FileNode) -> [Int: [Argument]] {
-        var out: [Int: [Argument]] = [:]
+    static func indexCalls(_ file: FileNode) -> (starts: [Int: Int], args: [Int: [Argument]]) {
+        var starts: [Int: Int] = [:]
+        var args: [Int: [Argument]] = [:]
         ASTWalk.forEachExpr(in: file.stmts) { x in
-            if case .call(_, let lparen, let args, _) = x {
+            if case .call(let fn, let lparen, let a, _) = x {
                 let (l, c) = file.source.lineColumn(lparen)
-                out[key(l, c)] = args
+                let (sl, sc) = file.source.lineColumn(fn.start)
+                starts[key(l, c)] = fn.start
+                args[key(sl, sc)] = a
             }
         }
-        return out
+        return (starts, args)
+    }
+
+    /// The position where the call whose `(` is at `lparen` starts (the VM reports `(`).
+    func callStart(_ lparen: SourcePosition) -> SourcePosition {
+        guard let e = byPath[lparen.file], let start = e.callStarts[SpecFiles.key(lparen.line, lparen.column)] else {
+            return lparen
+        }
+        return position(e, start)
     }
 
     static func indexFunctions(_ file: FileNode) -> [Int: FunctionNode] {

@@ -135,7 +135,7 @@ final class MonitorValue: StarObject {
     }
 }
 
-enum SpecValues {
+public enum SpecValues {
     /// FNV-1a, for hashing handles used as dict keys (`overrides={(s, f): ...}`).
     static func hashString(_ s: String) -> UInt32 {
         var h: UInt32 = 2166136261

@@ -34,10 +34,16 @@ final class SpecRecorder {
         return r
     }
 
-    /// Where the builtin being run was called (its `(`).
+    /// Where the builtin being run was called, with or without a recorder.
+    static func site(_ thread: StarThread) -> SourcePosition {
+        if let r = thread.local[key] as? SpecRecorder { return r.callSite(thread) }
+        return thread.callStack().last.map(SourcePosition.init) ?? SourcePosition(file: "?", line: 0, column: 0)
+    }
+
+    /// Where the builtin being run was called (the start of the call expression).
     func callSite(_ thread: StarThread) -> SourcePosition {
         guard let frame = thread.callStack().last else { return SourcePosition(file: declarations.specPath, line: 0, column: 0) }
-        return SourcePosition(frame)
+        return files.callStart(SourcePosition(frame))
     }
 
     /// The position of keyword `name` in the call at `site`, or the call site itself.

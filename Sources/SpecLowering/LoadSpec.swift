@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FaultPlan
+import StarlarkResolve
+import StarlarkSyntax
+import StarlarkVM
+
+/// How to load a spec.
+public struct SpecOptions: Sendable {
+    /// The machine's syscall and errno tables (the command layer passes the injector's).
+    public var vocabulary: SyscallVocabulary
+    /// Relative binary paths and the spec path resolve against this directory.
+    public var workingDirectory: String
+    /// `PATH` for bare binary names.
+    public var searchPath: String
+    /// Where `print()` at the top level of a spec goes (default: standard error, so that
+    /// `--format json` output stays clean).
+    public var print: @Sendable (String) -> Void
+
+    public init(vocabulary: SyscallVocabulary, workingDirectory: String? = nil, searchPath: String? = nil,
+                print: @escaping @Sendable (String) -> Void = SpecOptions.printToStderr) {
+        self.vocabulary = vocabulary
+        self.workingDirectory = workingDirectory ?? SpecOptions.currentDirectory()
+        self.searchPath = searchPath ?? (getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin")
+        self.print = print
+    }
+
+    public static func currentDirectory() -> String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return "." }
+        return String(cString: buf)
+    }
+
+    @Sendable public static func printToStderr(_ s: String) {
+        let line = Array((s + "\n").utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Why a spec could not be loaded: a Starlark error (syntax, resolution, evaluation; the
+/// text as the VM formats it) or the plan's validation errors (all of them).
+public struct SpecErrors: Error, Sendable, CustomStringConvertible {
+    /// Set when evaluation stopped on a Starlark error.
+    public var starlark: String?
+    public var plan: [PlanError]
+    public init(starlark: String?, plan: [PlanError]) { self.starlark = starlark; self.plan = plan }
+    public var description: String {
+        if let s = starlark { return s }
+        return plan.map(\.description).joined(separator: "\n")
+    }
+    /// Number of errors (for "N errors" summaries).
+    public var count: Int { starlark == nil ? plan.count : 1 }
+}
+
+/// A loaded spec: the plan plus what the runner needs to call back into Starlark.
+/// Module values are frozen once loaded, so the callables may be called from a fresh
+/// thread per cell; run one thread at a time per `LoadedSpec` value.
+public final class LoadedSpec: @unchecked Sendable {
+    public let plan: FaultPlan
+    let callables: [Value]
+    let vocabulary: SyscallVocabulary
+    let printHook: @Sendable (String) -> Void
+    /// Syntax trees of the evaluated files, root first (for `--emit ast`).
+    public let syntaxTrees: [FileNode]
+
+    init(plan: FaultPlan, callables: [Value], vocabulary: SyscallVocabulary,
+         print: @escaping @Sendable (String) -> Void, syntaxTrees: [FileNode]) {
+        self.plan = plan; self.callables = callables; self.vocabulary = vocabulary
+        self.printHook = print; self.syntaxTrees = syntaxTrees
+    }
+
+    /// The Starlark value behind a handle of the plan.
+    public func callable(_ ref: CallableRef) -> Value? {
+        ref.id >= 0 && ref.id < callables.count ? callables[ref.id] : nil
+    }
+
+    /// A fresh thread for one cell: it validates `fault()` rules against the spec's
+    /// vocabulary; install the cell's `SpecRuntime` with `SpecRuntimeSlot.install`.
+    public func makeThread(name: String) -> StarThread {
+        let t = StarThread(name: name)
+        t.print = printHook
+        VocabularySlot.install(vocabulary, on: t)
+        return t
+    }
+}
+
+/// Evaluates the spec at `path` (and the files it loads), lowers what it declared and
+/// validates it into a `FaultPlan`.
+public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> LoadedSpec {
+    let files = SpecFiles()
+    let absolute = SpecLoader.normalize(path.hasPrefix("/") ? path : SpecLoader.join(options.workingDirectory, path))
+    let recorder = SpecRecorder(specPath: absolute, files: files)
+    let predeclared = SpecBuiltins.all()
+    let thread = StarThread(name: "spec")
+    thread.print = options.print
+    thread.local[SpecRecorder.key] = recorder
+    VocabularySlot.install(options.vocabulary, on: thread)
+    let loader = SpecLoader(predeclared: predeclared, options: .all, files: files)
+    loader.install(on: thread)
+    loader.onModule = { module, file in recorder.noteGlobals(of: module, file: file) }
+
+    let root: StarModule
+    do {
+        root = try loader.load(thread, path)
+    } catch {
+        throw SpecErrors(starlark: "\(error)", plan: [])
+    }
+
+    // Tests: every global `def test_*` of the root file.
+    var testFunctions: [(CallableRef, Int, Int)] = []
+    for (name, value) in root.globals where name.hasPrefix("test_") {
+        guard case .function(let f) = value else { continue }
+        let pos = SpecFiles.parseLocation(f.location) ?? SourcePosition(file: path, line: 0, column: 0)
+        testFunctions.append((recorder.callable(value, at: pos), pos.line, pos.column))
+    }
+    recorder.finishOrder(testFunctions: testFunctions)
+
+    var decls = recorder.declarations
+    let toAbsolute = { (p: String) in SpecLoader.normalize(p.hasPrefix("/") ? p : SpecLoader.join(options.workingDirectory, p)) }
+    decls.files = files.entries.map { toAbsolute($0.path) }
+    for i in decls.services.indices { decls.services[i].definedIn = toAbsolute(decls.services[i].definedIn) }
+
+    // What each test body and oracle may arm at run time.
+    let analysis = StaticFaultAnalysis(files: files, predeclared: predeclared)
+    var roots: [CallableRef] = decls.scenarios.map(\.callable) + decls.testFunctions.map(\.callable)
+    for s in decls.faultScenarios { roots.append(s.scenario); if let e = s.expect { roots.append(e) } }
+    for m in decls.matrices {
+        roots += m.scenarios + m.overrideOracles
+        if let d = m.defaultExpect { roots.append(d) }
+    }
+    for ref in roots where decls.dynamicUse[ref.id] == nil {
+        let use = analysis.analyze(recorder.callables[ref.id])
+        if !use.isEmpty { decls.dynamicUse[ref.id] = use } else { decls.dynamicUse[ref.id] = DynamicFaultUse() }
+    }
+    decls.dynamicUse = decls.dynamicUse.filter { !$0.value.isEmpty }
+
+    let plan: FaultPlan
+    do {
+        plan = try PlanBuilder.build(decls, vocabulary: options.vocabulary,
+                                     options: .init(workingDirectory: options.workingDirectory, searchPath: options.searchPath))
+    } catch {
+        throw SpecErrors(starlark: nil, plan: error.errors)
+    }
+    return LoadedSpec(plan: plan, callables: recorder.callables, vocabulary: options.vocabulary,
+                      print: options.print, syntaxTrees: files.entries.map(\.ast))
+}
+
+/// Every faultbox builtin a spec sees (the universe's `fail`, `struct`, `json`... come on top).
+public enum SpecBuiltins {
+    public static let names: [String] = all().keys.sorted()
+    static func all() -> [String: Value] {
+        var d = TopologyBuiltins.all()
+        d.merge(FaultBuiltins.all()) { a, _ in a }
+        d.merge(TestBuiltins.all()) { a, _ in a }
+        return d
+    }
+}

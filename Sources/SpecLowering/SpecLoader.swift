@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import StarlarkCompile
+import StarlarkResolve
+import StarlarkSyntax
+import StarlarkVM
+
+/// Evaluates spec files: `load()` paths are relative to the loading file's directory,
+/// each file runs once (its result or its error is cached), and a load cycle is an error
+/// that names the cycle. Keeps every file's syntax tree for positions and static analysis.
+final class SpecLoader {
+    let predeclared: [String: Value]
+    let options: DialectOptions
+    let files: SpecFiles
+    /// Called after each module has run (the recorder learns variable names).
+    var onModule: ((StarModule, String) -> Void)?
+    private var cache: [String: Result<StarModule, Error>] = [:]
+    /// Files being evaluated, outermost first.
+    private var inProgress: [String] = []
+
+    init(predeclared: [String: Value], options: DialectOptions, files: SpecFiles) {
+        self.predeclared = predeclared; self.options = options; self.files = files
+    }
+
+    func install(on thread: StarThread) {
+        thread.load = { [unowned self] thread, module in try self.load(thread, module) }
+    }
+
+    func load(_ thread: StarThread, _ module: String) throws -> StarModule {
+        let dir = inProgress.last.map(Self.directory) ?? "."
+        let path = Self.normalize(module.hasPrefix("/") ? module : Self.join(dir, module))
+        if let cached = cache[path] { return try cached.get() }
+        if let start = inProgress.firstIndex(of: path) {
+            let cycle = (inProgress[start...] + [path]).joined(separator: " -> ")
+            throw StarlarkError("load cycle: \(cycle); move the shared declarations into a file both can load")
+        }
+        let result = Result<StarModule, Error> { try run(thread, path) }
+        cache[path] = result
+        return try result.get()
+    }
+
+    /// Parses, resolves, compiles and runs one file.
+    func run(_ thread: StarThread, _ path: String) throws -> StarModule {
+        guard let bytes = Self.readFile(path) else {
+            throw StarlarkError("cannot read spec file \(path): \(String(cString: strerror(errno)))")
+        }
+        let source = SourceFile(name: path, bytes: bytes)
+        let ast = try parse(source)
+        let entry = SpecFiles.Entry(path: path, source: source, ast: ast)
+        files.add(entry)
+        let universe = Universe.builtins
+        let resolved = resolve(ast, options: options, isPredeclared: { self.predeclared[$0] != nil },
+                               isUniversal: { universe[$0] != nil })
+        if !resolved.errors.isEmpty { throw ResolveErrors(resolved.errors) }
+        let program = compile(resolved)
+        inProgress.append(path)
+        defer { inProgress.removeLast() }
+        let module = try execProgram(thread: thread, program: program, predeclared: predeclared, options: options)
+        entry.module = module
+        onModule?(module, path)
+        return module
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let d = String(path[..<slash])
+        return d.isEmpty ? "/" : d
+    }
+
+    static func join(_ dir: String, _ rel: String) -> String {
+        dir == "." ? rel : (dir.hasSuffix("/") ? dir + rel : dir + "/" + rel)
+    }
+
+    /// Removes `.` components and folds `dir/..` so one file has one cache key.
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(c)
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            if errno == 0 { errno = EISDIR }
+            return nil
+        }
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buf, 1, buf.count, f)
+            if n > 0 { out.append(contentsOf: buf[0..<n]) }
+            if n < buf.count { break }
+        }
+        return out
+    }
+}

@@ -1,0 +1,203 @@
+import FaultPlan
+import StarlarkSyntax
+import StarlarkVM
+
+/// Finds, without running anything, the `fault()` and `partition()` calls a test may make:
+/// the syntax trees of the functions reachable from the test's callables (functions named
+/// by identifiers in their bodies, transitively, across loaded files). What it cannot bound
+/// (keywords from `**kw`, `fault` passed around as a value, a function it cannot find) is
+/// reported as unknown, and the plan then traps the whole faultable set.
+final class StaticFaultAnalysis {
+    let files: SpecFiles
+    let faultBuiltin: Builtin?
+    let partitionBuiltin: Builtin?
+
+    struct Direct {
+        var faults: [FaultCallSite] = []
+        var partitions: [PartitionSite] = []
+        var unknowns: [String] = []
+        var references: [StarFunction] = []
+    }
+    private var cache: [ObjectIdentifier: Direct] = [:]
+    private var globalTables: [String: [String: Value]] = [:]
+    private var loadTables: [String: [String: (String, String)]] = [:]
+
+    init(files: SpecFiles, predeclared: [String: Value]) {
+        self.files = files
+        if case .builtin(let b) = predeclared["fault"] { faultBuiltin = b } else { faultBuiltin = nil }
+        if case .builtin(let b) = predeclared["partition"] { partitionBuiltin = b } else { partitionBuiltin = nil }
+    }
+
+    /// Everything reachable from one callable value.
+    func analyze(_ v: Value) -> DynamicFaultUse {
+        guard case .function(let root) = v else { return DynamicFaultUse() }
+        var result = DynamicFaultUse()
+        var queue = [root]
+        var seen = Set<ObjectIdentifier>()
+        while let f = queue.popLast() {
+            guard seen.insert(ObjectIdentifier(f.code)).inserted else { continue }
+            let d = direct(f)
+            result.faults += d.faults
+            result.partitions += d.partitions
+            result.unknowns += d.unknowns
+            queue += d.references
+        }
+        return result
+    }
+
+    private func direct(_ f: StarFunction) -> Direct {
+        let key = ObjectIdentifier(f.code)
+        if let d = cache[key] { return d }
+        var d = Direct()
+        if let entry = files.entry(f.moduleName), let node = entry.functions[f.code.pos] {
+            scan(node, entry, &d)
+        } else {
+            d.unknowns.append("function \(f.name) at \(f.location) could not be analysed")
+        }
+        cache[key] = d
+        return d
+    }
+
+    private func scan(_ node: FunctionNode, _ entry: SpecFiles.Entry, _ d: inout Direct) {
+        let locals = Self.boundNames(node)
+        var callees = Set<Int>()
+        let body: [Stmt] = node.body
+        ASTWalk.forEachExpr(in: body) { x in
+            switch x {
+            case .call(.ident(let id), let lparen, let args, _) where !locals.contains(id.name):
+                callees.insert(id.id)
+                guard case .builtin(let b)? = resolve(id.name, entry) else { return }
+                let pos = files.position(entry, lparen)
+                if b === faultBuiltin {
+                    let target = argument(args, "target", 0).flatMap { serviceName($0, locals, entry) }
+                    var keywords: [String]? = []
+                    for a in args {
+                        switch a {
+                        case .keyword(let k, _) where k.name != "target" && k.name != "run": keywords?.append(k.name)
+                        case .starStar: keywords = nil
+                        default: break
+                        }
+                        if keywords == nil { break }
+                    }
+                    d.faults.append(FaultCallSite(target: target, keywords: keywords, position: pos))
+                } else if b === partitionBuiltin {
+                    d.partitions.append(PartitionSite(
+                        a: argument(args, "a", 0).flatMap { serviceName($0, locals, entry) },
+                        b: argument(args, "b", 1).flatMap { serviceName($0, locals, entry) }, position: pos))
+                }
+            case .ident(let id) where !locals.contains(id.name):
+                guard let v = resolve(id.name, entry) else { return }
+                switch v {
+                case .function(let g): d.references.append(g)
+                case .list(let l): d.references += Self.functions(in: l.elements)
+                case .tuple(let t): d.references += Self.functions(in: t.elements)
+                case .dict(let m): d.references += Self.functions(in: m.values)
+                case .builtin(let b) where (b === faultBuiltin || b === partitionBuiltin) && !callees.contains(id.id):
+                    d.unknowns.append("\(b.name) used as a value at \(files.position(entry, id.pos))")
+                default: break
+                }
+            default: break
+            }
+        }
+    }
+
+    private func argument(_ args: [Argument], _ name: String, _ index: Int) -> Expr? {
+        var n = 0
+        for a in args {
+            switch a {
+            case .keyword(let k, let x) where k.name == name: return x
+            case .positional(let x):
+                if n == index { return x }
+                n += 1
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private func serviceName(_ x: Expr, _ locals: Set<String>, _ entry: SpecFiles.Entry) -> String? {
+        guard case .ident(let id) = x, !locals.contains(id.name),
+              case .object(let o as ServiceValue)? = resolve(id.name, entry) else { return nil }
+        return o.name
+    }
+
+    /// A global, a name bound by `load`, or a predeclared builtin, as seen from `entry`.
+    private func resolve(_ name: String, _ entry: SpecFiles.Entry) -> Value? {
+        if let v = globals(entry)[name] { return v }
+        if let (module, original) = loads(entry)[name], let m = files.entry(module) {
+            return globals(m)[original]
+        }
+        if name == "fault", let b = faultBuiltin { return .builtin(b) }
+        if name == "partition", let b = partitionBuiltin { return .builtin(b) }
+        return nil
+    }
+
+    private func globals(_ entry: SpecFiles.Entry) -> [String: Value] {
+        if let t = globalTables[entry.path] { return t }
+        var t: [String: Value] = [:]
+        for (k, v) in entry.module?.globals ?? [] { t[k] = v }
+        globalTables[entry.path] = t
+        return t
+    }
+
+    private func loads(_ entry: SpecFiles.Entry) -> [String: (String, String)] {
+        if let t = loadTables[entry.path] { return t }
+        var t: [String: (String, String)] = [:]
+        let dir = SpecLoader.directory(of: entry.path)
+        for s in entry.ast.stmts {
+            guard case .load(_, let module, let names, _) = s else { continue }
+            let path = SpecLoader.normalize(module.0.hasPrefix("/") ? module.0 : SpecLoader.join(dir, module.0))
+            for n in names { t[n.local.name] = (path, n.original.0) }
+        }
+        loadTables[entry.path] = t
+        return t
+    }
+
+    private static func functions(in values: [Value]) -> [StarFunction] {
+        values.compactMap { if case .function(let f) = $0 { return f }; return nil }
+    }
+
+    /// Names bound inside the function (parameters, assignments, loop variables, nested
+    /// defs and their parameters): these shadow globals.
+    static func boundNames(_ node: FunctionNode) -> Set<String> {
+        var names = Set<String>()
+        func params(_ f: FunctionNode) {
+            for p in f.params {
+                switch p {
+                case .required(let id), .optional(let id, _), .starStar(_, let id): names.insert(id.name)
+                case .star(_, let id): if let id { names.insert(id.name) }
+                }
+            }
+        }
+        func targets(_ x: Expr) {
+            var work = [x]
+            while let e = work.popLast() {
+                switch e {
+                case .ident(let id): names.insert(id.name)
+                case .tuple(_, let xs, _), .list(_, let xs, _): work += xs
+                case .paren(_, let y, _): work.append(y)
+                default: break
+                }
+            }
+        }
+        params(node)
+        var work: [Stmt] = node.body
+        while let s = work.popLast() {
+            switch s {
+            case .assign(let lhs, _, _, _): targets(lhs)
+            case .def(let f): names.insert(f.name?.name ?? ""); params(f); work += f.body
+            case .if_(_, _, let then, let else_, _): work += then + else_
+            case .for_(_, let vars, _, let body): targets(vars); work += body
+            case .while_(_, _, let body): work += body
+            default: break
+            }
+        }
+        ASTWalk.forEachExpr(in: node.body) { x in
+            if case .lambda(let f) = x { params(f) }
+            if case .comprehension(let c) = x {
+                for clause in c.clauses { if case .for(_, let vars, _) = clause { targets(vars) } }
+            }
+        }
+        return names
+    }
+}
