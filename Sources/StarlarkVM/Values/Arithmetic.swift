@@ -105,8 +105,7 @@ extension Ops {
             return nil
         case .shl, .shr:
             guard x.isInt else { return nil }
-            guard y.isInt else { return nil }
-            guard case .int(let n) = y else { throw StarlarkError("\(repr(y)) out of range") }
+            let n = Int64(try toInt(y))
             if n < 0 { throw StarlarkError("negative shift count: \(n)") }
             if op == .shl {
                 if n >= 512 { throw StarlarkError("shift count too large: \(n)") }
@@ -175,7 +174,7 @@ extension Ops {
 
     /// The repeat count of `s * n`: negative counts give empty results.
     private static func repeatCount(_ n: Value, elements: Int) throws -> Int {
-        guard case .int(let i) = n else {
+        guard case .int(let i) = n, i >= Int64(Int32.min), i <= Int64(Int32.max) else {
             throw StarlarkError("repeat count \(repr(n)) too large")
         }
         if i < 1 || elements == 0 { return 0 }
@@ -211,7 +210,8 @@ extension Ops {
         case .tuple(let t):
             for e in t.elements where try equal(e, needle) { return true }
             return false
-        case .dict(let d): return try d.get(needle) != nil
+        // As in Go, an unhashable key is simply not in the dict (no error).
+        case .dict(let d): return ((try? d.get(needle)) ?? nil) != nil
         case .set(let s): return try s.contains(needle)
         case .string(let s):
             guard case .string(let n) = needle else {

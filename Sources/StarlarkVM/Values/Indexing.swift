@@ -2,10 +2,22 @@
 extension Ops {
     /// An index or count argument as a machine integer: "got T, want int" for non-ints and
     /// "N out of range" for ints beyond Int64.
+    /// Go's AsInt32, used for indices, slice bounds and shift counts: "got T, want int" for
+    /// non-ints and "N out of range" outside the 32-bit range.
     public static func toInt(_ v: Value) throws -> Int {
         switch v {
-        case .int(let i): return Int(i)
+        case .int(let i) where i >= Int64(Int32.min) && i <= Int64(Int32.max): return Int(i)
+        case .int(let i): throw StarlarkError("\(i) out of range")
         case .bigInt(let b): throw StarlarkError("\(b.value) out of range")
+        default: throw StarlarkError("got \(v.typeName), want int")
+        }
+    }
+
+    /// Go's AsInt for an `int` parameter: the full 64-bit range.
+    public static func toInt64(_ v: Value) throws -> Int {
+        switch v {
+        case .int(let i): return Int(i)
+        case .bigInt(let b): throw StarlarkError("\(b.value) out of range (want value in signed 64-bit range)")
         default: throw StarlarkError("got \(v.typeName), want int")
         }
     }
@@ -19,7 +31,7 @@ extension Ops {
     @inline(__always)
     static func resolveIndex(_ y: Value, _ n: Int, _ x: Value) throws -> Int {
         let i: Int
-        if case .int(let v) = y { i = Int(v) } else {
+        if case .int(let v) = y, v >= Int64(Int32.min), v <= Int64(Int32.max) { i = Int(v) } else {
             do { i = try toInt(y) } catch let e as StarlarkError {
                 throw StarlarkError("\(x.typeName) index: \(e.message)")
             }
@@ -60,7 +72,7 @@ extension Ops {
         case .list(let l):
             let n = l.elements.count
             let j: Int
-            if case .int(let k) = i { j = Int(k) } else { j = try toInt(i) }
+            j = try toInt(i)
             let r = j < 0 ? j + n : j
             if r < 0 || r >= n { throw outOfRange(j, n, x) }
             try l.checkMutable("assign to element of")

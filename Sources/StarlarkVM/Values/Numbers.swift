@@ -117,12 +117,36 @@ enum NumberConversion {
         switch v {
         case .int(let i): return Double(i)
         case .bigInt(let b):
-            let d = Double(b.value)
+            let d = bigToDouble(b.value)
             if !d.isFinite { throw StarlarkError("int too large to convert to float") }
             return d
         case .float(let f): return f
         default: throw StarlarkError("got \(v.typeName), want number")
         }
+    }
+
+    /// Correctly rounded (nearest, ties to even) BigInt -> Double; ±inf when too large.
+    static func bigToDouble(_ b: BigInt) -> Double {
+        let m = b.magnitude
+        let bits = m.bitWidth
+        let d: Double
+        if bits <= 64 {
+            d = Double(UInt64(m))
+        } else {
+            // Keep the top 64 bits and fold every lower bit into a sticky bit so that the
+            // UInt64 -> Double rounding sees the same tie-breaking as the full value.
+            let shift = bits - 64
+            var top = UInt64(m >> shift)
+            if m.trailingZeroBitCount < shift { top |= 1 }
+            d = shift > 2000 ? .infinity : Double(top) * pow2(shift)
+        }
+        return b.signum() < 0 ? -d : d
+    }
+
+    private static func pow2(_ n: Int) -> Double {
+        var r = 1.0, k = n
+        while k > 0 { let step = min(k, 1000); r *= Double(sign: .plus, exponent: step, significand: 1); k -= step }
+        return r
     }
 
     /// Exact float -> int conversion (truncating toward zero), as `int(x)` does.

@@ -68,7 +68,7 @@ enum PercentFormat {
             switch arg {
             case .float(let v): f = v
             case .int(let v): f = Double(v)
-            case .bigInt(let b): f = Double(b.value)
+            case .bigInt(let b): f = NumberConversion.bigToDouble(b.value)
             default: throw StarlarkError("%\(c) format requires float, not \(arg.typeName)")
             }
             if c == "g" || c == "G" {

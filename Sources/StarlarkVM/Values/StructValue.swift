@@ -131,7 +131,7 @@ public final class ModuleValue: StarObject, ReprFieldsProvider {
         writeRepr(into: &out) { _, _ in }
     }
 
-    public override func hash() throws -> UInt32 { Ops.stringHash(Array(name.utf8)) }
+    public override func hash() throws -> UInt32 { throw StarlarkError("unhashable: module") }
 
     public override func freeze() {
         for v in members.values { v.freeze() }

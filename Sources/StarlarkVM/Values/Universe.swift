@@ -262,11 +262,7 @@ enum Builtins {
         let p = try a.unpackPositional(fn: "range", min: 1, max: 3)
         var ints: [Int64] = []
         for (i, v) in p.enumerated() {
-            guard case .int(let n) = v else {
-                if case .bigInt(let b) = v { throw StarlarkError("range: for parameter \(i + 1): \(b.value) out of range") }
-                throw StarlarkError("range: for parameter \(i + 1): got \(v.typeName), want int")
-            }
-            ints.append(n)
+            ints.append(Int64(try Unpack.int(v, "range", "\(i + 1)")))
         }
         let start = ints.count == 1 ? 0 : ints[0]
         let stop = ints.count == 1 ? ints[0] : ints[1]

@@ -83,7 +83,7 @@ public enum Unpack {
     }
 
     public static func int(_ v: Value, _ fn: String, _ param: String) throws -> Int {
-        do { return try Ops.toInt(v) } catch let e as StarlarkError { throw fail(fn, param, e.message) }
+        do { return try Ops.toInt64(v) } catch let e as StarlarkError { throw fail(fn, param, e.message) }
     }
 
     public static func string(_ v: Value, _ fn: String, _ param: String) throws -> [UInt8] {
