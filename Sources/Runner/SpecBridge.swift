@@ -1,18 +1,33 @@
 import FaultPlan
+import Injector
+import SpecLowering
 
-/// The VM side of a run: loads the spec (SpecLowering) and builds each cell's body, which
-/// calls the scenario and the oracle in a fresh Starlark thread. (Wired once SpecLowering
-/// lands; until then loading reports that it is not available.)
+/// The VM side of a run: loads the spec (SpecLowering, with the injector's syscall and
+/// errno tables) and builds each cell's body, which calls the scenario and the oracle in
+/// a fresh Starlark thread.
 struct SpecBridge: Sendable {
-    let plan: FaultPlan
+    let box: LoadedSpecBox
+    var plan: FaultPlan { box.spec.plan }
 
     struct LoadFailure: Error, CustomStringConvertible { let description: String }
 
     static func load(path: String) -> Result<SpecBridge, LoadFailure> {
-        .failure(LoadFailure(description: "faultbox test: spec loading is not available yet (SpecLowering)"))
+        do {
+            let spec = try loadSpec(path: path, options: SpecOptions(vocabulary: vocabulary))
+            return .success(SpecBridge(box: LoadedSpecBox(spec)))
+        } catch {
+            let n = error.count
+            let summary = n > 1 ? "\n\(n) errors in \(path)" : ""
+            return .failure(LoadFailure(description: error.description + summary))
+        }
+    }
+
+    static var vocabulary: SyscallVocabulary {
+        SyscallVocabulary(expand: { Syscalls.expand($0) }, errnoValue: { Errno.value(named: $0) },
+                          errnoNames: Errno.allNames, syscallNames: Syscalls.allNames)
     }
 
     func cellBody(for test: PlanTest) -> @Sendable (CellContext) -> String? {
-        { _ in "not available" }
+        CellBodies.make(box, test)
     }
 }

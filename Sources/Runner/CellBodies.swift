@@ -1,0 +1,92 @@
+import FaultPlan
+import Foundation
+import SpecLowering
+import StarlarkVM
+
+/// The loaded spec, shared read-only by the cells (each cell gets its own Starlark thread;
+/// module globals are frozen after loading, so calling the same functions from successive
+/// cell threads shares no mutable state).
+final class LoadedSpecBox: @unchecked Sendable {
+    let spec: LoadedSpec
+    init(_ spec: LoadedSpec) { self.spec = spec }
+}
+
+/// The VM part of a cell: call the scenario (or the `def test_*`), then the oracle, with the
+/// cell's runtime installed and its monitors attached; returns the failure reason or nil.
+enum CellBodies {
+    static func make(_ box: LoadedSpecBox, _ test: PlanTest) -> @Sendable (CellContext) -> String? {
+        { context in run(box, test, context) }
+    }
+
+    private static func run(_ box: LoadedSpecBox, _ test: PlanTest, _ context: CellContext) -> String? {
+        let plan = box.spec.plan
+        let thread = box.spec.makeThread(name: test.name)
+        thread.print = { line in context.printed.withLock { $0.append(line) } }
+        let flag = thread.cancellation
+        context.cancellation.onStop { reason in
+            switch reason {
+            case .timeout(let d): flag.cancel("test timed out after \(DurationFlag.format(d))")
+            case .interrupted: flag.cancel("interrupted")
+            }
+        }
+        let traps = PlanAdapter.trapSets(test)
+        var ports: [String: [Int]] = [:]
+        for s in plan.services { ports[s.name] = s.interfaces.map(\.port) }
+        let monitors: [CellRuntime.WatchingMonitor] = test.monitors.compactMap { id in
+            guard plan.monitors.indices.contains(id), let fn = box.spec.callable(plan.monitors[id].callable) else { return nil }
+            let m = plan.monitors[id]
+            return .init(name: m.callable.name, position: m.position, callable: fn, service: m.service,
+                         syscalls: Set(m.syscalls))
+        }
+        let runtime = CellRuntime(context: context, thread: thread, monitors: monitors, ports: ports, trapSets: traps)
+        SpecRuntimeSlot.install(runtime, on: thread)
+        defer {
+            SpecRuntimeSlot.install(nil, on: thread)
+            context.warnings.withLock { $0.append(contentsOf: runtime.warnings) }
+        }
+
+        guard let body = box.spec.callable(test.body) else {
+            return "internal error: no function for \(test.body.name) (\(test.body.position))"
+        }
+        let what = test.kind == .function ? "\(test.name)" : "scenario \(test.body.name)"
+        let result: Value
+        do { result = try thread.call(body, Arguments()) } catch {
+            return finalMonitors(runtime, !monitors.isEmpty) ?? "\(what) raised an error:\n" + CellRuntime.indent(describe(error))
+        }
+        if let oracle = test.oracle {
+            guard let fn = box.spec.callable(oracle.callable) else {
+                return "internal error: no function for the oracle at \(oracle.position)"
+            }
+            let label = "\(oracle.source.rawValue) oracle \(oracle.callable.name) (\(oracle.position))"
+            do {
+                let verdict = try thread.call(fn, Arguments([result]))
+                if case .bool(false) = verdict {
+                    return finalMonitors(runtime, !monitors.isEmpty)
+                        ?? "\(label) returned False for \(repr(result))"
+                }
+            } catch {
+                return finalMonitors(runtime, !monitors.isEmpty)
+                    ?? "\(label) failed for \(repr(result)):\n" + CellRuntime.indent(describe(error))
+            }
+        }
+        return finalMonitors(runtime, !monitors.isEmpty)
+    }
+
+    /// Gives events still in flight (the injector delivers them asynchronously) a moment to
+    /// arrive, then runs the monitors a last time.
+    private static func finalMonitors(_ runtime: CellRuntime, _ any: Bool) -> String? {
+        if any {
+            Thread.sleep(forTimeInterval: 0.003)
+            runtime.runMonitors()
+        }
+        return runtime.monitorFailure
+    }
+
+    static func describe(_ error: Error) -> String { "\(error)" }
+
+    /// A short repr of the scenario's result for messages.
+    static func repr(_ v: Value) -> String {
+        let text = Ops.repr(v)
+        return text.count > 300 ? String(text.prefix(300)) + "..." : text
+    }
+}
