@@ -64,12 +64,15 @@ final class ModuleState {
     let buffers: [CodeBuffer]
     /// `program.names`, kept here so the loop reads them without touching the program.
     let names: [String]
+    /// Name slot of "append" (-1 if unused): `list.append(x)` is inlined in the loop.
+    let appendNameIndex: Int
 
     init(program: Program, predeclared lookup: (String) -> Value?, options: ModuleOptions) {
         self.program = program
         self.options = options
         buffers = program.functions.map(CodeBuffer.init)
         names = program.names
+        appendNameIndex = program.names.firstIndex(of: "append") ?? -1
         globals = .allocate(capacity: max(program.globalNames.count, 1))
         globals.initialize(repeating: .object(unbound), count: max(program.globalNames.count, 1))
         constants = .allocate(capacity: max(program.constants.count, 1))
@@ -113,11 +116,23 @@ final class CodeBuffer {
     let code: FunctionCode
     let instructions: UnsafeMutablePointer<Instruction>
     let count: Int
+    /// Parameter names as bytes, for binding keyword arguments without making Strings.
+    let paramNameBytes: [[UInt8]]
     init(_ code: FunctionCode) {
         self.code = code
+        paramNameBytes = code.paramNames.map { Array($0.utf8) }
         count = code.code.count
         instructions = .allocate(capacity: max(count, 1))
         instructions.initialize(from: code.code, count: count)
     }
     deinit { instructions.deallocate() }
+}
+
+extension CodeBuffer {
+    /// Index of the named parameter spelled `name`, if any.
+    @inline(__always)
+    func paramIndex(_ name: [UInt8]) -> Int? {
+        for (i, p) in paramNameBytes.enumerated() where p == name { return i }
+        return nil
+    }
 }

@@ -33,7 +33,7 @@ extension StarThread {
         let hasStar = arg & (1 << 16) != 0, hasStarStar = arg & (1 << 17) != 0
         var positional = takeValues(p, npos)
         var named: [(String, Value)] = []
-        named.reserveCapacity(nnamed)
+        if nnamed > 0 { named.reserveCapacity(nnamed) }
         var q = p + npos
         for _ in 0..<nnamed {
             let k = q.move(), v = (q + 1).move()
@@ -70,6 +70,50 @@ extension StarThread {
             }
         }
         return Arguments(positional, named: named)
+    }
+
+    /// Binds a call's arguments straight from the caller's stack (`npos` values then
+    /// `nnamed` (name, value) pairs at `p`) into a new frame at the top of the value stack,
+    /// for the common shapes: no `**kwargs` or keyword-only parameters, each keyword
+    /// naming a parameter once, every omitted parameter having a default. Returns nil,
+    /// touching nothing, when the call needs the general binder (which also phrases errors).
+    func bindFast(_ f: StarFunction, _ p: UnsafeMutablePointer<Value>, _ npos: Int, _ nnamed: Int) -> UnsafeMutablePointer<Value>? {
+        let code = f.code
+        if code.hasKwargs || code.numKwonlyParams != 0 { return nil }
+        let np = code.numParams
+        if np > 63 || (npos > np && !code.hasVarargs) { return nil }
+        guard let base = exec.pointee.stackTop, let end = exec.pointee.stackEnd,
+              base + np + 1 <= end else { return nil }
+        let nfixed = min(npos, np)
+        var filled: UInt64 = (1 << UInt64(nfixed)) - 1
+        let buffer = f.buffer
+        for j in 0..<nnamed {
+            guard case .string(let s) = p[npos + 2 * j], let i = buffer.paramIndex(s.bytes) else { return nil }
+            let bit: UInt64 = 1 << UInt64(i)
+            if filled & bit != 0 { return nil }
+            filled |= bit
+        }
+        let firstDefault = np - f.defaults.count
+        let mandatory = f.module.mandatory
+        for i in 0..<np where filled & (1 << UInt64(i)) == 0 {
+            if i < firstDefault { return nil }
+            if case .object(let o) = f.defaults[i - firstDefault], o === mandatory { return nil }
+        }
+        // Committed: move the values.
+        if nfixed > 0 { base.moveInitialize(from: p, count: nfixed) }
+        for j in 0..<nnamed {
+            let namePtr = p + npos + 2 * j
+            guard case .string(let s) = namePtr.pointee, let i = buffer.paramIndex(s.bytes) else { continue }
+            namePtr.deinitialize(count: 1)
+            (base + i).initialize(to: (namePtr + 1).move())
+        }
+        for i in 0..<np where filled & (1 << UInt64(i)) == 0 {
+            (base + i).initialize(to: f.defaults[i - firstDefault])
+        }
+        if code.hasVarargs {
+            (base + np).initialize(to: .tuple(StarTuple(takeValues(p + nfixed, npos - nfixed))))
+        }
+        return base
     }
 
     /// Binds `args` to the parameters of `f`, initializing all of its locals at `base`

@@ -304,7 +304,16 @@ extension StarThread {
                         (sp - 1).pointee = r
                         continue
                     }
-                    let total = npos + 2 * Int(arg & 0xff) + Int((arg >> 16) & 1) + Int((arg >> 17) & 1)
+                    let nnamed = Int(arg & 0xff)
+                    if arg >> 16 == 0, case .function(let f) = (sp - npos - 2 * nnamed - 1).pointee,
+                       let frame = bindFast(f, sp - npos - 2 * nnamed, npos, nnamed) {
+                        sp -= npos + 2 * nnamed
+                        let ready = f.code.numParams + (f.code.hasVarargs ? 1 : 0)
+                        let r = try runFrame(f, base: frame, localsReady: ready)
+                        (sp - 1).pointee = r
+                        continue
+                    }
+                    let total = npos + 2 * nnamed + Int((arg >> 16) & 1) + Int((arg >> 17) & 1)
                     sp -= total
                     let args = try collectArguments(sp, arg)
                     let callee = (sp - 1).pointee
@@ -313,6 +322,13 @@ extension StarThread {
                 case .callMethod:
                     record.pointee.pc = pc - 1
                     let arg = ins.arg
+                    if arg & 0xffff == 0x0100, Int(arg >> 16) == module.appendNameIndex,
+                       case .list(let l) = (sp - 2).pointee, !l.frozen, l.iterators == 0 {
+                        sp -= 1
+                        l.elements.append(sp.move())
+                        (sp - 1).pointee = .none
+                        continue
+                    }
                     let total = Int((arg >> 8) & 0xff) + 2 * Int(arg & 0xff)
                     sp -= total
                     let args = try collectArguments(sp, arg & 0xffff)

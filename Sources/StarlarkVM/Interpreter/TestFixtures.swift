@@ -38,7 +38,10 @@ final class HasFields: StarObject {
     override var attrNames: [String] { fields.map { $0.0 }.sorted() }
     override func setAttr(_ name: String, _ value: Value) throws {
         if frozen { throw StarlarkError("cannot set field on a frozen hasfields") }
-        if name.hasPrefix("no") { throw StarlarkError("no .\(name) field") }
+        if name.hasPrefix("no") {
+            let hint = nearestParameter(name, attrNames).map { " (did you mean .\($0)?)" } ?? ""
+            throw StarlarkError("no .\(name) field\(hint)")
+        }
         if let i = fields.firstIndex(where: { $0.0 == name }) { fields[i].1 = value } else { fields.append((name, value)) }
     }
     override func freeze() {
