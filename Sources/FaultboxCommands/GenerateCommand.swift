@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Generator
+import SpecLowering
 
 /// `faultbox generate`: proposes every failure mode of the spec's topology as one
 /// reviewable `<scenario>.faults.star` per registered scenario. Flag checking and output
@@ -103,7 +104,39 @@ struct GenerateCommand: ParsableCommand {
 
 /// Evaluates the spec and maps its plan onto the generator's input.
 enum GeneratorSpecLoader {
-    static func load(specPath: String) throws(GenerateError) -> GeneratorInput {
-        throw GenerateError("spec loading is not available in this build yet (SpecLowering.loadSpec)")
+    static func load(specPath: String) throws -> GeneratorInput {
+        let options = SpecOptions(vocabulary: MachineVocabulary.make())
+        let loaded: LoadedSpec
+        do {
+            loaded = try loadSpec(path: specPath, options: options)
+        } catch {
+            // Spec errors print as the VM and the plan format them, then exit 1.
+            let summary = error.count > 1 ? "\n\(error.count) errors in \(specPath)" : ""
+            FileHandleStderr.write(error.description + summary + "\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        let input = try GeneratorInput(plan: loaded.plan) { path in
+            let absolute = path.hasPrefix("/") ? path : options.workingDirectory + "/" + path
+            guard let real = realpath(absolute, nil) else { return absolute }
+            defer { free(real) }
+            return String(cString: real)
+        }
+        try checkScenariosAreLoadable(input)
+        return input
+    }
+
+    /// A generated file loads each probe by name from its file, which works only for a
+    /// function defined with `def` at that file's top level.
+    private static func checkScenariosAreLoadable(_ input: GeneratorInput) throws(GenerateError) {
+        for s in input.scenarios {
+            guard let text = try? String(contentsOfFile: s.definedIn, encoding: .utf8) else { continue }
+            if !SourceBindings.definesTopLevelFunction(s.function, in: text) {
+                throw GenerateError(
+                    "\(s.location): scenario \(s.function) is not defined at the top level of "
+                        + "\((s.definedIn as NSString).lastPathComponent), so a generated file cannot load it",
+                    fix: "define it with def at the top level of the file and register it there: "
+                        + "scenario(\(s.function))")
+            }
+        }
     }
 }
