@@ -111,7 +111,7 @@ struct CellProgram {
             reason = "interrupted (Ctrl-C)"
         case nil: break
         }
-        if reason != nil {
+        if reason != nil && cancellation.reason == nil {
             let exits = supervisor.unexpectedExits()
             if !exits.isEmpty { reason = (reason ?? "") + "\n" + exits.joined(separator: "\n") }
         }

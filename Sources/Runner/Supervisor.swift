@@ -56,6 +56,9 @@ final class Supervisor: @unchecked Sendable {
             let process: TracedProcess
             do {
                 process = try session.launch(spec)
+            } catch let error as InjectorError {
+                // The injector's message names the service and the binary already.
+                throw StartFailure(description: "\(error)")
             } catch {
                 throw StartFailure(description: "service \(service.name): cannot start \(service.executable): \(error)")
             }
