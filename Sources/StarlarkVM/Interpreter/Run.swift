@@ -6,11 +6,13 @@ extension StarThread {
     /// (parameters). The frame's slots are consumed: every slot from `base` up is
     /// deinitialized when this returns or throws.
     func runFrame(_ fn: StarFunction, base: UnsafeMutablePointer<Value>, localsReady: Int) throws -> Value {
-        let module = fn.module
-        let code = fn.buffer
-        let fcode = fn.code
+        // The frame's function keeps these alive for the whole frame; unowned(unsafe)
+        // spares a retain/release pair per call for each.
+        unowned(unsafe) let module = fn.module
+        unowned(unsafe) let code = fn.buffer
+        unowned(unsafe) let fcode = fn.code
         let nlocals = fcode.localNames.count
-        let unbound = module.unbound
+        unowned(unsafe) let unbound = module.unbound
         var sp = base + nlocals
         let limit = sp + fcode.maxStack
         let st = exec
