@@ -28,7 +28,8 @@ extension PlanBuilder {
             } else {
                 firstByName[decl.name] = decl.position
             }
-            if !serviceNames.contains(decl.target.name) {
+            // An empty name: the builtin already reported that the target is not a service.
+            if !decl.target.name.isEmpty && !serviceNames.contains(decl.target.name) {
                 error(decl.target.position, "fault_assumption \"\(decl.name)\": target \"\(decl.target.name)\" is not a declared service",
                       fix: "pass a value returned by service(...) as target=")
             }

@@ -84,7 +84,7 @@ public struct PlanBuilder {
         let suggestion = Spelling.suggest(keyword, among: candidates)
         error(position, "unknown syscall \"\(keyword)\" in \(context): not a family and not a syscall of this machine",
               fix: (suggestion.map { "did you mean \($0)? " } ?? "")
-                + "use a syscall name (as `ausyscall --dump` lists them) or a family: "
+                + "use a syscall name of this machine (see `ausyscall --dump`) or one of the families: "
                 + Self.familyNames.joined(separator: ", "))
         return nil
     }

@@ -1,7 +1,7 @@
 /// Did-you-mean suggestions for names (keywords, errno names, syscalls, services).
 public enum Spelling {
     /// The candidate closest to `name` by edit distance, if it is close enough to be a
-    /// plausible typo (distance at most a third of the length, and at least 1 allowed).
+    /// plausible typo (two edits for names of four letters or more, a third of the length for long ones).
     /// Case is ignored so that `econnrefused` suggests `ECONNREFUSED`.
     public static func suggest(_ name: String, among candidates: [String]) -> String? {
         let target = Array(name.lowercased().utf8)
@@ -14,7 +14,8 @@ public enum Spelling {
             if best == nil || d < best!.1 { best = (candidate, d) }
         }
         guard let (word, d) = best else { return nil }
-        return d <= max(1, target.count / 3) ? word : nil
+        let allowed = target.count >= 4 ? max(2, target.count / 3) : 1
+        return d <= allowed ? word : nil
     }
 
     /// " (did you mean X?)" or "".

@@ -51,7 +51,7 @@ enum FaultBuiltins {
                               positional: 1, extraKeywords: true)
         let here = r.callSite(thread)
         let name = try a.requiredString("name")
-        var target = NameRef("?", r.keywordPosition("target", in: here))
+        var target = NameRef("", r.keywordPosition("target", in: here))
         switch a.values["target"] ?? .none {
         case .object(let o as ServiceValue): target.name = o.name
         case let v:

@@ -41,10 +41,31 @@ public struct SpecOptions: Sendable {
 /// Why a spec could not be loaded: a Starlark error (syntax, resolution, evaluation; the
 /// text as the VM formats it) or the plan's validation errors (all of them).
 public struct SpecErrors: Error, Sendable, CustomStringConvertible {
-    /// Set when evaluation stopped on a Starlark error.
+    /// Set when evaluation stopped on a Starlark error: the text as the VM formats it.
     public var starlark: String?
+    /// The same error(s) as position + message (resolution may report several).
+    public var starlarkDiagnostics: [PlanError] = []
     public var plan: [PlanError]
     public init(starlark: String?, plan: [PlanError]) { self.starlark = starlark; self.plan = plan }
+
+    init(starlark error: Error) {
+        starlark = "\(error)"
+        plan = []
+        func pos(_ l: SourceLocation) -> SourcePosition { SourcePosition(file: l.file, line: l.line, column: l.column) }
+        switch error {
+        case let e as EvalError:
+            starlarkDiagnostics = [PlanError(e.location.map(pos) ?? SourcePosition(file: "?", line: 0, column: 0), e.message, fix: "")]
+        case let e as SyntaxError:
+            starlarkDiagnostics = [PlanError(pos(e.location), e.message, fix: "")]
+        case let e as ResolveErrors:
+            starlarkDiagnostics = e.errors.map { PlanError(pos($0.location), $0.message, fix: "") }
+        default:
+            starlarkDiagnostics = [PlanError(SourcePosition(file: "?", line: 0, column: 0), "\(error)", fix: "")]
+        }
+    }
+
+    /// Every error as position + message, Starlark or validation.
+    public var all: [PlanError] { starlarkDiagnostics + plan }
     public var description: String {
         if let s = starlark { return s }
         return plan.map(\.description).joined(separator: "\n")
@@ -96,7 +117,8 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     thread.print = options.print
     thread.local[SpecRecorder.key] = recorder
     VocabularySlot.install(options.vocabulary, on: thread)
-    let loader = SpecLoader(predeclared: predeclared, options: .all, files: files)
+    let loader = SpecLoader(predeclared: predeclared, options: .all, files: files,
+                            baseDirectory: options.workingDirectory)
     loader.install(on: thread)
     loader.onModule = { module, file in recorder.noteGlobals(of: module, file: file) }
 
@@ -104,7 +126,7 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     do {
         root = try loader.load(thread, path)
     } catch {
-        throw SpecErrors(starlark: "\(error)", plan: [])
+        throw SpecErrors(starlark: error)
     }
 
     // Tests: every global `def test_*` of the root file.

@@ -13,14 +13,17 @@ final class SpecLoader {
     let predeclared: [String: Value]
     let options: DialectOptions
     let files: SpecFiles
+    /// Relative paths are read from here (names in messages stay as written).
+    let baseDirectory: String
     /// Called after each module has run (the recorder learns variable names).
     var onModule: ((StarModule, String) -> Void)?
     private var cache: [String: Result<StarModule, Error>] = [:]
     /// Files being evaluated, outermost first.
     private var inProgress: [String] = []
 
-    init(predeclared: [String: Value], options: DialectOptions, files: SpecFiles) {
+    init(predeclared: [String: Value], options: DialectOptions, files: SpecFiles, baseDirectory: String) {
         self.predeclared = predeclared; self.options = options; self.files = files
+        self.baseDirectory = baseDirectory
     }
 
     func install(on thread: StarThread) {
@@ -42,7 +45,8 @@ final class SpecLoader {
 
     /// Parses, resolves, compiles and runs one file.
     func run(_ thread: StarThread, _ path: String) throws -> StarModule {
-        guard let bytes = Self.readFile(path) else {
+        let onDisk = path.hasPrefix("/") ? path : Self.join(baseDirectory, path)
+        guard let bytes = Self.readFile(onDisk) else {
             throw StarlarkError("cannot read spec file \(path): \(String(cString: strerror(errno)))")
         }
         let source = SourceFile(name: path, bytes: bytes)

@@ -1,2 +1,0 @@
-import XCTest
-final class FaultPlanTestsPlaceholder: XCTestCase { func testNothingYet() {} }
