@@ -130,7 +130,14 @@ final class FunctionBuilder {
         case .free: emit(.free, UInt32(b.index))
         case .global: emit(.global, UInt32(b.index))
         case .predeclared: emit(.predeclared, program.name(id.name))
-        case .universal, .undefined: emit(.universal, program.name(id.name))
+        case .universal, .undefined:
+            // The three constants of the universe cannot be shadowed once resolved here.
+            switch id.name {
+            case "None" where b.scope == .universal: emit(.none)
+            case "True" where b.scope == .universal: emit(.true_)
+            case "False" where b.scope == .universal: emit(.false_)
+            default: emit(.universal, program.name(id.name))
+            }
         }
     }
 

@@ -21,7 +21,7 @@ final class GoldenBytecodeTests: XCTestCase {
             let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
             let file = try parse(SourceFile(name: name, text: text))
             let resolved = resolve(file, options: .all, isPredeclared: { _ in false },
-                                   isUniversal: { ["len", "range", "print", "str", "list"].contains($0) })
+                                   isUniversal: { ["None", "True", "False", "len", "range", "print", "str", "list"].contains($0) })
             XCTAssertEqual(resolved.errors.map(\.description), [], name)
             let listing = disassemble(compile(resolved))
             let expectedPath = dir + "/" + name.replacingOccurrences(of: ".star", with: ".bytecode")

@@ -40,7 +40,7 @@ final class InterpreterTests: XCTestCase {
             XCTAssertEqual((e as? EvalError)?.backtrace.first?.location.description, "t.star:2:2")
         }
         XCTAssertThrowsError(try run("def f(x): pass\nf(1, z=2)")) { e in
-            XCTAssertEqual((e as? EvalError)?.message, "function f got an unexpected keyword argument z")
+            XCTAssertEqual((e as? EvalError)?.message, "function f got an unexpected keyword argument \"z\"")
         }
         XCTAssertThrowsError(try run("def f(x): pass\nf(1, 2)")) { e in
             XCTAssertEqual((e as? EvalError)?.message, "function f accepts 1 positional argument (2 given)")

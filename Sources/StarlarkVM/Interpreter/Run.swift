@@ -45,12 +45,12 @@ extension StarThread {
             st.pointee.callDepth -= 1
             if !module.options.allowRecursion { activeCode.removeLast() }
         }
-        st.pointee.steps &+= 1
-        if st.pointee.steps >= st.pointee.nextCheck { try pollBudget() }
         let insns = code.instructions
         let globals = module.globals
         let constants = module.constants
         do {
+            st.pointee.steps &+= 1
+            if st.pointee.steps >= st.pointee.nextCheck { try pollBudget() }
             while true {
                 let ins = insns[pc]
                 pc += 1
@@ -173,6 +173,10 @@ extension StarThread {
                 case .in_: try binarySlow(.in, &sp)
                 case .notIn: try binarySlow(.notIn, &sp)
                 case .inplaceAdd:
+                    if case .int(let a) = (sp - 2).pointee, case .int(let b) = (sp - 1).pointee {
+                        let (r, o) = a.addingReportingOverflow(b)
+                        if !o { sp -= 1; (sp - 1).pointee = .int(r); continue }
+                    }
                     if case .list(let l) = (sp - 2).pointee {
                         let y = (sp - 1).pointee
                         if try inplaceExtend(l, y) {
