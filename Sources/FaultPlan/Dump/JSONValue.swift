@@ -21,6 +21,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     private func write(into out: inout String, indent: Int) {
         let pretty = indent >= 0
+        let spaced = indent != -1   // -2: one line, with spaces after , and :
         let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
         let closePad = pretty ? String(repeating: "  ", count: indent) : ""
         let nl = pretty ? "\n" : ""
@@ -38,11 +39,11 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             // Arrays of scalars stay on one line: syscall lists read better that way.
-            let scalars = items.allSatisfy { if case .array = $0 { return false }; if case .object = $0 { return false }; return true }
+            let scalars = items.allSatisfy(\.isScalar)
             if scalars {
                 out += "["
                 for (i, v) in items.enumerated() {
-                    if i > 0 { out += pretty ? ", " : "," }
+                    if i > 0 { out += spaced ? ", " : "," }
                     v.write(into: &out, indent: -1)
                 }
                 out += "]"
@@ -57,15 +58,28 @@ public indirect enum JSONValue: Sendable, Equatable {
             out += closePad + "]"
         case .object(let fields):
             if fields.isEmpty { out += "{}"; return }
+            // Small flat objects (env entries, pairs) stay on one line.
+            if pretty, fields.count <= 4, fields.allSatisfy({ $0.1.isScalar }) {
+                var line = ""
+                write(into: &line, indent: -2)
+                if line.count <= 90 { out += line; return }
+            }
             out += "{" + nl
             for (i, (k, v)) in fields.enumerated() {
                 out += pad
                 JSONValue.quote(k, into: &out)
-                out += pretty ? ": " : ":"
-                v.write(into: &out, indent: pretty ? indent + 1 : -1)
-                out += (i + 1 < fields.count ? "," : "") + nl
+                out += spaced ? ": " : ":"
+                v.write(into: &out, indent: pretty ? indent + 1 : indent)
+                out += (i + 1 < fields.count ? (indent == -2 ? ", " : ",") : "") + nl
             }
             out += closePad + "}"
+        }
+    }
+
+    var isScalar: Bool {
+        switch self {
+        case .array, .object: return false
+        default: return true
         }
     }
 
