@@ -49,7 +49,8 @@ enum Fixtures {
     /// The text below the header comment (the part the seed shows after its first line).
     static func body(_ text: String) -> String {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let rest = lines.drop { $0.hasPrefix("#") }.dropFirst()  // the header and its blank line
+        var rest = lines.drop { $0.hasPrefix("#") }  // the header comment
+        if rest.first == "" { rest = rest.dropFirst() }  // and the blank line after it
         return rest.joined(separator: "\n")
     }
 }
