@@ -65,9 +65,11 @@ let package = Package(
         .testTarget(name: "StarlarkVMTests", dependencies: [
             "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
         ]),
-        .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"]),
+        .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"],
+                    exclude: ["testdata"]),
         .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ServiceClientsTests", dependencies: ["ServiceClients"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FaultPlan", "SpecLowering"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FaultboxCommands"]),
     ],

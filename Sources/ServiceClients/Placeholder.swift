@@ -1,1 +1,0 @@
-// ServiceClients — placeholder so the package resolves; replaced by its implementation.

@@ -1,0 +1,79 @@
+import Foundation
+import Glibc
+import XCTest
+@testable import ServiceClients
+
+final class ClientTests: XCTestCase {
+    func testTransportErrorsAreValuesNotThrows() {
+        let port = freePort()
+        let refused = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(port)/x", body: nil, headers: [], timeout: .seconds(2))
+        XCTAssertEqual(refused.status, 0)
+        XCTAssertFalse(refused.ok)
+        XCTAssertEqual(refused.error, "connection refused (http://127.0.0.1:\(port)/x)")
+
+        let invalid = HTTPClient.request(method: "GET", url: "http://", body: nil, headers: [], timeout: .seconds(1))
+        XCTAssertEqual(invalid.status, 0)
+        XCTAssertEqual(invalid.error?.hasPrefix("invalid URL 'http://'"), true)
+
+        let tcp = TCPClient.sendLine(host: "127.0.0.1", port: port, data: "PING", timeout: .seconds(1))
+        XCTAssertNil(tcp.reply)
+        XCTAssertEqual(tcp.error, "connect 127.0.0.1:\(port): Connection refused")
+        let badPort = TCPClient.sendLine(host: "localhost", port: 70000, data: "PING", timeout: .seconds(1))
+        XCTAssertEqual(badPort.error, "port 70000 is out of range 1-65535")
+    }
+
+    func testTimeoutsAreHonoured() throws {
+        let silent = try ListeningSocket()
+        let http = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(silent.port)/", body: nil, headers: [], timeout: .milliseconds(300))
+        XCTAssertEqual(http.status, 0)
+        XCTAssertEqual(http.error?.hasPrefix("timed out after 300ms"), true, http.error ?? "")
+        XCTAssertGreaterThan(http.durationMs, 250)
+        XCTAssertLessThan(http.durationMs, 1500)
+
+        let tcp = TCPClient.sendLine(host: "127.0.0.1", port: silent.port, data: "PING", timeout: .milliseconds(200))
+        XCTAssertNil(tcp.reply)
+        XCTAssertEqual(tcp.error?.hasPrefix("timed out waiting for a reply"), true)
+        XCTAssertGreaterThan(tcp.durationMs, 150)
+        XCTAssertLessThan(tcp.durationMs, 1000)
+    }
+
+    func testProbes() throws {
+        let db = try RunningService("mock-db", port: freePort())
+        let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "localhost:\(db.port)"])
+        XCTAssertTrue(Probe.tcp(host: "localhost", port: db.port, timeout: .milliseconds(500)))
+        XCTAssertEqual(Probe.http(url: "localhost:\(api.port)/health", timeout: .seconds(1)), 200)
+        XCTAssertEqual(Probe.http(url: "http://localhost:\(api.port)/nope", timeout: .seconds(1)), 404)
+        XCTAssertFalse(Probe.portIsFree(api.port))
+        api.stop()
+        db.stop()
+        XCTAssertFalse(Probe.tcp(host: "localhost", port: db.port, timeout: .milliseconds(300)))
+        XCTAssertNil(Probe.http(url: "localhost:\(api.port)/health", timeout: .milliseconds(300)))
+        XCTAssertTrue(Probe.portIsFree(db.port))
+        XCTAssertFalse(Probe.portIsFree(0))
+    }
+
+    /// The budget: under 2 ms of client overhead per call on loopback (one shared session,
+    /// kept-alive connections). Measured against mock-api's /health, which does no work.
+    func testPerRequestCostOnLoopback() throws {
+        let db = try RunningService("mock-db", port: freePort())
+        let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "localhost:\(db.port)"])
+        defer { api.stop(); db.stop() }
+        let url = "http://localhost:\(api.port)/health"
+        _ = HTTPClient.request(method: "GET", url: url, body: nil, headers: [], timeout: .seconds(2))
+        let rounds = 300
+        let started = monotonicMs()
+        for _ in 0..<rounds {
+            let response = HTTPClient.request(method: "GET", url: url, body: nil, headers: [], timeout: .seconds(2))
+            XCTAssertEqual(response.status, 200)
+        }
+        let perCall = (monotonicMs() - started) / Double(rounds)
+        let tcpStarted = monotonicMs()
+        for _ in 0..<rounds {
+            XCTAssertEqual(TCPClient.sendLine(host: "127.0.0.1", port: db.port, data: "PING", timeout: .seconds(2)).reply, "PONG")
+        }
+        let tcpPerCall = (monotonicMs() - tcpStarted) / Double(rounds)
+        print("HTTPClient GET /health: \(String(format: "%.3f", perCall)) ms/call; TCPClient PING: \(String(format: "%.3f", tcpPerCall)) ms/call")
+        XCTAssertLessThan(perCall, 2.0)
+        XCTAssertLessThan(tcpPerCall, 2.0)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Glibc
+import XCTest
+@testable import ServiceClients
+
+final class MockAPITests: XCTestCase {
+    func body(_ response: HTTPResponse) -> String { String(decoding: response.body, as: UTF8.self) }
+
+    func testStoreAndReadThroughTheDB() throws {
+        let db = try RunningService("mock-db", port: freePort())
+        let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "localhost:\(db.port)"])
+        let base = "http://localhost:\(api.port)"
+        let health = HTTPClient.request(method: "GET", url: base + "/health", body: nil, headers: [], timeout: .seconds(2))
+        XCTAssertEqual(health.status, 200)
+        XCTAssertTrue(health.ok)
+        XCTAssertEqual(body(health), "ok")
+
+        let stored = HTTPClient.request(method: "POST", url: base + "/data/mykey", body: Array("myvalue".utf8), headers: [], timeout: .seconds(5))
+        XCTAssertEqual(stored.status, 200, stored.error ?? body(stored))
+        XCTAssertEqual(body(stored), "stored: mykey=myvalue")
+        let read = HTTPClient.request(method: "GET", url: base + "/data/mykey", body: nil, headers: [], timeout: .seconds(5))
+        XCTAssertEqual(read.status, 200)
+        XCTAssertEqual(body(read), "myvalue")
+        XCTAssertTrue(read.headers.contains { $0.0 == "content-type" && $0.1.hasPrefix("text/plain") })
+
+        let missing = HTTPClient.request(method: "GET", url: base + "/data/nothing", body: nil, headers: [], timeout: .seconds(5))
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertFalse(missing.ok)
+        XCTAssertNil(missing.error, "an HTTP error status is not a transport error")
+
+        let multiLine = HTTPClient.request(method: "POST", url: base + "/data/k", body: Array("a\nb".utf8), headers: [], timeout: .seconds(5))
+        XCTAssertEqual(multiLine.status, 400)
+
+        // The db goes away: a new connection per request sees it at once.
+        XCTAssertEqual(db.stop(), 0)
+        let down = HTTPClient.request(method: "GET", url: base + "/data/mykey", body: nil, headers: [], timeout: .seconds(5))
+        XCTAssertEqual(down.status, 500)
+        XCTAssertEqual(body(down), "db error: connect localhost:\(db.port): Connection refused")
+        XCTAssertEqual(api.stop(), 0)
+        let log = api.readStdout()
+        XCTAssertTrue(log.contains("mock-api: POST /data/mykey -> 200"), log)
+        XCTAssertTrue(api.readStderr().contains("db error: connect"))
+        print("mock-api start-up to listening: \(String(format: "%.1f", api.startupMs)) ms")
+    }
+
+    /// A db that accepts but never answers: the api gives up at its 5 s deadline with a 500.
+    func testSilentDBHitsTheDeadline() throws {
+        let silent = try ListeningSocket()
+        let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "127.0.0.1:\(silent.port)"])
+        defer { api.stop() }
+        let response = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(api.port)/data/k", body: nil, headers: [], timeout: .seconds(10))
+        XCTAssertEqual(response.status, 500)
+        XCTAssertEqual(body(response), "db error: no reply from 127.0.0.1:\(silent.port) within 5000 ms")
+        XCTAssertGreaterThan(response.durationMs, 4900)
+        XCTAssertLessThan(response.durationMs, 7000)
+    }
+
+    func testBadDBAddrIsAClearError() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try serviceBinary("mock-api"))
+        process.environment = ["PORT": String(freePort()), "DB_ADDR": "nocolon"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 2)
+        XCTAssertEqual(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                       "mock-api: DB_ADDR 'nocolon' must look like host:port (e.g. localhost:5432)\n")
+    }
+}
+
+/// A socket that listens (the kernel completes handshakes) but never reads or answers.
+final class ListeningSocket {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr = in_addr(s_addr: UInt32(0x7f00_0001).bigEndian)
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { throw ServiceError("cannot listen: \(errno)") }
+        var actual = sockaddr_in()
+        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &size) }
+        }
+        self.port = Int(UInt16(bigEndian: actual.sin_port))
+    }
+
+    deinit { close(fd) }
+}
