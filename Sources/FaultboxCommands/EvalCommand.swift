@@ -53,8 +53,9 @@ struct EvalCommand: ParsableCommand {
         let source = SourceFile(name: file, bytes: bytes)
         // go.starlark.net's test fixtures, for its suite only (see docs/vm.md).
         let underTestRunner = getenv("STARLARK_TEST_MODE") != nil
-        let status = EvalRunner(source: source, mode: mode, options: options, maxSteps: maxSteps,
-                                testFixtures: testNatives || underTestRunner).run()
+        let runner = EvalRunner(source: source, mode: mode, options: options, maxSteps: maxSteps,
+                                testFixtures: testNatives || underTestRunner)
+        let status = runOnLargeStack { runner.run() }
         if status != 0 { throw ExitWith(status) }
     }
 }
@@ -150,4 +151,30 @@ func readWholeFile(_ path: String) -> [UInt8]? {
         if n < buf.count { break }
     }
     return out
+}
+
+/// Runs `body` on a thread with a 256 MiB stack (reserved, touched only as used), so the
+/// interpreter's call-depth limit, not the 8 MiB main stack, bounds deep recursion, in
+/// debug builds too. Falls back to the current thread if the thread cannot be made.
+func runOnLargeStack(_ body: @escaping () -> Int32) -> Int32 {
+    final class Box { let body: () -> Int32; var result: Int32 = 1; init(_ b: @escaping () -> Int32) { body = b } }
+    let box = Box(body)
+    var attr = pthread_attr_t()
+    pthread_attr_init(&attr)
+    defer { pthread_attr_destroy(&attr) }
+    pthread_attr_setstacksize(&attr, 256 << 20)
+    var thread = pthread_t()
+    let context = Unmanaged.passRetained(box).toOpaque()
+    let rc = pthread_create(&thread, &attr, { raw in
+        guard let raw else { return nil }
+        let box = Unmanaged<AnyObject>.fromOpaque(raw).takeRetainedValue()
+        if let b = box as? Box { b.result = b.body() }
+        return nil
+    }, context)
+    if rc != 0 {
+        Unmanaged<Box>.fromOpaque(context).release()
+        return body()
+    }
+    pthread_join(thread, nil)
+    return box.result
 }
