@@ -61,7 +61,8 @@ struct GenerateCommand: ParsableCommand {
             case .wrote(let path):
                 print("wrote \(display(path))")
             case .carriedOver(let path, let backup, let notes):
-                print("wrote \(display(path)) (carried your changes over; the previous version is \(display(backup)))")
+                let kept = backup.map { "; the previous version is \(display($0))" } ?? ""
+                print("wrote \(display(path)) (carried your changes over\(kept))")
                 for note in notes { print("  \(note)") }
             }
         }

@@ -25,11 +25,12 @@ enum CarryOver {
         let freshNames = Set(fresh.generatedDefinitions.map(\.name))
         var carriedNames: Set<String> = []
         var oldMatrix: [(keyword: String?, value: String)]?
+        var oldLoads: [(module: String, item: String, binds: String)] = []
 
         for statement in StarlarkTextScanner.statements(oldText) {
             switch statement.kind {
             case .load:
-                mergeLoad(statement.text, into: &model)
+                oldLoads.append(contentsOf: loadItems(statement.text))
             case .call(function: "fault_matrix") where oldMatrix == nil:
                 oldMatrix = StarlarkTextScanner.callArguments(statement.text)
             case .assignment(let name), .def(let name):
@@ -51,9 +52,10 @@ enum CarryOver {
             }
         }
         if let args = oldMatrix {
-            mergeMatrix(args, oldGenerated: Set(oldHashes.keys), carriedNames: carriedNames,
-                        into: &model, notes: &notes)
+            mergeMatrix(args, oldGenerated: Set(oldHashes.keys),
+                        defined: carriedNames.union(oldLoads.map(\.binds)), into: &model, notes: &notes)
         }
+        keepUsedLoads(oldLoads, into: &model)
         if !model.carried.isEmpty {
             notes.append("carried over \(model.carried.count) definition\(model.carried.count == 1 ? "" : "s") you wrote")
         }
@@ -80,21 +82,51 @@ enum CarryOver {
         return false
     }
 
-    /// Symbols the user added to a `load()` stay loaded.
-    private static func mergeLoad(_ text: String, into model: inout FileModel) {
+    /// The items of a `load()` statement: module, item as written, name it binds.
+    private static func loadItems(_ text: String) -> [(module: String, item: String, binds: String)] {
         let args = StarlarkTextScanner.callArguments(text)
-        guard let first = args.first, first.keyword == nil else { return }
+        guard let first = args.first, first.keyword == nil else { return [] }
         let module = unquote(first.value)
-        let items = args.dropFirst().map { a in a.keyword.map { "\($0) = \(a.value)" } ?? a.value }
-        if let i = model.loads.firstIndex(where: { $0.module == module }) {
-            for item in items where !model.loads[i].items.contains(item) { model.loads[i].items.append(item) }
-        } else {
-            model.loads.append(FileModel.Load(module: module, items: Array(items)))
+        return args.dropFirst().map { a in
+            a.keyword.map { (module, "\($0) = \(a.value)", $0) } ?? (module, a.value, unquote(a.value))
         }
     }
 
+    /// A symbol the old file loaded and the new one does not stays loaded when what the
+    /// user wrote uses it (`health_check` added to the matrix); a symbol only the old
+    /// topology needed is dropped, since loading a name that no longer exists fails.
+    private static func keepUsedLoads(_ old: [(module: String, item: String, binds: String)],
+                                      into model: inout FileModel) {
+        let userText = (model.carried + model.matrixExtras.map(\.1) + model.matrixFaults + model.matrixScenarios
+            + model.generatedDefinitions.filter { $0.text != $0.generated }.map(\.text)).joined(separator: "\n")
+        let used = identifiers(in: userText)
+        for entry in old where used.contains(entry.binds) {
+            if let i = model.loads.firstIndex(where: { $0.module == entry.module }) {
+                let bound = Set(model.loads[i].items.map(unquote))
+                if !bound.contains(entry.binds) && !model.loads[i].items.contains(entry.item) {
+                    model.loads[i].items.append(entry.item)
+                }
+            } else {
+                model.loads.append(FileModel.Load(module: entry.module, items: [entry.item]))
+            }
+        }
+    }
+
+    private static func identifiers(in text: String) -> Set<String> {
+        var out: Set<String> = []
+        var current = ""
+        for c in text {
+            if c.isLetter || c.isNumber || c == "_" { current.append(c) } else if !current.isEmpty {
+                out.insert(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { out.insert(current) }
+        return out
+    }
+
     private static func mergeMatrix(_ args: [(keyword: String?, value: String)], oldGenerated: Set<String>,
-                                    carriedNames: Set<String>, into model: inout FileModel,
+                                    defined: Set<String>, into model: inout FileModel,
                                     notes: inout [String]) {
         var oldFaults: [String] = []
         var oldScenarios: [String] = []
@@ -105,8 +137,6 @@ enum CarryOver {
             default: break
             }
         }
-        let loaded = Set(model.loads.flatMap(\.items).map(unquote))
-        let defined = carriedNames.union(loaded)
         // Faults: the generator's, minus those the user took out, plus those the user added.
         var faults = model.matrixFaults.filter { name in
             let removed = oldGenerated.contains(name) && !oldFaults.contains(name)

@@ -6,7 +6,17 @@ struct FileModel: Sendable, Equatable {
     /// its name and its full statement text, without a trailing newline.
     struct Definition: Sendable, Equatable {
         var name: String
+        /// What is printed: the generator's text, or the user's edit of it.
         var text: String
+        /// The generator's own text, whose fingerprint the header records even when
+        /// `text` is the user's, so that the edit is still recognised as one next time.
+        var generated: String
+
+        init(name: String, text: String) {
+            self.name = name
+            self.text = text
+            self.generated = text
+        }
     }
 
     /// `load("<module>", <items>)`; items are printed as given (`"api"` or `x = "y"`).

@@ -8,23 +8,28 @@ import Glibc
 /// parts are carried into the new file and the old one is kept as `<file>.bak`.
 public enum GeneratedFileWriter {
     public enum Outcome: Sendable, Equatable {
-        /// New file, or a regenerated one that nobody had edited.
+        /// A new file, or a regenerated one with nothing of the user's in it.
         case wrote(path: String)
-        /// `--force` over an edited file: what was carried over, and where the old file is.
-        case carriedOver(path: String, backup: String, notes: [String])
+        /// Regenerated with the user's curated parts carried over: after `--force` over an
+        /// edited file (`backup` is where the old file was kept), or over a file that an
+        /// earlier `--force` had already merged (nothing to back up, nothing lost).
+        case carriedOver(path: String, backup: String?, notes: [String])
     }
 
     /// Checks every file first and writes only if none is refused, so a refusal leaves
     /// the directory as it was.
     public static func write(_ files: [GeneratedFile], force: Bool) throws(GenerateError) -> [Outcome] {
-        var plans: [(GeneratedFile, String?)] = []
+        var plans: [(file: GeneratedFile, existing: String?, edited: Bool)] = []
         var refused: [String] = []
         for f in files {
-            guard let existing = try readIfExists(f.path) else { plans.append((f, nil)); continue }
+            guard let existing = try readIfExists(f.path) else { plans.append((f, nil, false)); continue }
             if GeneratedHeader.parse(existing)?.unedited == true {
-                plans.append((f, nil))
+                // Ours, byte for byte; it may still hold work an earlier --force carried
+                // over, so it goes through the same merge (which is the identity on a
+                // plain generated file).
+                plans.append((f, existing, false))
             } else if force {
-                plans.append((f, existing))
+                plans.append((f, existing, true))
             } else {
                 refused.append(f.path)
             }
@@ -40,16 +45,23 @@ public enum GeneratedFileWriter {
                     + "and keeps the old one as <file>.bak")
         }
         var outcomes: [Outcome] = []
-        for (file, existing) in plans {
-            if let old = existing {
-                let merged = CarryOver.merge(old: old, into: file.model)
-                let backup = file.path + ".bak"
-                try writeAtomically(old, to: backup)
-                try writeAtomically(GeneratedHeader.render(merged.model), to: file.path)
-                outcomes.append(.carriedOver(path: file.path, backup: backup, notes: merged.notes))
-            } else {
+        for (file, existing, edited) in plans {
+            guard let old = existing else {
                 try writeAtomically(file.text, to: file.path)
                 outcomes.append(.wrote(path: file.path))
+                continue
+            }
+            let merged = CarryOver.merge(old: old, into: file.model)
+            var backup: String?
+            if edited {
+                backup = file.path + ".bak"
+                try writeAtomically(old, to: file.path + ".bak")
+            }
+            try writeAtomically(GeneratedHeader.render(merged.model), to: file.path)
+            if merged.model == file.model && backup == nil {
+                outcomes.append(.wrote(path: file.path))
+            } else {
+                outcomes.append(.carriedOver(path: file.path, backup: backup, notes: merged.notes))
             }
         }
         return outcomes

@@ -27,7 +27,7 @@ enum GeneratedHeader {
         var lines: [String] = []
         var current = defsPrefix
         for d in defs {
-            let item = " \(d.name)=\(shortHash(d.text))"
+            let item = " \(d.name)=\(shortHash(d.generated))"
             if current.utf8.count + item.utf8.count > 100, current != defsPrefix {
                 lines.append(current)
                 current = defsPrefix

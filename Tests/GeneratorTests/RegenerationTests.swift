@@ -125,7 +125,7 @@ final class RegenerationTests: XCTestCase {
         guard case .carriedOver(let path, let backup, let notes) = outcomes.first else {
             return XCTFail("expected a carry-over, got \(outcomes)")
         }
-        XCTAssertEqual(try read(backup), edited, "the old file is kept byte for byte")
+        XCTAssertEqual(try read(try XCTUnwrap(backup)), edited, "the old file is kept byte for byte")
         let merged = try read(path)
         Golden.check(Fixtures.body(merged), "carried-over.body.star")
         XCTAssertTrue(merged.contains("connect = delay(\"2s\"),  # our timeout is 3s"))
@@ -136,8 +136,30 @@ final class RegenerationTests: XCTestCase {
         XCTAssertFalse(merged.contains("disk_io_error = fault_assumption"))
         XCTAssertTrue(notes.contains("kept your edited db_slow"), "\(notes)")
         XCTAssertTrue(notes.contains("left db_connection_reset out of the matrix, as in your version"), "\(notes)")
-        // The merged file is the generator's again: the next run replaces it quietly.
+        // The merged file is the generator's again: the next run needs no --force, and it
+        // must not lose what was carried over (the user's db_slow is still an edit).
         XCTAssertEqual(GeneratedHeader.parse(merged)?.unedited, true)
+        let again = try GeneratedFileWriter.write(regenerated, force: false)
+        guard case .carriedOver(_, nil, _) = again.first else { return XCTFail("expected a quiet merge: \(again)") }
+        XCTAssertEqual(try read(path), merged, "regenerating a merged file changes nothing")
+    }
+
+    func testLoadsFollowTheTopologyAndKeepWhatTheUserUses() throws {
+        let files = try seedFiles()
+        _ = try GeneratedFileWriter.write(files, force: false)
+        let edited = files[0].text
+            .replacingOccurrences(of: "\"order_flow\")", with: "\"order_flow\", \"health_check\")")
+            .replacingOccurrences(of: "scenarios = [order_flow]", with: "scenarios = [order_flow, health_check]")
+        try edited.write(toFile: files[0].path, atomically: true, encoding: .utf8)
+        var renamed = Fixtures.seed
+        renamed.services[0].variable = "database"
+        let outcomes = try GeneratedFileWriter.write(try seedFiles(renamed), force: true)
+        XCTAssertEqual(outcomes.count, 1)
+        let merged = try read(files[0].path)
+        XCTAssertTrue(merged.contains(
+            "load(\"scenario-test.star\", \"api\", \"database\", \"order_flow\", \"health_check\")"), merged)
+        XCTAssertTrue(merged.contains("scenarios = [order_flow, health_check],"), merged)
+        XCTAssertFalse(merged.contains("target = db,"), merged)
     }
 
     func testStatementScannerKeepsDefBodiesAndComments() {
