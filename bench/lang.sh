@@ -35,7 +35,7 @@ for f in "$HERE"/lang/*.star; do
     echo "$b: outputs differ: faultbox=[$a] go=[$g] python=[$p]" >&2; exit 1
   fi
   hyperfine -N -r "$RUNS" -w "$WARMUP" --export-json "$OUT/$b.json" \
-    -n faultbox "$FAULTBOX eval $f" -n go "$PEER -recursion $f" -n python "$PY $f" >/dev/null
+    -n faultbox "$FAULTBOX eval $f" -n go "$PEER -recursion $f" -n python "$PY $f" >/dev/null 2>&1
   python3 - "$OUT/$b.json" "$b" <<'PY'
 import json, sys
 r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
