@@ -1,21 +1,82 @@
+// Console output in the shapes of the user's document:
+//   --- PASS: test_order_flow (200ms, seed=0) ---
+//   --- FAIL: test_x (212ms, seed=0) ---   + reason, decisions, replay, output tail
+//   the fault-matrix table (MatrixTable.swift), and the last line `N passed, M failed`.
 import Foundation
 
-/// Console output: one block per test, the matrix table, the summary.
 public enum ConsoleReport {
-    /// `--- PASS: test_order_flow (200ms, seed=0) ---`, or a FAIL line followed by reason,
-    /// decisions, replay command and the tail of service output. Ends with a newline.
+    /// Decisions listed under a failure before the rest are summarised as a count.
+    static let decisionLimit = 20
+    /// Lines of each service stream shown under a failure.
+    static let outputTailLines = 10
+
+    /// The block for one finished test, ending with a newline. A PASS is one line (plus any
+    /// warnings); a FAIL adds the reason, the decisions that fired, the replay command and the
+    /// tail of each service's output. `color` wraps PASS/FAIL in ANSI green/red.
     public static func testLine(_ outcome: TestOutcome, color: Bool = false) -> String {
-        "--- \(outcome.passed ? "PASS" : "FAIL"): \(outcome.name) ---\n"
+        let word = outcome.passed ? paint("PASS", .green, color) : paint("FAIL", .red, color)
+        var text = "--- \(word): \(outcome.name) (\(TextCleaning.wholeMs(outcome.durationMs))ms, seed=\(outcome.seed)) ---\n"
+        for warning in outcome.warnings {
+            text += "    " + paint("warning:", .yellow, color) + " " + TextCleaning.consoleSafe(warning) + "\n"
+        }
+        guard !outcome.passed else { return text }
+        text += indentedBlock(label: "reason", TextCleaning.consoleSafe(outcome.reason ?? "(no reason recorded)"))
+        if !outcome.decisions.isEmpty {
+            text += "    decisions that fired:\n"
+            for decision in outcome.decisions.prefix(decisionLimit) {
+                text += "      " + TextCleaning.consoleSafe(decision) + "\n"
+            }
+            if outcome.decisions.count > decisionLimit {
+                text += "      ... and \(outcome.decisions.count - decisionLimit) more\n"
+            }
+        } else {
+            text += "    decisions that fired: none\n"
+        }
+        if !outcome.replay.isEmpty { text += "    replay: \(TextCleaning.consoleSafe(outcome.replay))\n" }
+        text += outputTail(outcome.output)
+        return text
     }
 
-    /// The matrix table of the seed, then `Result: p/t passed` and the failed cells.
-    public static func matrixTable(_ layout: MatrixLayout, outcomes: [TestOutcome]) -> String { "" }
-
-    /// The last line: `N passed, M failed`.
+    /// The last line of a run: `N passed, M failed`, with a newline.
     public static func summary(_ report: RunReport) -> String {
         "\(report.passedCount) passed, \(report.failedCount) failed\n"
     }
 
-    /// Whether to colour: stdout is a terminal and `NO_COLOR` is unset.
-    public static func shouldColor() -> Bool { false }
+    /// Colour only when stdout is a terminal and NO_COLOR is unset (https://no-color.org:
+    /// any value, even empty, turns colour off).
+    public static func shouldColor(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                   isTerminal: Bool = isatty(1) == 1) -> Bool {
+        isTerminal && environment["NO_COLOR"] == nil
+    }
+
+    // MARK: - Pieces
+
+    enum Colour: String { case green = "32", red = "31", yellow = "33" }
+
+    static func paint(_ text: String, _ colour: Colour, _ enabled: Bool) -> String {
+        enabled ? "\u{1B}[\(colour.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    /// `    reason: first line` with later lines aligned under the first.
+    static func indentedBlock(label: String, _ text: String) -> String {
+        let prefix = "    \(label): "
+        let pad = String(repeating: " ", count: prefix.count)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true && lines.count > 1 { lines.removeLast() }
+        return lines.enumerated().map { ($0.offset == 0 ? prefix : pad) + $0.element }.joined(separator: "\n") + "\n"
+    }
+
+    /// The last lines of every non-empty stream, headed by service and stream.
+    static func outputTail(_ output: [ServiceOutput]) -> String {
+        var text = ""
+        for service in output {
+            for (stream, content) in [("stdout", service.stdout), ("stderr", service.stderr)] where !content.isEmpty {
+                let (lines, total) = TextCleaning.tail(content, lines: outputTailLines)
+                let shown = total > lines.count ? "last \(lines.count) of \(total) lines" : "\(total) line\(total == 1 ? "" : "s")"
+                text += "    \(TextCleaning.consoleSafe(service.service)) \(stream) (\(shown)):\n"
+                for line in lines { text += "      | " + TextCleaning.consoleSafe(String(line)) + "\n" }
+            }
+        }
+        return text
+    }
 }
