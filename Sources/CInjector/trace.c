@@ -92,7 +92,7 @@ int cinj_wake_thread(pid_t tid) {
     return (int)syscall(SYS_tgkill, getpid(), tid, cinj_wake_signal());
 }
 
-int cinj_timer_create(pid_t tid, void **timer) {
+int cinj_timer_create(pid_t tid, intptr_t *timer) {
     struct sigevent sev;
     memset(&sev, 0, sizeof sev);
     sev.sigev_notify = SIGEV_THREAD_ID;
@@ -100,11 +100,11 @@ int cinj_timer_create(pid_t tid, void **timer) {
     sev._sigev_un._tid = tid;
     timer_t t;
     if (timer_create(CLOCK_MONOTONIC, &sev, &t) < 0) return -1;
-    *timer = (void *)t;
+    *timer = (intptr_t)t;
     return 0;
 }
 
-int cinj_timer_arm(void *timer, uint64_t deadline_ns, uint64_t interval_ns) {
+int cinj_timer_arm(intptr_t timer, uint64_t deadline_ns, uint64_t interval_ns) {
     struct itimerspec spec;
     memset(&spec, 0, sizeof spec);
     spec.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ULL);
@@ -114,7 +114,7 @@ int cinj_timer_arm(void *timer, uint64_t deadline_ns, uint64_t interval_ns) {
     return timer_settime((timer_t)timer, TIMER_ABSTIME, &spec, NULL);
 }
 
-void cinj_timer_delete(void *timer) { timer_delete((timer_t)timer); }
+void cinj_timer_delete(intptr_t timer) { timer_delete((timer_t)timer); }
 
 uint64_t cinj_now_ns(void) {
     struct timespec ts;

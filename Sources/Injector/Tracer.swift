@@ -120,7 +120,7 @@ final class Tracer: @unchecked Sendable {
     var holds = TimerHeap()
     var ruleCounters: [Int: UInt64] = [:]
     var seq = 0
-    var timer: UnsafeMutableRawPointer?
+    var timer: Int?
 
     // Teardown state.
     var terminating = false
@@ -151,7 +151,7 @@ final class Tracer: @unchecked Sendable {
         cinj_prepare_tracer_thread()
         _ = cinj_set_child_subreaper()
         let tid = cinj_gettid()
-        var t: UnsafeMutableRawPointer?
+        var t = 0
         if cinj_timer_create(tid, &t) == 0 { timer = t }
         mailbox.condition.lock()
         mailbox.tracerTid = tid

@@ -86,12 +86,13 @@ pid_t cinj_gettid(void);
 int cinj_wake_signal(void);
 void cinj_prepare_tracer_thread(void);
 int cinj_wake_thread(pid_t tid);
-/// A CLOCK_MONOTONIC timer that signals the wake signal to thread `tid`.
-int cinj_timer_create(pid_t tid, void **timer);
+/// A CLOCK_MONOTONIC timer that signals the wake signal to thread `tid`. The handle is
+/// an integer: glibc's first timer_t is 0, which a Swift pointer would read as nil.
+int cinj_timer_create(pid_t tid, intptr_t *timer);
 /// Arms at absolute monotonic `deadline_ns`, repeating every `interval_ns` (0 = once);
 /// deadline 0 disarms.
-int cinj_timer_arm(void *timer, uint64_t deadline_ns, uint64_t interval_ns);
-void cinj_timer_delete(void *timer);
+int cinj_timer_arm(intptr_t timer, uint64_t deadline_ns, uint64_t interval_ns);
+void cinj_timer_delete(intptr_t timer);
 uint64_t cinj_now_ns(void);
 int cinj_set_child_subreaper(void);
 int cinj_is_root(void);
