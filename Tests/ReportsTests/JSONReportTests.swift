@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+@testable import Reports
+
+final class JSONReportTests: XCTestCase {
+    func sampleReport() -> RunReport {
+        var outcomes = seedOutcomes()
+        outcomes[0].passed = false
+        outcomes[0].reason = "assert_true failed\n\"quoted\" \\ \u{1B}"
+        outcomes[0].decisions = ["#1 api connect deny(ECONNREFUSED) [db_down]"]
+        outcomes[0].output = [ServiceOutput(service: "api", stdout: "line\u{0}\n", stderr: "")]
+        outcomes[1].seed = UInt64.max
+        var layout = seedLayout()
+        layout.cellTest.removeValue(forKey: MatrixLayout.key(scenario: "order_flow", fault: "fsync_failure"))
+        return RunReport(specFiles: ["order_flow.faults.star"], outcomes: Array(outcomes.prefix(5)), matrices: [layout],
+                         startedAt: Date(timeIntervalSince1970: 1_795_426_300), interrupted: false)
+    }
+
+    func testJSONGolden() {
+        assertGolden(JSONReport.encode(sampleReport()), "report.json")
+    }
+
+    func testJSONParsesAndCarriesTheResults() throws {
+        let text = JSONReport.encode(sampleReport())
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        XCTAssertEqual(object["version"] as? Int, 1)
+        XCTAssertEqual(object["started_at"] as? String, "2026-11-23T09:31:40Z")
+        let summary = try XCTUnwrap(object["summary"] as? [String: Any])
+        XCTAssertEqual(summary["total"] as? Int, 5)
+        XCTAssertEqual(summary["failed"] as? Int, 1)
+        let tests = try XCTUnwrap(object["tests"] as? [[String: Any]])
+        XCTAssertEqual(tests[0]["result"] as? String, "fail")
+        XCTAssertEqual(tests[0]["reason"] as? String, "assert_true failed\n\"quoted\" \\ \u{1B}")
+        XCTAssertEqual(tests[1]["duration_ms"] as? Double, 5215)
+        let output = try XCTUnwrap(tests[0]["output"] as? [[String: Any]])
+        XCTAssertEqual(output[0]["stdout"] as? String, "line\u{0}\n")
+        let matrices = try XCTUnwrap(object["matrices"] as? [[String: Any]])
+        let cells = try XCTUnwrap(matrices[0]["cells"] as? [[String: Any]])
+        XCTAssertEqual(cells.map { $0["result"] as? String }, ["fail", "pass", "pass", "pass", "pass", "excluded"])
+        XCTAssertTrue(text.contains("\"seed\": 18446744073709551615"), "seeds are written exactly")
+    }
+}
