@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import Runner
 
 /// `faultbox test`: runs a spec's tests and matrix cells against the real services.
@@ -71,8 +72,7 @@ struct TestCommand: ParsableCommand {
         options.showOutput = showOutput
         options.debug = debug
         let terminal = isatty(1) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        options.color = terminal && !noColor
+        options.color = ConsoleReport.shouldColor()
         options.statusLine = terminal && format == "text"
         return options
     }

@@ -120,7 +120,7 @@ struct CellProgram {
 
         outcome.durationMs = Double((clock.now - began).milliseconds)
         outcome.passed = reason == nil
-        outcome.reason = reason.map { $0 + "\n  logs: \(logs.path)" }
+        outcome.reason = reason.map { $0 + "\nlogs: \(logs.path)" }
         outcome.decisions = events.firedDecisions()
         for name in rules.unusedOrigins(hits: hits) {
             outcome.warnings.append("fault \(name) never fired: the scenario did not make the syscalls it targets")

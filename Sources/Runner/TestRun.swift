@@ -87,7 +87,7 @@ public enum TestRun {
         progress.stop()
         var text = ""
         for layout in report.matrices where outcomes.contains(where: { $0.matrixID == layout.id }) {
-            text += ConsoleReport.matrixTable(layout, outcomes: outcomes) + "\n"
+            text += "\n" + ConsoleReport.matrixTable(layout, outcomes: outcomes)
         }
         if report.interrupted { text += "interrupted: \(outcomes.count) of \(total) tests finished\n" }
         text += ConsoleReport.summary(report)
