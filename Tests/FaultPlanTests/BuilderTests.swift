@@ -1,0 +1,69 @@
+import FaultPlan
+import XCTest
+
+/// Plan building from declarations directly (no Starlark): durations, start order, binaries.
+final class BuilderTests: XCTestCase {
+    func testGoDurations() {
+        func ns(_ s: String) -> UInt64? { if case .success(let v) = GoDuration.parse(s) { return v }; return nil }
+        XCTAssertEqual(ns("500ms"), 500_000_000)
+        XCTAssertEqual(ns("1m30s"), 90_000_000_000)
+        XCTAssertEqual(ns("1.5h"), 5_400_000_000_000)
+        XCTAssertEqual(ns("2h45m"), 9_900_000_000_000)
+        XCTAssertEqual(ns("250us"), 250_000)
+        XCTAssertEqual(ns("250µs"), 250_000)
+        XCTAssertEqual(ns("0"), 0)
+        XCTAssertEqual(ns("+3ns"), 3)
+        for bad in ["", "5", "5 s", "5sec", "-1s", "1..5s", "s", ".s", "1e9s", "99999999999h"] {
+            XCTAssertNil(ns(bad), bad)
+        }
+        XCTAssertEqual(GoDuration.format(90_000_000_000), "1m30s")
+        XCTAssertEqual(GoDuration.format(5_000_000), "5ms")
+    }
+
+    func pos(_ line: Int) -> SourcePosition { SourcePosition(file: "t.star", line: line, column: 1) }
+
+    func service(_ name: String, port: Int64, deps: [String] = [], binary: String = "bin/x", line: Int) -> ServiceDecl {
+        ServiceDecl(name: name, binary: binary, args: [], env: [],
+                    interfaces: [InterfaceDecl(name: "main", proto: "tcp", port: port, position: pos(line))],
+                    dependsOn: deps.map { NameRef($0, pos(line)) }, healthcheck: nil, position: pos(line),
+                    variable: nil, definedIn: "/w/t.star")
+    }
+
+    func testStartOrderDependenciesFirstThenDeclarationOrder() throws {
+        var d = SpecDeclarations(specPath: "/w/t.star", files: ["/w/t.star"])
+        d.services = [service("web", port: 1, deps: ["api"], line: 1), service("cache", port: 2, line: 2),
+                      service("api", port: 3, deps: ["db", "cache"], line: 3), service("db", port: 4, line: 4)]
+        let plan = try PlanBuilder.build(d, vocabulary: TestVocabulary.vocabulary,
+                                         options: .init(workingDirectory: "/w", searchPath: "/usr/bin:/bin"))
+        XCTAssertEqual(plan.startOrder, ["cache", "db", "api", "web"])
+    }
+
+    func testBinaryResolution() throws {
+        var d = SpecDeclarations(specPath: "/w/t.star", files: ["/w/t.star"])
+        d.services = [service("a", port: 1, binary: "./bin/a", line: 1), service("b", port: 2, binary: "sh", line: 2),
+                      service("c", port: 3, binary: "/opt/c", line: 3),
+                      service("d", port: 4, binary: "no-such-binary-anywhere", line: 4)]
+        let plan = try PlanBuilder.build(d, vocabulary: TestVocabulary.vocabulary,
+                                         options: .init(workingDirectory: "/w", searchPath: "/nonexistent:/bin"))
+        XCTAssertEqual(plan.services.map(\.executable), ["/w/bin/a", "/bin/sh", "/opt/c", "no-such-binary-anywhere"])
+    }
+
+    func testAllErrorsAreCollectedAndSorted() {
+        var d = SpecDeclarations(specPath: "/w/t.star", files: ["/w/t.star"])
+        d.services = [service("a", port: 1, line: 5), service("a", port: 1, line: 2), service("b", port: 7, deps: ["zz"], line: 9)]
+        XCTAssertThrowsError(try PlanBuilder.build(d, vocabulary: TestVocabulary.vocabulary,
+                                                   options: .init(workingDirectory: "/w", searchPath: ""))) { error in
+            let errors = (error as? PlanErrors)?.errors ?? []
+            XCTAssertEqual(errors.map(\.position.line), [2, 9])
+            XCTAssertTrue(errors[0].message.contains("duplicate service name \"a\""))
+            XCTAssertTrue(errors[1].message.contains("unknown service \"zz\""))
+            XCTAssertFalse(errors[1].fix.isEmpty)
+        }
+    }
+
+    func testSpelling() {
+        XCTAssertEqual(Spelling.suggest("ECONNREFUSD", among: ["EIO", "ECONNREFUSED", "ECONNRESET"]), "ECONNREFUSED")
+        XCTAssertEqual(Spelling.suggest("dependson", among: ["depends_on", "env"]), "depends_on")
+        XCTAssertNil(Spelling.suggest("xyz", among: ["write", "read"]))
+    }
+}
