@@ -163,8 +163,23 @@ extension StarThread {
                     }
                     try binarySlow(comparisonOp(ins.op), &sp)
                 case .div: try binarySlow(.div, &sp)
-                case .floorDiv: try binarySlow(.floorDiv, &sp)
-                case .mod: try binarySlow(.mod, &sp)
+                case .floorDiv:
+                    if case .int(let a) = (sp - 2).pointee, case .int(let b) = (sp - 1).pointee,
+                       b != 0, !(a == .min && b == -1) {
+                        var q = a / b
+                        if a % b != 0 && (a < 0) != (b < 0) { q -= 1 }
+                        sp -= 1; (sp - 1).pointee = .int(q); continue
+                    }
+                    try binarySlow(.floorDiv, &sp)
+                case .mod:
+                    // Python's modulo: the result takes the sign of the divisor.
+                    if case .int(let a) = (sp - 2).pointee, case .int(let b) = (sp - 1).pointee,
+                       b != 0, !(a == .min && b == -1) {
+                        var r = a % b
+                        if r != 0 && (r < 0) != (b < 0) { r += b }
+                        sp -= 1; (sp - 1).pointee = .int(r); continue
+                    }
+                    try binarySlow(.mod, &sp)
                 case .bitAnd: try binarySlow(.bitAnd, &sp)
                 case .bitOr, .inplaceOr: try binarySlow(.bitOr, &sp)
                 case .bitXor: try binarySlow(.bitXor, &sp)
@@ -278,6 +293,13 @@ extension StarThread {
                     let x = sp.move(), i = (sp + 1).move()
                     sp.initialize(to: try Ops.getIndex(x, i, thread: self)); sp += 1
                 case .setIndex:
+                    if case .int(let i) = (sp - 2).pointee, case .list(let l) = (sp - 3).pointee,
+                       i >= 0, i < Int64(l.elements.count), !l.frozen, l.iterators == 0 {
+                        sp -= 3
+                        l.elements[Int(i)] = (sp + 2).move()
+                        sp.deinitialize(count: 2)
+                        continue
+                    }
                     sp -= 3
                     let x = sp.move(), i = (sp + 1).move(), v = (sp + 2).move()
                     try Ops.setIndex(x, i, v)
