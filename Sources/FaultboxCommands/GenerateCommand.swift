@@ -56,7 +56,7 @@ struct GenerateCommand: ParsableCommand {
         }
         let directory = try outputDirectory(specPath: specPath)
         let files = try FaultGenerator.files(for: proposals, input: input, outputDirectory: directory)
-        for outcome in try GeneratedFileWriter.write(files, force: force) {
+        for outcome in try GeneratedFileWriter.write(files, force: force, display: display) {
             switch outcome {
             case .wrote(let path):
                 print("wrote \(display(path))")

@@ -27,7 +27,18 @@ enum CarryOver {
         var oldMatrix: [(keyword: String?, value: String)]?
         var oldLoads: [(module: String, item: String, binds: String)] = []
 
-        for statement in StarlarkTextScanner.statements(oldText) {
+        for (index, parsed) in StarlarkTextScanner.statements(oldText).enumerated() {
+            var statement = parsed
+            // The comments at the top are the old header.
+            if index == 0 && header != nil {
+                if statement.isComment { continue }
+                statement.leadingComments = []
+            }
+            if statement.isComment {
+                let kept = statement.text.split(separator: "\n").map(String.init).filter { !isOwnComment($0) }
+                if !kept.isEmpty { model.carried.append(kept.joined(separator: "\n")) }
+                continue
+            }
             switch statement.kind {
             case .load:
                 oldLoads.append(contentsOf: loadItems(statement.text))
@@ -35,9 +46,14 @@ enum CarryOver {
                 oldMatrix = StarlarkTextScanner.callArguments(statement.text)
             case .assignment(let name), .def(let name):
                 let untouched = oldHashes[name] == GeneratedHeader.shortHash(statement.text)
-                if untouched { continue }
+                if untouched {
+                    // The generator's own definition, but comments the user put above it stay.
+                    let comments = userComments(statement)
+                    if !comments.isEmpty { prependComments(comments, to: name, in: &model) }
+                    continue
+                }
                 if freshNames.contains(name) {
-                    if replace(name, with: statement.text, in: &model) {
+                    if replace(name, with: withComments(statement), in: &model) {
                         notes.append("kept your edited \(name)")
                     }
                     continue
@@ -64,11 +80,24 @@ enum CarryOver {
 
     /// The statement with its comments, minus the generator's own section comments.
     private static func withComments(_ s: TopLevelStatement) -> String {
-        let own: Set<String> = ["# network faults", "# disk faults", StarlarkPrinter.carriedHeading]
-        let kept = s.leadingComments.filter { c in
-            !own.contains(c) && !(c.hasPrefix("# --- ") && c.hasSuffix(" ---"))
+        (userComments(s) + [s.text]).joined(separator: "\n")
+    }
+
+    private static func userComments(_ s: TopLevelStatement) -> [String] {
+        s.leadingComments.filter { !isOwnComment($0) }
+    }
+
+    /// The generator's section comments (`# --- Fault Matrix ---`, `# disk faults`).
+    private static func isOwnComment(_ c: String) -> Bool {
+        c == "# network faults" || c == "# disk faults" || (c.hasPrefix("# --- ") && c.hasSuffix(" ---"))
+    }
+
+    private static func prependComments(_ comments: [String], to name: String, in model: inout FileModel) {
+        for keyPath in [\FileModel.networkAssumptions, \FileModel.diskAssumptions, \FileModel.partitions] {
+            if let i = model[keyPath: keyPath].firstIndex(where: { $0.name == name }) {
+                model[keyPath: keyPath][i].text = (comments + [model[keyPath: keyPath][i].text]).joined(separator: "\n")
+            }
         }
-        return (kept + [s.text]).joined(separator: "\n")
     }
 
     private static func replace(_ name: String, with text: String, in model: inout FileModel) -> Bool {

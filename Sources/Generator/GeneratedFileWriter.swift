@@ -18,7 +18,10 @@ public enum GeneratedFileWriter {
 
     /// Checks every file first and writes only if none is refused, so a refusal leaves
     /// the directory as it was.
-    public static func write(_ files: [GeneratedFile], force: Bool) throws(GenerateError) -> [Outcome] {
+    /// `display` shortens paths in messages (the command shows them relative to the
+    /// current directory).
+    public static func write(_ files: [GeneratedFile], force: Bool,
+                             display: (String) -> String = { $0 }) throws(GenerateError) -> [Outcome] {
         var plans: [(file: GeneratedFile, existing: String?, edited: Bool)] = []
         var refused: [String] = []
         for f in files {
@@ -37,7 +40,7 @@ public enum GeneratedFileWriter {
         if !refused.isEmpty {
             let many = refused.count > 1
             throw GenerateError(
-                refused.joined(separator: ", ") + (many ? " were" : " was")
+                refused.map(display).joined(separator: ", ") + (many ? " were" : " was")
                     + " edited since faultbox generate wrote \(many ? "them" : "it") (or not written by it); "
                     + "regenerating would overwrite those changes, so nothing was written",
                 fix: "commit or review your changes, then re-run with --force: it carries fault_matrix "

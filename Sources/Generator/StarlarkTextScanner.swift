@@ -16,6 +16,9 @@ struct TopLevelStatement: Sendable, Equatable {
         case other
     }
 
+    /// Only comment lines (a standalone comment block).
+    var isComment: Bool { text.split(separator: "\n").allSatisfy { $0.hasPrefix("#") } }
+
     var kind: Kind {
         let head = text.prefix { $0 != "\n" }
         if head.hasPrefix("def ") {
@@ -53,8 +56,14 @@ enum StarlarkTextScanner {
             if continuing {
                 current?.lines.append(line)
             } else if isBlank(line) {
+                // A comment block followed by a blank line stands alone (a section
+                // comment, a note); one directly above a statement belongs to it.
+                if !comments.isEmpty {
+                    finish()
+                    result.append(TopLevelStatement(leadingComments: [], text: comments.joined(separator: "\n")))
+                    comments.removeAll()
+                }
                 pendingBlank += 1
-                if current == nil { comments.removeAll() }
             } else if first == "#" {
                 // A column-0 comment: it ends the current statement unless indented
                 // lines follow; either way it is remembered for what comes next.
@@ -76,6 +85,8 @@ enum StarlarkTextScanner {
             state.scan(line)
         }
         finish()
+        // Comments after the last statement are kept as a statement of their own.
+        if !comments.isEmpty { result.append(TopLevelStatement(leadingComments: [], text: comments.joined(separator: "\n"))) }
         return result
     }
 

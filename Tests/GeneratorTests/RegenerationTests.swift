@@ -162,6 +162,22 @@ final class RegenerationTests: XCTestCase {
         XCTAssertFalse(merged.contains("target = db,"), merged)
     }
 
+    func testCommentsTheUserWroteSurvive() throws {
+        let files = try seedFiles()
+        _ = try GeneratedFileWriter.write(files, force: false)
+        let edited = files[0].text
+            .replacingOccurrences(of: "db_down = fault_assumption(", with: "# flaky in CI, see #42\ndb_down = fault_assumption(")
+            + "# TODO: a test for the cache\n"
+        try edited.write(toFile: files[0].path, atomically: true, encoding: .utf8)
+        _ = try GeneratedFileWriter.write(files, force: true)
+        let merged = try read(files[0].path)
+        XCTAssertTrue(merged.contains("# network faults\n# flaky in CI, see #42\ndb_down = fault_assumption("), merged)
+        XCTAssertTrue(merged.contains("# TODO: a test for the cache\n"), merged)
+        XCTAssertEqual(merged.components(separatedBy: "(generated)").count, 2, "one header only")
+        _ = try GeneratedFileWriter.write(files, force: false)
+        XCTAssertEqual(try read(files[0].path), merged, "stable on the next run")
+    }
+
     func testStatementScannerKeepsDefBodiesAndComments() {
         let text = """
             # lead
