@@ -77,9 +77,9 @@ public enum HTTPClient {
             box.set(data: data, response: response, error: error)
         }
         task.resume()
-        // The session's own timeout fires first; the extra second only guards against a
-        // completion that never comes, so the VM thread can never hang here.
-        if box.semaphore.wait(timeout: .now() + seconds + 1) == .timedOut {
+        // The deadline is kept here, not by the session: swift-corelibs-foundation hands
+        // libcurl whole seconds, so a 300 ms timeout would otherwise last a second or more.
+        if box.semaphore.wait(timeout: .now() + seconds) == .timedOut {
             task.cancel()
             return .failure("timed out after \(describe(seconds))", durationMs: elapsedMs())
         }

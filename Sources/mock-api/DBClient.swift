@@ -91,6 +91,7 @@ struct DBClient: Sendable {
             }
             return 0
         }
+        if sent == ETIMEDOUT { return .failure(DBFailure("\(Int(deadlineMs)) ms deadline passed before the command reached \(display)")) }
         if sent != 0 { return .failure(DBFailure("write to \(display): \(errnoText(sent))")) }
         var reply: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

@@ -27,8 +27,9 @@ final class ClientTests: XCTestCase {
         let http = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(silent.port)/", body: nil, headers: [], timeout: .milliseconds(300))
         XCTAssertEqual(http.status, 0)
         XCTAssertEqual(http.error?.hasPrefix("timed out after 300ms"), true, http.error ?? "")
+        print("HTTP timeout of 300 ms returned after \(String(format: "%.1f", http.durationMs)) ms")
         XCTAssertGreaterThan(http.durationMs, 250)
-        XCTAssertLessThan(http.durationMs, 1500)
+        XCTAssertLessThan(http.durationMs, 700)
 
         let tcp = TCPClient.sendLine(host: "127.0.0.1", port: silent.port, data: "PING", timeout: .milliseconds(200))
         XCTAssertNil(tcp.reply)
@@ -60,19 +61,23 @@ final class ClientTests: XCTestCase {
         defer { api.stop(); db.stop() }
         let url = "http://localhost:\(api.port)/health"
         _ = HTTPClient.request(method: "GET", url: url, body: nil, headers: [], timeout: .seconds(2))
-        let rounds = 300
-        let started = monotonicMs()
-        for _ in 0..<rounds {
-            let response = HTTPClient.request(method: "GET", url: url, body: nil, headers: [], timeout: .seconds(2))
-            XCTAssertEqual(response.status, 200)
+        // Medians, not means: the machine is shared and a few calls land behind other work.
+        func median(_ call: () -> Void) -> Double {
+            var samples: [Double] = []
+            for _ in 0..<300 {
+                let started = monotonicMs()
+                call()
+                samples.append(monotonicMs() - started)
+            }
+            return samples.sorted()[samples.count / 2]
         }
-        let perCall = (monotonicMs() - started) / Double(rounds)
-        let tcpStarted = monotonicMs()
-        for _ in 0..<rounds {
+        let perCall = median {
+            XCTAssertEqual(HTTPClient.request(method: "GET", url: url, body: nil, headers: [], timeout: .seconds(2)).status, 200)
+        }
+        let tcpPerCall = median {
             XCTAssertEqual(TCPClient.sendLine(host: "127.0.0.1", port: db.port, data: "PING", timeout: .seconds(2)).reply, "PONG")
         }
-        let tcpPerCall = (monotonicMs() - tcpStarted) / Double(rounds)
-        print("HTTPClient GET /health: \(String(format: "%.3f", perCall)) ms/call; TCPClient PING: \(String(format: "%.3f", tcpPerCall)) ms/call")
+        print("HTTPClient GET /health: median \(String(format: "%.3f", perCall)) ms/call; TCPClient PING: median \(String(format: "%.3f", tcpPerCall)) ms/call")
         XCTAssertLessThan(perCall, 2.0)
         XCTAssertLessThan(tcpPerCall, 2.0)
     }

@@ -55,6 +55,51 @@ final class MockAPITests: XCTestCase {
         XCTAssertLessThan(response.durationMs, 7000)
     }
 
+    /// Real syscall faults on the api (strace's injection): a refused connect and a reset on
+    /// the db socket's read() both become a 500 naming the cause, while the api's own HTTP
+    /// side (recv/send) keeps working.
+    func testNetworkFaultsOnTheAPIBecome500s() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
+            throw XCTSkip("strace not installed (apt-get install strace): network-fault test not run")
+        }
+        let db = try RunningService("mock-db", port: freePort())
+        defer { db.stop() }
+        let cases = [("connect", "ECONNREFUSED", "db error: connect 127.0.0.1:\(db.port): Connection refused"),
+                     ("read", "ECONNRESET", "db error: read from 127.0.0.1:\(db.port): Connection reset by peer")]
+        for (syscall, errnoName, expected) in cases {
+            let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "127.0.0.1:\(db.port)"])
+            defer { api.stop() }
+            // Attach after start-up, so the dynamic loader's own reads are not failed.
+            let tracer = try attachStrace(to: api.process.processIdentifier, inject: syscall, errno: errnoName)
+            let response = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(api.port)/data/k", body: nil, headers: [], timeout: .seconds(5))
+            XCTAssertEqual(response.status, 500)
+            XCTAssertEqual(body(response), expected)
+            XCTAssertEqual(HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(api.port)/health", body: nil, headers: [], timeout: .seconds(5)).status, 200)
+            tracer.interrupt()
+            tracer.waitUntilExit()
+        }
+    }
+
+    /// Starts `strace -p` on a running process (all its threads, and threads it creates) with
+    /// a fault injected into `syscall`, and waits until the tracer is attached.
+    func attachStrace(to pid: Int32, inject syscall: String, errno errnoName: String) throws -> Process {
+        let tracer = Process()
+        tracer.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
+        tracer.arguments = ["-f", "-qq", "-o", "/dev/null", "-e", "trace=\(syscall)", "-e", "inject=\(syscall):error=\(errnoName)", "-p", String(pid)]
+        try tracer.run()
+        let deadline = monotonicMs() + 3000
+        while monotonicMs() < deadline {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            if let line = status.split(separator: "\n").first(where: { $0.hasPrefix("TracerPid:") }),
+               line.split(separator: "\t").last.map({ $0 != "0" }) == true {
+                return tracer
+            }
+            usleep(2000)
+        }
+        tracer.terminate()
+        throw ServiceError("strace did not attach to \(pid) within 3 s")
+    }
+
     func testBadDBAddrIsAClearError() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try serviceBinary("mock-api"))
