@@ -66,8 +66,9 @@ public enum HTTPClient {
             return .failure("invalid HTTP method '\(method)'", durationMs: elapsedMs())
         }
         let seconds = milliseconds(timeout) / 1000
+        // The session's own timeout is set a second beyond ours so that only ours decides.
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData,
-                                 timeoutInterval: seconds > 0 ? seconds : 0.001)
+                                 timeoutInterval: (seconds + 1).rounded(.up))
         request.httpMethod = verb
         for (name, value) in headers { request.addValue(value, forHTTPHeaderField: name) }
         if let body { request.httpBody = Data(body) }
