@@ -178,6 +178,25 @@ final class RegenerationTests: XCTestCase {
         XCTAssertEqual(try read(files[0].path), merged, "stable on the next run")
     }
 
+    /// Whatever is on disk, --force never traps and never loses the new definitions.
+    func testOddOldFilesMergeWithoutCrashing() throws {
+        let fresh = try seedFiles()[0]
+        let odd = [
+            "", "\n\n", "#", "x = (", "def f(:\n  '''", "fault_matrix(", "fault_matrix(faults = [a, (b,",
+            "load(", "load(\"x.star\", y = )", "\"\"\"unterminated", ")]}", "a = 1\r\nb = 2\r\n",
+            "fault_matrix(overrides = {(order_flow,): 1, 2: 3}, exclude = [(), (order_flow, nope)])",
+            String(fresh.text.prefix(400)), fresh.text + "\n)))\n",
+        ]
+        for text in odd {
+            try text.write(toFile: fresh.path, atomically: true, encoding: .utf8)
+            _ = try GeneratedFileWriter.write([fresh], force: true)
+            let merged = try read(fresh.path)
+            for name in ["db_down", "fsync_failure", "test_order_flow_db_partition"] {
+                XCTAssertTrue(merged.contains(name), "lost \(name) merging \(text.debugDescription)")
+            }
+        }
+    }
+
     func testStatementScannerKeepsDefBodiesAndComments() {
         let text = """
             # lead
