@@ -58,6 +58,14 @@ public final class StarThread {
         try callValue(callee, args)
     }
 
+    /// Zeroes the step count and clears a cancellation request, before reusing the thread
+    /// for another computation with its own budget.
+    public func resetBudget() {
+        exec.pointee.steps = 0
+        exec.pointee.nextCheck = 0
+        cancellation.reset()
+    }
+
     /// Requests cancellation (thread-safe); the running computation fails with
     /// "Starlark computation cancelled: reason".
     public func cancel(_ reason: String) { cancellation.cancel(reason) }

@@ -20,8 +20,22 @@ public struct EvalError: Error, CustomStringConvertible {
 
     /// `Traceback (most recent call last):` and one `file:line:col: in fn` line per frame.
     public var traceback: String {
+        // Identical consecutive frames (deep recursion) are shown once, as Python does.
         var s = "Traceback (most recent call last):\n"
-        for f in backtrace { s += "  \(f.location): in \(f.function)\n" }
+        var previous = ""
+        var repeats = 0
+        func flushRepeats() {
+            if repeats > 0 { s += "  [Previous line repeated \(repeats) more time\(repeats == 1 ? "" : "s")]\n" }
+            repeats = 0
+        }
+        for f in backtrace {
+            let line = "  \(f.location): in \(f.function)\n"
+            if line == previous { repeats += 1; continue }
+            flushRepeats()
+            s += line
+            previous = line
+        }
+        flushRepeats()
         s += "Error: \(message)"
         return s
     }
