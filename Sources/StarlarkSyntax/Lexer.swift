@@ -30,6 +30,8 @@ struct Lexer {
     init(_ source: SourceFile) {
         self.source = source
         self.bytes = source.bytes
+        // A UTF-8 byte-order mark (some Windows editors write one) is not part of the program.
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { pos = 3 }
     }
 
     @inline(never)

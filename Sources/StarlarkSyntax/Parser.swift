@@ -141,7 +141,7 @@ struct Parser {
         let x = try parseExpr(inParens: false)
         if tok.kind == .newline { try advance() }
         if tok.kind != .eof {
-            throw error(errorOffset, "got \(tok.kind) after expression, want end of file")
+            throw error(errorOffset, "got \(tok.kind) after expression, want EOF")
         }
         return makeFile([.expr(x)])
     }

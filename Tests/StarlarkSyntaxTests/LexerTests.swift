@@ -66,6 +66,7 @@ final class LexerTests: XCTestCase {
             ("class x", "illegal token x EOF"),
             ("assert x", "assert x EOF"),
             ("_a1 A_ r b rb", "_a1 A_ r b rb EOF"),
+            ("\u{FEFF}x = 1", "x = 1 EOF"),
         ])
     }
 

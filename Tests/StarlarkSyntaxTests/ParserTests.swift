@@ -141,7 +141,7 @@ final class ParserTests: XCTestCase {
         let file = try parseExpr(SourceFile(name: "e", text: "a + 1, b\n"))
         XCTAssertEqual(file.stmts.count, 1)
         XCTAssertThrowsError(try parseExpr(SourceFile(name: "e", text: "a b"))) { e in
-            XCTAssertEqual("\(e)", "e:1:3: got identifier after expression, want end of file")
+            XCTAssertEqual("\(e)", "e:1:3: got identifier after expression, want EOF")
         }
     }
 }
