@@ -66,6 +66,11 @@ final class ModuleState {
     let names: [String]
     /// Name slot of "append" (-1 if unused): `list.append(x)` is inlined in the loop.
     let appendNameIndex: Int
+    /// Method implementations resolved by `CALL_METHOD`, indexed by
+    /// name slot * `methodKinds` + receiver kind (see `methodKind`): an inline cache that
+    /// spares the method table's String-keyed lookup on every call.
+    let methodCache: UnsafeMutablePointer<MethodImpl?>
+    static let methodKinds = 5
 
     init(program: Program, predeclared lookup: (String) -> Value?, options: ModuleOptions) {
         self.program = program
@@ -73,6 +78,9 @@ final class ModuleState {
         buffers = program.functions.map(CodeBuffer.init)
         names = program.names
         appendNameIndex = program.names.firstIndex(of: "append") ?? -1
+        let cacheSize = max(program.names.count * ModuleState.methodKinds, 1)
+        methodCache = .allocate(capacity: cacheSize)
+        methodCache.initialize(repeating: nil, count: cacheSize)
         globals = .allocate(capacity: max(program.globalNames.count, 1))
         globals.initialize(repeating: .object(unbound), count: max(program.globalNames.count, 1))
         constants = .allocate(capacity: max(program.constants.count, 1))
@@ -89,6 +97,8 @@ final class ModuleState {
         globals.deinitialize(count: max(program.globalNames.count, 1)); globals.deallocate()
         constants.deinitialize(count: max(program.constants.count, 1)); constants.deallocate()
         predeclared.deinitialize(count: max(program.names.count, 1)); predeclared.deallocate()
+        methodCache.deinitialize(count: max(program.names.count * ModuleState.methodKinds, 1))
+        methodCache.deallocate()
     }
 
     static func value(of c: Constant) -> Value {
@@ -134,5 +144,20 @@ extension CodeBuffer {
     func paramIndex(_ name: [UInt8]) -> Int? {
         for (i, p) in paramNameBytes.enumerated() where p == name { return i }
         return nil
+    }
+}
+
+extension ModuleState {
+    /// Receiver kinds with built-in method tables (-1: none; objects resolve by name).
+    @inline(__always)
+    static func methodKind(_ x: Value) -> Int {
+        switch x {
+        case .string: return 0
+        case .list: return 1
+        case .dict: return 2
+        case .set: return 3
+        case .bytes: return 4
+        default: return -1
+        }
     }
 }

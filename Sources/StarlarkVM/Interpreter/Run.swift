@@ -361,7 +361,19 @@ extension StarThread {
                     sp -= total
                     let args = try collectArguments(sp, arg & 0xffff)
                     let recv = (sp - 1).pointee
-                    let name = module.names[Int(arg >> 16)]
+                    let nameIndex = Int(arg >> 16)
+                    let kind = ModuleState.methodKind(recv)
+                    if kind >= 0 {
+                        let slot = module.methodCache + (nameIndex * ModuleState.methodKinds + kind)
+                        if slot.pointee == nil {
+                            slot.pointee = Ops.methodTable(recv)?.methods[module.names[nameIndex]]
+                        }
+                        if let impl = slot.pointee {
+                            (sp - 1).pointee = try impl(self, recv, args)
+                            continue
+                        }
+                    }
+                    let name = module.names[nameIndex]
                     if let r = try Ops.callMethod(recv, name, args, thread: self) {
                         (sp - 1).pointee = r
                     } else {
