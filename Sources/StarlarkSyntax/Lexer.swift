@@ -237,11 +237,10 @@ struct Lexer {
                 break
             }
         }
-        let name = String(decoding: bytes[start..<pos], as: UTF8.self)
-        if asciiOnly, let keyword = Keywords.lookup(name, length: pos - start, first: bytes[start]) {
+        if asciiOnly, let keyword = Keywords.lookup(bytes, start, pos) {
             return Token(kind: keyword, start: start, end: pos)
         }
-        identName = name
+        identName = String(decoding: bytes[start..<pos], as: UTF8.self)
         return Token(kind: .ident, start: start, end: pos)
     }
 

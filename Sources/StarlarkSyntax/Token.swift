@@ -177,14 +177,25 @@ enum Keywords {
         "while": .while_,
     ]
 
-    /// The keyword kind for an identifier-shaped word, or nil for an ordinary name.
-    /// Keywords are 2 to 8 lowercase ASCII letters, so most names are rejected by a
-    /// length and first-byte check before any hashing.
-    static func lookup(_ word: String, length: Int, first: UInt8) -> TokenKind? {
-        guard length >= 2 && length <= 8,
-              first >= UInt8(ascii: "a") && first <= UInt8(ascii: "y") else { return nil }
-        if let k = table[word] { return k }
-        if reserved.contains(word) { return .illegal }
+    /// Keywords and reserved words as bytes, grouped by length, so a name is checked
+    /// against the few words of its length without hashing.
+    static let byLength: [[(word: [UInt8], kind: TokenKind)]] = {
+        var groups = Array(repeating: [(word: [UInt8], kind: TokenKind)](), count: 9)
+        for (w, k) in table { groups[w.utf8.count].append((Array(w.utf8), k)) }
+        for w in reserved { groups[w.utf8.count].append((Array(w.utf8), .illegal)) }
+        return groups
+    }()
+
+    /// The keyword kind for `bytes[start..<end]` (ASCII), or nil for an ordinary name.
+    static func lookup(_ bytes: [UInt8], _ start: Int, _ end: Int) -> TokenKind? {
+        let n = end - start
+        guard n >= 2 && n <= 8 else { return nil }
+        let first = bytes[start]
+        guard first >= UInt8(ascii: "a") && first <= UInt8(ascii: "y") else { return nil }
+        candidates: for (word, kind) in byLength[n] where word[0] == first {
+            for k in 1..<n where word[k] != bytes[start + k] { continue candidates }
+            return kind
+        }
         return nil
     }
 }
