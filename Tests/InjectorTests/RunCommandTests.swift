@@ -1,0 +1,67 @@
+import Foundation
+import Injector
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `faultbox run` end to end (skipped when no faultbox binary is found).
+final class RunCommandTests: XCTestCase {
+    private func run(_ arguments: [String], asNobody: Bool = false) throws -> (status: Int32, out: String, err: String) {
+        guard let faultbox = FaultboxBinary.path else {
+            throw XCTSkip("faultbox binary not found (set FAULTBOX_BIN to the folder holding it)")
+        }
+        let task = Process()
+        if asNobody {
+            task.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            task.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", faultbox] + arguments
+        } else {
+            task.executableURL = URL(fileURLWithPath: faultbox)
+            task.arguments = arguments
+        }
+        task.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
+        let out = Pipe(), err = Pipe()
+        task.standardOutput = out
+        task.standardError = err
+        try task.run()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        task.waitUntilExit()
+        return (task.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    func testTraceSummaryAndExitStatus() throws {
+        let listener = try Listener()
+        let code = "import socket,sys\ntry:\n socket.create_connection(('127.0.0.1', \(listener.port)))\nexcept OSError as e:\n print(e.strerror); sys.exit(3)"
+        let r = try run(["run", "--fault", "connect=ECONNREFUSED:dest=127.0.0.1:\(listener.port)",
+                         "--fault", "fsync=EIO", "--trace", "faults", "--", "python3", "-c", code])
+        XCTAssertEqual(r.status, 3, r.err)
+        XCTAssertEqual(r.out, "Connection refused\n")
+        XCTAssertTrue(r.err.contains("connect(127.0.0.1:\(listener.port)) denied ECONNREFUSED"), r.err)
+        XCTAssertTrue(r.err.contains("--fault connect=ECONNREFUSED:dest=127.0.0.1:\(listener.port): fired 1 time"), r.err)
+        XCTAssertTrue(r.err.contains("--fault fsync=EIO: fired 0 times (never fired"), r.err)
+    }
+
+    func testBadSpecShowsTheAcceptedForms() throws {
+        let r = try run(["run", "--fault", "connect=NOPE", "--", "true"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("'NOPE' is neither an errno name") && r.err.contains("accepted forms"), r.err)
+    }
+
+    func testSignalExitBecomes128PlusN() throws {
+        let r = try run(["run", "--", "sh", "-c", "kill -TERM $$"])
+        XCTAssertEqual(r.status, 128 + SIGTERM, r.err)
+    }
+
+    func testNoNewPrivsOnlyWithoutRoot() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to compare root and non-root") }
+        let probe = ["run", "--trace", "faults", "--fault", "connect=ECONNREFUSED", "--", "grep", "NoNewPrivs", "/proc/self/status"]
+        let asRoot = try run(probe)
+        XCTAssertEqual(asRoot.status, 0, asRoot.err)
+        XCTAssertTrue(asRoot.out.contains("NoNewPrivs:\t0"), "root keeps setuid helpers working: \(asRoot.out)")
+        let asNobody = try run(probe, asNobody: true)
+        guard !asNobody.err.contains("Permission denied") else { throw XCTSkip("binary not reachable by nobody") }
+        XCTAssertEqual(asNobody.status, 0, asNobody.err)
+        XCTAssertTrue(asNobody.out.contains("NoNewPrivs:\t1"), asNobody.out + asNobody.err)
+    }
+}
