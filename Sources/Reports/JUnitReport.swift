@@ -100,8 +100,7 @@ public enum JUnitReport {
         try xml.attribute("classname", classname)
         try xml.attribute("time", TextCleaning.seconds(outcome.durationMs))
         if !outcome.passed {
-            let reason = outcome.reason ?? "failed"
-            let firstLine = reason.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "failed"
+            let firstLine = TextCleaning.headline(outcome.reason)
             try xml.start("failure")
             try xml.attribute("message", String(firstLine.unicodeScalars.prefix(500)))
             try xml.attribute("type", "faultbox.TestFailure")

@@ -43,8 +43,7 @@ extension ConsoleReport {
                     row.append("PASS (\(TextCleaning.wholeMs(outcome.durationMs))ms)")
                 } else {
                     row.append("FAIL")
-                    let reason = (outcome.reason ?? "failed").split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "failed"
-                    failures.append("  \(scenario) × \(fault): \(TextCleaning.consoleSafe(reason))")
+                    failures.append("  \(scenario) × \(fault): \(TextCleaning.consoleSafe(TextCleaning.headline(outcome.reason)))")
                 }
             }
             texts.append(row)

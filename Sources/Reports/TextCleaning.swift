@@ -1,3 +1,5 @@
+import Foundation
+
 // Making service output safe for the reports. Services print anything (colour codes, NUL,
 // binary garbage, megabytes of logs); every report must still be readable and, for JUnit,
 // valid XML. Cleaning happens here once so each report applies the same rules.
@@ -84,5 +86,15 @@ enum TextCleaning {
         let whole = wholeMs(ms)
         let fraction = String(whole % 1000)
         return "\(whole / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    /// A one-line summary of a (multi-line) reason: its first non-empty line, joined with the
+    /// next one when the first only introduces it ("... failed for <response>:").
+    static func headline(_ reason: String?) -> String {
+        let lines = (reason ?? "").split(separator: "\n", omittingEmptySubsequences: true)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let first = lines.first else { return "failed" }
+        if first.hasSuffix(":"), lines.count > 1 { return first + " " + lines[1] }
+        return first
     }
 }

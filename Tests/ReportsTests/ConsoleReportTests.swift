@@ -89,6 +89,13 @@ final class MatrixTableTests: XCTestCase {
         assertGolden(text, "matrix-failures.txt")
     }
 
+    func testFailedCellHeadlineJoinsAnIntroducingLine() {
+        XCTAssertEqual(TextCleaning.headline("oracle failed for <response status=500>:\n    s.star:7:41: assert_eq: 500 != 200\n  Traceback"),
+                       "oracle failed for <response status=500>: s.star:7:41: assert_eq: 500 != 200")
+        XCTAssertEqual(TextCleaning.headline("\n  plain reason\nmore"), "plain reason")
+        XCTAssertEqual(TextCleaning.headline(nil), "failed")
+    }
+
     func testNoLineEndsInSpaces() {
         for line in ConsoleReport.matrixTable(seedLayout(), outcomes: seedOutcomes()).split(separator: "\n") {
             XCTAssertFalse(line.hasSuffix(" "), "trailing space in: \(line)")
