@@ -70,8 +70,24 @@ public enum HTTPClient {
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData,
                                  timeoutInterval: (seconds + 1).rounded(.up))
         request.httpMethod = verb
-        for (name, value) in headers { request.addValue(value, forHTTPHeaderField: name) }
-        if let body { request.httpBody = Data(body) }
+        for (name, value) in headers {
+            // A CR or LF would let a header smuggle another one (or a second request) onto the wire.
+            guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }) else {
+                return .failure("invalid header name '\(name)': use visible ASCII without ':'", durationMs: elapsedMs())
+            }
+            guard !value.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0 }) else {
+                return .failure("invalid value for header '\(name)': it contains a line break or NUL", durationMs: elapsedMs())
+            }
+            request.addValue(value, forHTTPHeaderField: name)
+        }
+        if let body, !body.isEmpty {
+            // swift-corelibs-foundation fails such requests with NSURLErrorDataLengthExceedsMaximum
+            // ("resource exceeds maximum size"); say what is really wrong instead.
+            if verb == "GET" || verb == "HEAD" {
+                return .failure("a \(verb) request cannot carry a body with this HTTP client (URLSession on Linux); send it with post() or put()", durationMs: elapsedMs())
+            }
+            request.httpBody = Data(body)
+        }
 
         let box = ResultBox()
         let task = session.dataTask(with: request) { data, response, error in

@@ -22,6 +22,32 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(badPort.error, "port 70000 is out of range 1-65535")
     }
 
+    /// Every method the spec exposes, with and without bodies and headers, against mock-api.
+    func testMethodsBodiesAndHeaders() throws {
+        let db = try RunningService("mock-db", port: freePort())
+        let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "localhost:\(db.port)"])
+        defer { api.stop(); db.stop() }
+        let base = "http://127.0.0.1:\(api.port)"
+        let put = HTTPClient.request(method: "put", url: base + "/data/k", body: Array("v1".utf8), headers: [("X-Trace", "abc")], timeout: .seconds(5))
+        XCTAssertEqual(put.status, 200, put.error ?? "")
+        let getWithBody = HTTPClient.request(method: "GET", url: base + "/data/k", body: Array("ignored".utf8), headers: [], timeout: .seconds(5))
+        XCTAssertEqual(getWithBody.status, 0)
+        XCTAssertEqual(getWithBody.error?.hasPrefix("a GET request cannot carry a body"), true, getWithBody.error ?? "")
+        let getEmptyBody = HTTPClient.request(method: "GET", url: base + "/data/k", body: [], headers: [], timeout: .seconds(5))
+        XCTAssertEqual(String(decoding: getEmptyBody.body, as: UTF8.self), "v1", getEmptyBody.error ?? "")
+        for method in ["DELETE", "PATCH"] {
+            let response = HTTPClient.request(method: method, url: base + "/data/k", body: nil, headers: [], timeout: .seconds(5))
+            XCTAssertEqual(response.status, 405, "\(method): \(response.error ?? "")")
+        }
+        let emptyPost = HTTPClient.request(method: "POST", url: base + "/data/k", body: [], headers: [], timeout: .seconds(5))
+        XCTAssertEqual(emptyPost.status, 400)
+        let smuggled = HTTPClient.request(method: "GET", url: base + "/health", body: nil, headers: [("X-A", "1\r\nX-B: 2")], timeout: .seconds(5))
+        XCTAssertEqual(smuggled.status, 0)
+        XCTAssertEqual(smuggled.error, "invalid value for header 'X-A': it contains a line break or NUL")
+        let badMethod = HTTPClient.request(method: "GE T", url: base + "/health", body: nil, headers: [], timeout: .seconds(5))
+        XCTAssertEqual(badMethod.error, "invalid HTTP method 'GE T'")
+    }
+
     func testTimeoutsAreHonoured() throws {
         let silent = try ListeningSocket()
         let http = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(silent.port)/", body: nil, headers: [], timeout: .milliseconds(300))
