@@ -114,4 +114,38 @@ final class InterpreterTests: XCTestCase {
         loader2.install(on: t2)
         XCTAssertNoThrow(try loader2.load(t2, "main.star"))
     }
+
+    func testTracebackCompressesRepeatedFrames() throws {
+        let t = StarThread()
+        t.maxCallDepth = 50
+        XCTAssertThrowsError(try run("def f(n):\n    return f(n + 1)\nf(0)", thread: t)) { e in
+            let text = String(describing: e)
+            XCTAssertTrue(text.hasPrefix("t.star:2:12: call stack depth exceeded"), text)
+            XCTAssertTrue(text.contains("[Previous line repeated 48 more times]"), text)
+        }
+    }
+
+    func testLoadIsRelativeToTheLoadingFile() throws {
+        let dir = NSTemporaryDirectory() + "fbvm-rel-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir + "/lib", withIntermediateDirectories: true)
+        try "load(\"lib/a.star\", \"a\")\nresult = a".write(toFile: dir + "/main.star", atomically: true, encoding: .utf8)
+        try "load(\"b.star\", \"b\")\na = b + 1".write(toFile: dir + "/lib/a.star", atomically: true, encoding: .utf8)
+        try "b = 41".write(toFile: dir + "/lib/b.star", atomically: true, encoding: .utf8)
+        let t = StarThread()
+        let loader = ModuleLoader(rootFile: dir + "/main.star", predeclared: [:], options: .all)
+        loader.install(on: t)
+        let text = try String(contentsOfFile: dir + "/main.star", encoding: .utf8)
+        let m = try execFile(thread: t, source: SourceFile(name: dir + "/main.star", text: text),
+                             predeclared: [:], options: .all)
+        XCTAssertEqual(global(m, "result"), "42")
+    }
+
+    func testCallFromEmbedderAndFrozenGlobals() throws {
+        let t = StarThread()
+        let m = try run("items = []\ndef add(x):\n    items.append(x)\n    return len(items)\n", thread: t)
+        guard let add = m.global("add") else { return XCTFail("no add") }
+        XCTAssertThrowsError(try t.call(add, Arguments([.int(1)]))) { e in
+            XCTAssertTrue("\(e)".contains("frozen"), "\(e)")
+        }
+    }
 }

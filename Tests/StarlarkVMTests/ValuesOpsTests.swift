@@ -141,4 +141,18 @@ final class ValuesOpsTests: XCTestCase {
         XCTAssertNil(try Ops.callMethod(.int(1), "append", Arguments(), thread: t))
         assertFails("can't assign to .x field of list") { try Ops.setField(V.list([]), "x", .none) }
     }
+
+    func testDeeplyNestedValuesDoNotExhaustTheStack() throws {
+        var t = V.tuple([])
+        var l = V.list([])
+        for _ in 0..<5_000 {  // deeper chains would overflow the stack in ARC release, not in our code
+            t = V.tuple([t])
+            l = V.list([l])
+        }
+        assertFails("hash: tuple nested too deeply") { try Ops.hash(t) }
+        XCTAssertTrue(Ops.repr(l).hasSuffix("...]]]"))
+        l.freeze()
+        guard case .list(let outer) = l else { return XCTFail() }
+        assertFails("cannot append to frozen list") { try self.method(.list(outer), "append", [.none]) }
+    }
 }
