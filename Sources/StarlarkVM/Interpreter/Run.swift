@@ -413,8 +413,28 @@ extension StarThread {
     private func binarySlow(_ op: BinaryOp, _ sp: inout UnsafeMutablePointer<Value>) throws {
         sp -= 2
         let x = sp.move(), y = (sp + 1).move()
-        sp.initialize(to: try Ops.binary(op, x, y, thread: self))
+        let z: Value
+        do {
+            z = try Ops.binary(op, x, y, thread: self)
+        } catch {
+            // Application types may define operators the built-in ones lack (go's
+            // HasBinary); asked only after the built-in operation failed.
+            guard let r = try binaryHook(op, x, y) else { throw error }
+            z = r
+        }
+        sp.initialize(to: z)
         sp += 1
+    }
+
+    @inline(never)
+    private func binaryHook(_ op: BinaryOp, _ x: Value, _ y: Value) throws -> Value? {
+        if case .object(let o) = x, let b = o as? BinaryOperand, let r = try b.binary(op, y, selfIsLeft: true) {
+            return r
+        }
+        if case .object(let o) = y, let b = o as? BinaryOperand, let r = try b.binary(op, x, selfIsLeft: false) {
+            return r
+        }
+        return nil
     }
 
     private func comparisonOp(_ op: Opcode) -> BinaryOp {
@@ -480,4 +500,11 @@ extension Value {
         if case .object(let o) = self { return o }
         return StarCell(.none)
     }
+}
+
+/// An object that defines binary operators with other values (`x op y` where x or y is
+/// the object), consulted when the built-in operators have no meaning for the operands.
+public protocol BinaryOperand: AnyObject {
+    /// `self op other` (or `other op self` when `selfIsLeft` is false); nil if undefined.
+    func binary(_ op: BinaryOp, _ other: Value, selfIsLeft: Bool) throws -> Value?
 }

@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// Values that go.starlark.net's own test harness predeclares (`hasfields`, `fibonacci`),
 /// so its suite can run unchanged. `faultbox eval` offers them only under the conformance
 /// runner (`STARLARK_TEST_MODE` set) or the hidden `--test-natives` flag.
@@ -23,7 +25,13 @@ public enum TestFixtures {
 }
 
 /// An object with arbitrary settable fields (go.starlark.net's test type of that name).
-final class HasFields: StarObject {
+final class HasFields: StarObject, BinaryOperand {
+    /// `list + hasfields` is 42 (the fixture's one operator).
+    func binary(_ op: BinaryOp, _ other: Value, selfIsLeft: Bool) throws -> Value? {
+        if op == .add, case .list = other { return .int(42) }
+        return nil
+    }
+
     var fields: [(String, Value)] = []
     var frozen = false
     override var typeName: String { "hasfields" }
