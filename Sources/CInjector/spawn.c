@@ -63,17 +63,18 @@ static void run_child(const cinj_spawn_request *rq, pid_t parent, int sync_fd, i
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    // Wait until the parent has seized us, before anything that can fail: a child that
+    // exits before the seize makes PTRACE_SEIZE fail with EPERM instead of reporting why.
+    char go = 0;
+    ssize_t n;
+    do { n = read(sync_fd, &go, 1); } while (n < 0 && errno == EINTR);
+    if (n != 1) { errno = EPIPE; child_fail(err_fd, STAGE_SYNC); }
     if (rq->new_process_group && setpgid(0, 0) < 0) child_fail(err_fd, STAGE_PGRP);
     if (rq->stdout_path) redirect(rq->stdout_path, 1, err_fd, STAGE_STDOUT);
     if (rq->stderr_path) redirect(rq->stderr_path, 2, err_fd, STAGE_STDERR);
     if (rq->cwd && chdir(rq->cwd) < 0) child_fail(err_fd, STAGE_CHDIR);
     // Descriptors the caller leaked without O_CLOEXEC do not belong to the program.
     syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
-    // Wait until the parent has seized us: the filter's TRACE action needs a tracer.
-    char go = 0;
-    ssize_t n;
-    do { n = read(sync_fd, &go, 1); } while (n < 0 && errno == EINTR);
-    if (n != 1) { errno = EPIPE; child_fail(err_fd, STAGE_SYNC); }
     if (rq->set_no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(err_fd, STAGE_NNP);
     if (rq->filter && rq->filter->count > 0) {
         struct sock_fprog prog = { .len = rq->filter->count, .filter = (struct sock_filter *)rq->filter->instructions };

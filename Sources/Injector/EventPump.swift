@@ -9,6 +9,7 @@ final class EventPump: @unchecked Sendable {
     private var stopping = false
     private var stopped = false
     private let onEvent: @Sendable (SyscallEvent) -> Void
+    private var deliveryThread: pthread_t?
 
     init(onEvent: @escaping @Sendable (SyscallEvent) -> Void) {
         self.onEvent = onEvent
@@ -25,15 +26,21 @@ final class EventPump: @unchecked Sendable {
     }
 
     /// Delivers what is queued, then ends the delivery thread; returns when it has ended.
+    /// Called from the consumer itself (an onEvent that shuts the session down), it only
+    /// asks the thread to stop: waiting for itself would deadlock.
     func drainAndStop() {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while !stopped { condition.wait() }
+        let onDeliveryThread = deliveryThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false
+        while !stopped && !onDeliveryThread { condition.wait() }
         condition.unlock()
     }
 
     private func deliverLoop() {
+        condition.lock()
+        deliveryThread = pthread_self()
+        condition.unlock()
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }

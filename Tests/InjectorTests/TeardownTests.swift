@@ -20,6 +20,7 @@ final class TeardownTests: XCTestCase {
                 while True: time.sleep(1)
             os._exit(0)
         os.wait()
+        while not os.path.exists("\(pidFile)"): time.sleep(0.01)
         print("parent done", flush=True)
         """
     }
@@ -37,6 +38,7 @@ final class TeardownTests: XCTestCase {
         h.session.shutdown(grace: .milliseconds(300))
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.29, "SIGTERM was ignored: SIGKILL only after the grace")
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/proc/\(daemon)"), "daemon \(daemon) (or its zombie) is left")
+        XCTAssertEqual(zombieChildren().filter { $0 == daemon || $0 == p.pid }, [], "zombies left behind")
     }
 
     func testShutdownSendsSIGTERMFirst() throws {
@@ -97,6 +99,11 @@ final class TeardownTests: XCTestCase {
         // EXITKILL: the kernel kills every tracee when the tracer dies.
         XCTAssertTrue(waitUntil(timeout: 5) { !isAlive(daemon) && !isAlive(leader) },
                       "traced processes survived faultbox: \(daemon) \(leader)")
+        // This test process is a child subreaper (it runs sessions), so the orphans of the
+        // killed faultbox became our zombies: collect them.
+        var status: Int32 = 0
+        _ = waitpid(daemon, &status, WNOHANG)
+        _ = waitpid(leader, &status, WNOHANG)
     }
 
     func testNormalRunTeardownLeavesNoDaemon() throws {
@@ -142,5 +149,72 @@ enum FaultboxBinary {
             candidates.append(dir + "/runcli")
         }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+final class ConcurrencyTests: XCTestCase {
+    /// Two sessions (two tracer threads) in one process, each with its own programs and
+    /// rules, plus a plain child of another thread that neither tracer may reap.
+    func testTwoSessionsSideBySide() throws {
+        let listener = try Listener()
+        let plain = Process()
+        plain.executableURL = URL(fileURLWithPath: "/bin/sh")
+        plain.arguments = ["-c", "sleep 0.5; exit 6"]
+        try plain.run()
+        let port = listener.port
+        let zombiesBefore = Set(zombieChildren())
+        let outputs = Collected()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let h = Harness()
+            if i == 0 {
+                h.session.arm(["svc": [FaultRule(id: 1, syscalls: ["connect"], action: .deny(errno: ECONNRESET))]])
+            }
+            let code = "import socket\ntry:\n socket.create_connection(('127.0.0.1', \(port))); print('ok')\nexcept OSError as e:\n print(e.strerror)"
+            var out = "launch failed"
+            if let p = try? h.launch(python(code), trap: ["connect"]), p.waitForExit(timeout: .seconds(30)) == .exited(0) {
+                out = h.stdout()
+            }
+            h.session.shutdown(grace: .seconds(1))
+            outputs.append("\(i):\(out)")
+        }
+        XCTAssertEqual(outputs.items.sorted(), ["0:Connection reset by peer\n", "1:ok\n"])
+        plain.waitUntilExit()
+        XCTAssertEqual(plain.terminationStatus, 6, "a tracer reaped another thread's child")
+        XCTAssertEqual(Set(zombieChildren()).subtracting(zombiesBefore), [], "zombies left behind")
+    }
+
+    func testShutdownFromInsideTheEventCallbackDoesNotDeadlock() throws {
+        let box = SessionBox()
+        let session = InjectorSession(seed: 0) { _ in box.session?.shutdown(grace: .zero) }
+        box.session = session
+        session.arm(["svc": [FaultRule(id: 1, syscalls: ["getppid"], action: .allow)]])
+        let p = try session.launch(LaunchSpec(service: "svc", executable: "python3",
+                                              arguments: ["-c", "import os, time; os.getppid(); time.sleep(30)"],
+                                              trapSyscalls: ["getppid"]))
+        XCTAssertEqual(p.waitForExit(timeout: .seconds(10)), .signaled(SIGKILL))
+        box.session = nil
+    }
+}
+
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String] = []
+    func append(_ s: String) { lock.lock(); values.append(s); lock.unlock() }
+    var items: [String] { lock.lock(); defer { lock.unlock() }; return values }
+}
+
+final class SessionBox: @unchecked Sendable {
+    var session: InjectorSession?
+}
+
+/// Zombie children of this test process (any thread's), by pid.
+func zombieChildren() -> [Int32] {
+    let me = getpid()
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).filter { pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+        return fields.count > 1 && fields[0] == "Z" && Int32(fields[1]) == me
     }
 }
