@@ -38,30 +38,35 @@ extension Value {
     }
 
     /// Deep freeze: makes lists, dicts, sets and objects reachable from this value immutable.
-    /// Already-frozen containers stop the walk, which also bounds it on cyclic structures.
+    /// Already-frozen containers stop the walk (cycles); an explicit worklist instead of
+    /// recursion keeps deeply nested values from exhausting the stack.
     public func freeze() {
-        switch self {
-        case .list(let l):
-            if l.frozen { return }
-            l.frozen = true
-            for e in l.elements { e.freeze() }
-        case .tuple(let t):
-            for e in t.elements { e.freeze() }
-        case .dict(let d):
-            if d.frozen { return }
-            d.frozen = true
-            for e in 0..<d.entryCapacity where d.isLive(e) {
-                d.key(at: e).freeze()
-                d.value(at: e).freeze()
+        var work: [Value] = [self]
+        while let v = work.popLast() {
+            switch v {
+            case .list(let l):
+                if l.frozen { continue }
+                l.frozen = true
+                work.append(contentsOf: l.elements)
+            case .tuple(let t):
+                work.append(contentsOf: t.elements)
+            case .dict(let d):
+                if d.frozen { continue }
+                d.frozen = true
+                for e in 0..<d.entryCapacity where d.isLive(e) {
+                    work.append(d.key(at: e))
+                    work.append(d.value(at: e))
+                }
+            case .set(let s):
+                if s.frozen { continue }
+                s.frozen = true
+                for e in 0..<s.entryCapacity where s.isLive(e) { work.append(s.key(at: e)) }
+            case .function: continue  // the interpreter freezes defaults and captured cells itself
+            case .builtin(let b):
+                if let r = b.receiver { work.append(r) }
+            case .object(let o): o.freeze()
+            default: continue
             }
-        case .set(let s):
-            if s.frozen { return }
-            s.frozen = true
-            for e in 0..<s.entryCapacity where s.isLive(e) { s.key(at: e).freeze() }
-        case .function: return  // the interpreter freezes defaults and captured cells itself
-        case .builtin(let b): b.receiver?.freeze()
-        case .object(let o): o.freeze()
-        default: return
         }
     }
 

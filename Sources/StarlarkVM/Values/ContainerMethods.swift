@@ -13,6 +13,15 @@ extension Methods {
         return s
     }
 
+    /// Fast arity check for positional-only methods; on a mismatch, the positional
+    /// unpacker produces go.starlark.net's message.
+    @inline(__always)
+    static func arity(_ a: Arguments, _ fn: String, _ min: Int, _ max: Int) throws {
+        let n = a.positional.count
+        if a.named.isEmpty && n >= min && n <= max { return }
+        _ = try a.unpackPositional(fn: fn, min: min, max: max)
+    }
+
     /// Prefixes an error with the method name ("append: cannot append to frozen list").
     static func named<T>(_ fn: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as StarlarkError { throw StarlarkError("\(fn): \(e.message)") }
@@ -26,9 +35,11 @@ extension Methods {
     static let list = MethodTable([
         "append": { _, r, a in
             let l = try recvList(r)
-            let p = try a.unpackPositional(fn: "append", min: 1, max: 1)
-            try named("append") { try l.checkMutable("append to") }
-            l.elements.append(p[0])
+            try arity(a, "append", 1, 1)
+            if l.frozen || l.iterators > 0 {
+                try named("append") { try l.checkMutable("append to") }
+            }
+            l.elements.append(a.positional[0])
             return .none
         },
         "clear": { _, r, a in
@@ -100,9 +111,13 @@ extension Methods {
         },
         "get": { _, r, a in
             let d = try recvDict(r)
-            let p = try a.unpackPositional(fn: "get", min: 1, max: 2)
-            if let v = try named("get", { try d.get(p[0]) }) { return v }
-            return p.count > 1 ? p[1] : .none
+            try arity(a, "get", 1, 2)
+            let found: Value?
+            do { found = try d.get(a.positional[0]) } catch let e as StarlarkError {
+                throw StarlarkError("get: \(e.message)")
+            }
+            if let v = found { return v }
+            return a.positional.count > 1 ? a.positional[1] : .none
         },
         "items": { _, r, a in
             let d = try recvDict(r)

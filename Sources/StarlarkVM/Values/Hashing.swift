@@ -6,6 +6,12 @@ import BigInt
 extension Ops {
     /// The hash of a hashable value; throws "unhashable type: T" otherwise.
     public static func hash(_ x: Value) throws -> UInt32 {
+        try hash(x, depth: 0)
+    }
+
+    /// Tuples nest without cycles but without bound either; the depth limit keeps hashing
+    /// a pathological nesting from overflowing the stack.
+    static func hash(_ x: Value, depth: Int) throws -> UInt32 {
         switch x {
         case .string(let s): return s.hashValue32
         case .int(let i): return hashInt64(i)
@@ -15,9 +21,10 @@ extension Ops {
         case .float(let f): return hashFloat(f)
         case .bytes(let b): return b.hashValue32
         case .tuple(let t):
+            if depth > 1000 { throw StarlarkError("hash: tuple nested too deeply") }
             var h: UInt32 = 0x0345_6789
             for e in t.elements {
-                h = (h ^ (try hash(e))) &* 16_777_619
+                h = (h ^ (try hash(e, depth: depth + 1))) &* 16_777_619
             }
             return h
         case .function(let f): return UInt32(truncatingIfNeeded: ObjectIdentifier(f).hashValue)

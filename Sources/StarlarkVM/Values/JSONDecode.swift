@@ -68,7 +68,7 @@ struct JSONParser {
     mutating func parseValue() throws -> Value {
         depth += 1
         defer { depth -= 1 }
-        if depth > 10_000 { throw fail("nesting depth limit exceeded") }
+        if depth > 1000 { throw fail("nesting depth limit exceeded") }
         let c = try next()
         switch c {
         case UInt8(ascii: "\""): return .str(try parseString())

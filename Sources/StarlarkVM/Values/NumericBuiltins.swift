@@ -175,53 +175,67 @@ extension Builtins {
         let p = try a.unpack(sortedParams)
         let x = p[0] ?? .none
         guard Ops.isIterable(x) else { throw StarlarkError("sorted: for parameter iterable: got \(x.typeName), want iterable") }
-        var key = p[1]
-        if case .some(.none) = key { key = nil }
+        let key = p[1]
+        if let k = key, !isCallable(k) {
+            throw StarlarkError("sorted: for parameter key: got \(k.typeName), want callable")
+        }
         let reverse = try p[2].map { try Unpack.bool($0, "sorted", "reverse") } ?? false
         let values = try Ops.collect(x)
         let keys = try key.map { k in try values.map { try t.call(k, Arguments([$0])) } } ?? values
-        // Stable merge sort of indices with a throwing comparison.
         var idx = Array(0..<values.count)
-        try StableSort.sort(&idx) { i, j in
-            reverse ? try Ops.compare(.lt, keys[j], keys[i]) : try Ops.compare(.lt, keys[i], keys[j])
+        // Like Go's sort, a failing comparison counts as "not less" and sorting goes on;
+        // the last error is reported (which is what go.starlark.net's messages reflect).
+        var lastError: Error? = nil
+        StableSort.sort(&idx) { i, j in
+            do {
+                return reverse ? try Ops.compare(.lt, keys[j], keys[i]) : try Ops.compare(.lt, keys[i], keys[j])
+            } catch {
+                lastError = error
+                return false
+            }
         }
+        if let e = lastError { throw e }
         return .list(StarList(idx.map { values[$0] }))
     }
 }
 
 typealias BinaryOpAlias = StarlarkSyntax.BinaryOp
 
-/// A stable merge sort whose comparison may throw.
+/// A stable sort: insertion sort over blocks of 20 (the comparison order Go's sort.Stable
+/// uses, so error messages name the same pair), then bottom-up merging.
 enum StableSort {
-    static func sort(_ a: inout [Int], _ less: (Int, Int) throws -> Bool) throws {
-        if a.count < 2 { return }
-        var buf = a
-        try mergeSort(&a, &buf, 0, a.count, less)
-    }
-
-    private static func mergeSort(_ a: inout [Int], _ buf: inout [Int], _ lo: Int, _ hi: Int,
-                                  _ less: (Int, Int) throws -> Bool) throws {
-        if hi - lo < 2 { return }
-        if hi - lo <= 12 {
-            // Insertion sort for short runs.
-            for i in (lo + 1)..<hi {
-                let v = a[i]
-                var j = i
-                while j > lo, try less(v, a[j - 1]) { a[j] = a[j - 1]; j -= 1 }
-                a[j] = v
+    static func sort(_ a: inout [Int], _ less: (Int, Int) -> Bool) {
+        let n = a.count
+        if n < 2 { return }
+        let block = 20
+        var lo = 0
+        while lo < n {
+            let hi = min(lo + block, n)
+            if hi - lo > 1 {
+                for i in (lo + 1)..<hi {
+                    var j = i
+                    while j > lo && less(a[j], a[j - 1]) { a.swapAt(j, j - 1); j -= 1 }
+                }
             }
-            return
+            lo = hi
         }
-        let mid = (lo + hi) / 2
-        try mergeSort(&a, &buf, lo, mid, less)
-        try mergeSort(&a, &buf, mid, hi, less)
-        var i = lo, j = mid, k = lo
-        while i < mid && j < hi {
-            if try less(a[j], a[i]) { buf[k] = a[j]; j += 1 } else { buf[k] = a[i]; i += 1 }
-            k += 1
+        var width = block
+        var buf = a
+        while width < n {
+            var start = 0
+            while start < n {
+                let mid = min(start + width, n), end = min(start + 2 * width, n)
+                var i = start, j = mid, k = start
+                while i < mid && j < end {
+                    if less(a[j], a[i]) { buf[k] = a[j]; j += 1 } else { buf[k] = a[i]; i += 1 }
+                    k += 1
+                }
+                while i < mid { buf[k] = a[i]; i += 1; k += 1 }
+                while j < end { buf[k] = a[j]; j += 1; k += 1 }
+                start = end
+            }
+            swap(&a, &buf)
+            width *= 2
         }
-        while i < mid { buf[k] = a[i]; i += 1; k += 1 }
-        while j < hi { buf[k] = a[j]; j += 1; k += 1 }
-        for m in lo..<hi { a[m] = buf[m] }
     }
 }

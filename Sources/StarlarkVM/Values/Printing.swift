@@ -37,7 +37,12 @@ extension Ops {
         return out
     }
 
-    private static func writeValue(_ x: Value, _ out: inout [UInt8], _ path: inout [ObjectIdentifier]) {
+    /// Nesting beyond this prints as `...`: repr must not overflow the stack on a
+    /// pathologically deep (acyclic) value.
+    static let maxReprDepth = 1000
+
+    private static func writeValue(_ x: Value, _ out: inout [UInt8], _ path: inout [ObjectIdentifier], _ depth: Int = 0) {
+        if depth > maxReprDepth { out.append(contentsOf: "...".utf8); return }
         switch x {
         case .none: out.append(contentsOf: "None".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "True" : "False").utf8)
@@ -55,7 +60,7 @@ extension Ops {
             out.append(UInt8(ascii: "["))
             for (i, e) in l.elements.enumerated() {
                 if i > 0 { out.append(contentsOf: ", ".utf8) }
-                writeValue(e, &out, &path)
+                writeValue(e, &out, &path, depth + 1)
             }
             out.append(UInt8(ascii: "]"))
             path.removeLast()
@@ -63,7 +68,7 @@ extension Ops {
             out.append(UInt8(ascii: "("))
             for (i, e) in t.elements.enumerated() {
                 if i > 0 { out.append(contentsOf: ", ".utf8) }
-                writeValue(e, &out, &path)
+                writeValue(e, &out, &path, depth + 1)
             }
             if t.elements.count == 1 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: ")"))
@@ -76,9 +81,9 @@ extension Ops {
             for e in 0..<d.entryCapacity where d.isLive(e) {
                 if !first { out.append(contentsOf: ", ".utf8) }
                 first = false
-                writeValue(d.key(at: e), &out, &path)
+                writeValue(d.key(at: e), &out, &path, depth + 1)
                 out.append(contentsOf: ": ".utf8)
-                writeValue(d.value(at: e), &out, &path)
+                writeValue(d.value(at: e), &out, &path, depth + 1)
             }
             out.append(UInt8(ascii: "}"))
             path.removeLast()
@@ -88,7 +93,7 @@ extension Ops {
             for e in 0..<s.entryCapacity where s.isLive(e) {
                 if !first { out.append(contentsOf: ", ".utf8) }
                 first = false
-                writeValue(s.key(at: e), &out, &path)
+                writeValue(s.key(at: e), &out, &path, depth + 1)
             }
             out.append(contentsOf: "])".utf8)
         case .function(let f):
@@ -105,7 +110,7 @@ extension Ops {
             path.append(id)
             // Objects print their fields through the same path so cycles through them stop.
             if let fields = o as? ReprFieldsProvider {
-                fields.writeRepr(into: &out) { v, buf in writeValue(v, &buf, &path) }
+                fields.writeRepr(into: &out) { v, buf in writeValue(v, &buf, &path, depth + 1) }
             } else {
                 try? o.repr(into: &out, thread: nil)
             }

@@ -80,6 +80,21 @@ enum Runes {
         return out
     }
 
+    /// Case mapping of an all-ASCII string (nil if any byte is non-ASCII): bytes in
+    /// [from, to] are shifted by delta.
+    static func asciiMap(_ b: [UInt8], from: UInt8, to: UInt8, delta: Int) -> [UInt8]? {
+        var out = b
+        var ok = true
+        out.withUnsafeMutableBufferPointer { buf in
+            for i in 0..<buf.count {
+                let c = buf[i]
+                if c >= 0x80 { ok = false; return }
+                if c >= from && c <= to { buf[i] = UInt8(Int(c) + delta) }
+            }
+        }
+        return ok ? out : nil
+    }
+
     static func isCased(_ s: Unicode.Scalar) -> Bool {
         isUpper(s) || isLower(s) || isTitle(s)
     }

@@ -58,7 +58,9 @@ extension Methods {
         "join": { _, r, a in try StringOps.join(r, a) },
         "lower": { _, r, a in
             _ = try a.unpackPositional(fn: "lower", min: 0, max: 0)
-            return .str(Runes.map(try recvBytes(r)) { s, _ in Runes.toLower(s) })
+            let b = try recvBytes(r)
+            if let ascii = Runes.asciiMap(b, from: 65, to: 90, delta: 32) { return .str(ascii) }
+            return .str(Runes.map(b) { s, _ in Runes.toLower(s) })
         },
         "lstrip": { _, r, a in try StringOps.strip(r, a, "lstrip", left: true, right: false) },
         "partition": { _, r, a in try StringOps.partition(r, a, "partition", last: false) },
@@ -93,7 +95,9 @@ extension Methods {
         },
         "upper": { _, r, a in
             _ = try a.unpackPositional(fn: "upper", min: 0, max: 0)
-            return .str(Runes.map(try recvBytes(r)) { s, _ in Runes.toUpper(s) })
+            let b = try recvBytes(r)
+            if let ascii = Runes.asciiMap(b, from: 97, to: 122, delta: -32) { return .str(ascii) }
+            return .str(Runes.map(b) { s, _ in Runes.toUpper(s) })
         },
     ])
 

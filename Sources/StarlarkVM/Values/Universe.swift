@@ -287,8 +287,12 @@ enum Builtins {
         if !a.named.isEmpty { throw StarlarkError("str does not accept keyword arguments") }
         if a.positional.count != 1 { throw StarlarkError("str: got \(a.positional.count) arguments, want exactly 1") }
         let x = a.positional[0]
-        if case .string = x { return x }
-        if case .bytes(let b) = x { return .str(b.bytes) }
+        switch x {
+        case .string: return x
+        case .int(let i): return .str(Array(String(i).utf8))
+        case .bytes(let b): return .str(b.bytes)
+        default: break
+        }
         var out: [UInt8] = []
         Ops.reprBytes(x, into: &out)
         return .str(out)
