@@ -11,12 +11,14 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run one program with syscall faults active from the start.",
-        discussion: FaultSpec.usage + """
+        discussion: """
+            SPEC is SYSCALL=ACTION[:OPTION]... where ACTION is an errno name (ECONNREFUSED, ENOSPC, EIO, ...) or delay:DURATION (Go syntax: 500us, 200ms, 1.5s, 1m30s), and each OPTION is N% (probability), path=GLOB, dest=ADDRESS (127.0.0.1:5432, [::1]:80, 5432 for any loopback address, /unix/path) or label=TEXT. SYSCALL is a syscall of this machine or a family (write, read, open, fsync, sendto, recvfrom); several may be joined with commas.
 
-            --trace SYSCALLS traps these syscalls too (comma-separated names or families) and
-            prints every decision on them; with --trace, every deny or delay is printed.
-            `--trace faults` prints only denies and delays.
-            Exits with the program's exit status (128+N if killed by signal N).
+            Examples: --fault connect=ECONNREFUSED, --fault write=EIO:path=/var/lib/x/*, --fault connect=delay:200ms:50%, --fault connect=ECONNREFUSED:dest=127.0.0.1:5432.
+
+            --trace SYSCALLS traps these syscalls too (comma-separated names or families) and prints every decision on them; with --trace, every deny and delay is printed. --trace faults prints only denies and delays.
+
+            The exit status is the program's (128+N if a signal N killed it). Processes the program leaves behind are terminated when it exits.
             """)
 
     @Option(name: .customLong("fault"), help: ArgumentHelp("A fault to apply (repeatable).", valueName: "SPEC"))
@@ -33,6 +35,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var program = command
+        if program.first == "-h" || program.first == "--help" { throw CleanExit.helpRequest(self) }
         if program.first == "--" { program.removeFirst() }
         guard let executable = program.first else {
             FileHandleStderr.write("faultbox run: missing program; usage: faultbox run [--fault SPEC]... -- PROGRAM ARGS...\n")
