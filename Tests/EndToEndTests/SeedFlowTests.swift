@@ -55,6 +55,23 @@ final class SeedFlowTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("Result: 4/4 passed"), r.all)
     }
 
+    func testDryRunStartsNothingAndJSONForTools() throws {
+        try harness.write("order_flow.faults.star", SeedSpecs.generated)
+        let dry = try harness.run(["test", "order_flow.faults.star", "--dry-run", "--test", "test_matrix_order_flow"])
+        XCTAssertEqual(dry.status, 0, dry.all)
+        XCTAssertTrue(dry.stdout.contains("6 tests, 6 matrix cells"), dry.all)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: harness.path("runs")), "a dry run starts nothing")
+
+        let r = try harness.run(["test", "order_flow.faults.star", "--format", "json",
+                                 "--test", "order_flow", "--test", "*db_down", "--seed", "7"])
+        XCTAssertEqual(r.status, 0, r.all)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let tests = object?["tests"] as? [[String: Any]] ?? []
+        XCTAssertEqual(tests.map { $0["name"] as? String }, ["test_order_flow", "test_matrix_order_flow_db_down"], r.stdout)
+        XCTAssertEqual(tests.map { $0["seed"] as? Int }, [7, 7])
+        XCTAssertTrue(r.stderr.contains("--- PASS: test_order_flow ("), "live lines go to stderr: \(r.stderr)")
+    }
+
     /// "PASS (212ms)" entries of a matrix row, in column order.
     private func cellTimes(_ row: String) -> [Int] {
         let pattern = /(PASS|FAIL) \((\d+)ms\)/
