@@ -69,6 +69,7 @@ struct CellProgram {
         let session = InjectorSession(seed: seed, onEvent: { events.record($0) })
         let cancellation = CellCancellation()
         let supervisor = Supervisor(session: session, logs: logs, cancellation: cancellation)
+        if debug { supervisor.trace = { CellProgram.debugLine($0) } }
         // Stopping kills the services, so that a scenario blocked in I/O returns at once.
         cancellation.onStop { _ in session.shutdown(grace: .milliseconds(100)) }
         current.withLock { $0 = cancellation }
@@ -78,6 +79,7 @@ struct CellProgram {
         let context = CellContext(rules: rules, events: events, cancellation: cancellation,
                                   supervisor: supervisor, seed: seed)
         let worker = DedicatedThread<String?>(name: "faultbox-cell") {
+            if debug { Self.debugLine("cell thread running after \(Self.ms(clock.now - began)) ms") }
             do {
                 try supervisor.checkPortsFree(cell.services)
                 try supervisor.start(cell.services, trapSets: cell.trapSets)
@@ -93,8 +95,10 @@ struct CellProgram {
             }
             rules.push(base)
             rules.armWindow()
+            let armedAt = clock.now
             let reason = cell.body(context)
             rules.disarmAll()
+            if debug { Self.debugLine("scenario and oracle took \(Self.ms(clock.now - armedAt)) ms") }
             return reason
         }
         var reason: String?
@@ -116,7 +120,9 @@ struct CellProgram {
             if !exits.isEmpty { reason = (reason ?? "") + "\n" + exits.joined(separator: "\n") }
         }
         let hits = session.ruleHits()
+        let stoppingAt = clock.now
         if let busy = supervisor.stopAll(grace: options.grace) { outcome.warnings.append(busy) }
+        if debug { Self.debugLine("teardown took \(Self.ms(clock.now - stoppingAt)) ms") }
 
         outcome.durationMs = Double((clock.now - began).milliseconds)
         outcome.passed = reason == nil

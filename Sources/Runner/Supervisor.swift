@@ -23,6 +23,8 @@ final class Supervisor: @unchecked Sendable {
 
     /// The environment every service inherits before its own variables are added.
     private let baseEnvironment: [String: String]
+    /// `--debug`: start-up timings per service.
+    var trace: ((String) -> Void)?
 
     init(session: InjectorSession, logs: TestLogDirectory, cancellation: CellCancellation) {
         self.session = session; self.logs = logs; self.cancellation = cancellation
@@ -54,6 +56,8 @@ final class Supervisor: @unchecked Sendable {
                 stdoutPath: logs.stdoutPath(service.name), stderrPath: logs.stderrPath(service.name),
                 trapSyscalls: trapSets[service.name] ?? [])
             let process: TracedProcess
+            let clock = ContinuousClock()
+            let launchedAt = clock.now
             do {
                 process = try session.launch(spec)
             } catch let error as InjectorError {
@@ -63,11 +67,13 @@ final class Supervisor: @unchecked Sendable {
                 throw StartFailure(description: "service \(service.name): cannot start \(service.executable): \(error)")
             }
             started.withLock { $0.append((service, process)) }
+            let runningAt = clock.now
             try waitReady(service, process)
+            trace?("\(service.name): launched in \((runningAt - launchedAt).milliseconds) ms, ready \((clock.now - runningAt).milliseconds) ms later")
         }
     }
 
-    /// Polls the healthcheck with a quick exponential backoff (0.5 ms doubling to 20 ms):
+    /// Polls the healthcheck with a quick backoff (0.5 ms doubling to 2 ms, 20 ms after 200 ms):
     /// the demo services listen within a few milliseconds, and a fixed 100 ms poll would
     /// dominate a cell's run time. Between polls, a service that exited fails at once.
     private func waitReady(_ service: ServiceLaunch, _ process: TracedProcess) throws(StartFailure) {
@@ -90,7 +96,10 @@ final class Supervisor: @unchecked Sendable {
                     + stderrTail(service.name, label: "stderr"))
             }
             Thread.sleep(forTimeInterval: pause.secondsDouble)
-            pause = min(pause * 2, .milliseconds(20))
+            // Most services listen within tens of milliseconds: keep the poll fine (2 ms)
+            // for the first 200 ms so readiness is seen promptly, then back off to 20 ms.
+            let waited = check.timeout - (deadline - clock.now)
+            pause = min(pause * 2, waited < .milliseconds(200) ? .milliseconds(2) : .milliseconds(20))
         }
     }
 
