@@ -42,6 +42,10 @@ struct BoundArgs {
             }
         }
         for (i, p) in params.enumerated() where !p.hasSuffix("?") && values[names[i]] == nil {
+            // `tagret = db` among syscall keywords: say it is a typo, not that target is missing.
+            if let typo = extra.first(where: { Spelling.suggest($0.0, among: [names[i]]) != nil }) {
+                throw StarlarkError("\(fn): unexpected keyword argument \(typo.0) (did you mean \(names[i])?)")
+            }
             throw StarlarkError("\(fn): missing argument for \(names[i])")
         }
     }

@@ -34,9 +34,17 @@ enum FaultBuiltins {
                                         path: nil, position: site(thread)))
     }
 
-    /// The `keyword = deny(...)` arguments of an assumption or `fault()` call.
-    static func rules(_ a: BoundArgs, recorder: SpecRecorder?, site: SourcePosition) throws -> [RuleDecl] {
-        try a.extra.map { keyword, value in
+    /// The `keyword = deny(...)` arguments of an assumption or `fault()` call. A keyword that
+    /// is no syscall but looks like one of the parameters (`tagret=`) is a typo of that
+    /// parameter, reported as such.
+    static func rules(_ a: BoundArgs, recorder: SpecRecorder?, site: SourcePosition,
+                      params: [String], thread: StarThread) throws -> [RuleDecl] {
+        let vocabulary = VocabularySlot.vocabulary(thread)
+        return try a.extra.map { keyword, value in
+            if vocabulary.expand(keyword) == nil, let p = Spelling.suggest(keyword, among: params) {
+                throw StarlarkError("\(a.fn): unexpected keyword argument \(keyword) (did you mean \(p)?); "
+                                    + "other keywords name syscalls")
+            }
             guard case .object(let o) = value, let action = o as? FaultActionValue else {
                 throw StarlarkError("\(a.fn): for syscall \(keyword): got \(value.typeName), want deny(...) or delay(...)")
             }
@@ -65,7 +73,7 @@ enum FaultBuiltins {
             }
             monitors.append(o.index)
         }
-        let rules = try rules(a, recorder: r, site: here)
+        let rules = try rules(a, recorder: r, site: here, params: ["name", "target", "monitors"], thread: thread)
         let index = r.declarations.assumptions.count
         r.declarations.assumptions.append(AssumptionDecl(name: name, target: target, rules: rules, monitors: monitors,
                                                          position: here, variable: nil))
@@ -101,7 +109,8 @@ enum FaultBuiltins {
         }
         guard let run = try a.callable("run") else { throw StarlarkError("fault: missing argument for run") }
         let here = site(thread)
-        let decls = try rules(a, recorder: thread.local[SpecRecorder.key] as? SpecRecorder, site: here)
+        let decls = try rules(a, recorder: thread.local[SpecRecorder.key] as? SpecRecorder, site: here,
+                              params: ["target", "run"], thread: thread)
         if decls.isEmpty { throw StarlarkError("fault: no syscall faults given; add e.g. write = deny(\"EIO\")") }
         guard let runtime = SpecRuntimeSlot.runtime(thread) else { throw onlyWhileTesting("fault()") }
         let vocabulary = VocabularySlot.vocabulary(thread)

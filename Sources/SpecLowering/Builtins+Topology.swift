@@ -22,10 +22,11 @@ enum TopologyBuiltins {
 
     static func healthcheck(_ kind: HealthCheck.Kind, _ thread: StarThread, _ args: Arguments) throws -> Value {
         let fn = kind.rawValue
-        let a = try BoundArgs(args, fn: fn, params: ["addr", "timeout?"])
+        let address = kind == .tcp ? "addr" : "url"
+        let a = try BoundArgs(args, fn: fn, params: [address, "timeout?"])
         let site = SpecRecorder.site(thread)
         return .object(HealthCheckValue(HealthCheckDecl(
-            kind: kind, target: try a.requiredString("addr"), timeout: try a.string("timeout", default: "10s") ?? "10s",
+            kind: kind, target: try a.requiredString(address), timeout: try a.string("timeout", default: "10s") ?? "10s",
             position: site)))
     }
 
