@@ -188,7 +188,8 @@ extension Methods {
             var result = try recvSet(r)
             try a.noKeywords("difference")
             for (i, x) in a.positional.enumerated() {
-                result = try named("difference") { try SetAlgebra.difference(result, try iterableArg(x, "difference", "\(i + 1)")) }
+                let other = try iterableArg(x, "difference", "\(i + 1)")
+                result = try named("difference") { try SetAlgebra.difference(result, other) }
             }
             return .set(result === (try recvSet(r)) ? result.copy() : result)
         },
@@ -204,14 +205,16 @@ extension Methods {
             var result = try recvSet(r)
             try a.noKeywords("intersection")
             for (i, x) in a.positional.enumerated() {
-                result = try named("intersection") { try SetAlgebra.intersection(result, try iterableArg(x, "intersection", "\(i + 1)")) }
+                let other = try iterableArg(x, "intersection", "\(i + 1)")
+                result = try named("intersection") { try SetAlgebra.intersection(result, other) }
             }
             return .set(result === (try recvSet(r)) ? result.copy() : result)
         },
         "issubset": { _, r, a in
             let s = try recvSet(r)
             let p = try a.unpackPositional(fn: "issubset", min: 1, max: 1)
-            let other = try named("issubset") { try StarSet(try iterableArg(p[0], "issubset")) }
+            let elems = try iterableArg(p[0], "issubset")
+            let other = try named("issubset") { try StarSet(elems) }
             for e in s.elements where !(try other.contains(e)) { return .bool(false) }
             return .bool(true)
         },
@@ -239,15 +242,15 @@ extension Methods {
         "symmetric_difference": { _, r, a in
             let s = try recvSet(r)
             let p = try a.unpackPositional(fn: "symmetric_difference", min: 1, max: 1)
-            return .set(try named("symmetric_difference") {
-                try SetAlgebra.symmetricDifference(s, try iterableArg(p[0], "symmetric_difference"))
-            })
+            let other = try iterableArg(p[0], "symmetric_difference")
+            return .set(try named("symmetric_difference") { try SetAlgebra.symmetricDifference(s, other) })
         },
         "union": { _, r, a in
             var result = try recvSet(r).copy()
             try a.noKeywords("union")
             for (i, x) in a.positional.enumerated() {
-                result = try named("union") { try SetAlgebra.union(result, try iterableArg(x, "union", "\(i + 1)")) }
+                let other = try iterableArg(x, "union", "\(i + 1)")
+                result = try named("union") { try SetAlgebra.union(result, other) }
             }
             return .set(result)
         },

@@ -5,7 +5,8 @@ import Foundation
 /// for shortest formatting), and always shows a `.` or an exponent. `%e`/`%f` use 6 digits.
 enum FloatFormat {
     /// Shortest round-trip text of `f` (the `str`/`repr`/`%g` form).
-    static func writeShortest(_ f: Double, upper: Bool = false, into out: inout [UInt8]) {
+    /// `pointZero: false` gives Go's plain `%g` (used by json.encode), which prints 2.0 as "2".
+    static func writeShortest(_ f: Double, upper: Bool = false, pointZero: Bool = true, into out: inout [UInt8]) {
         if let special = nonFinite(f) { out.append(contentsOf: special.utf8); return }
         let (neg, digits, dp) = shortestDigits(f)
         if neg { out.append(UInt8(ascii: "-")) }
@@ -25,7 +26,7 @@ enum FloatFormat {
             out.append(contentsOf: String(e).utf8)
             return
         }
-        if nd == 0 { out.append(contentsOf: "0.0".utf8); return }
+        if nd == 0 { out.append(contentsOf: (pointZero ? "0.0" : "0").utf8); return }
         // Plain notation.
         if dp <= 0 {
             out.append(contentsOf: "0.".utf8)
@@ -34,7 +35,7 @@ enum FloatFormat {
         } else if dp >= nd {
             out.append(contentsOf: digits)
             out.append(contentsOf: [UInt8](repeating: UInt8(ascii: "0"), count: dp - nd))
-            out.append(contentsOf: ".0".utf8)
+            if pointZero { out.append(contentsOf: ".0".utf8) }
         } else {
             out.append(contentsOf: digits[0..<dp])
             out.append(UInt8(ascii: "."))

@@ -36,7 +36,8 @@ enum JSONModule {
         case .bigInt(let b): out.append(contentsOf: b.value.description.utf8)
         case .float(let f):
             if !f.isFinite { throw StarlarkError("cannot encode non-finite float \(FloatFormat.shortest(f))") }
-            FloatFormat.writeShortest(f, into: &out)
+            // Go's fmt %g: shortest digits, no forced ".0" (json.encode(2.0) == "2").
+            FloatFormat.writeShortest(f, pointZero: false, into: &out)
         case .string(let s): quote(s.bytes, &out)
         case .dict(let d):
             var items: [([UInt8], Value, Value)] = []
@@ -136,8 +137,8 @@ enum JSONModule {
 
     static func indent(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let kw = try Arguments([], named: a.named).unpack(indentParams)
-        let prefix = try kw[0].map { try Unpack.string($0, "json.indent", "prefix") } ?? []
-        let unit = try kw[1].map { try Unpack.string($0, "json.indent", "indent") } ?? [9]
+        let prefix = try kw[0].map { try Unpack.string($0, "json.indent", "\"prefix\"") } ?? []
+        let unit = try kw[1].map { try Unpack.string($0, "json.indent", "\"indent\"") } ?? [9]
         let p = try Arguments(a.positional).unpackPositional(fn: "json.indent", min: 1, max: 1)
         let src = try Unpack.string(p[0], "json.indent", "1")
         do {

@@ -142,7 +142,7 @@ extension Builtins {
         let p = try Arguments([], named: a.named).unpack(fn: fn, params: ["key?"])
         let key = p[0]
         if let k = key, !isCallable(k) {
-            throw StarlarkError("\(fn): for parameter key: got \(k.typeName), want callable")
+            throw StarlarkError("\(fn): for parameter \"key\": got \(k.typeName), want callable")
         }
         let iterable: Value = a.positional.count == 1 ? a.positional[0] : .tuple(StarTuple(a.positional))
         guard Ops.isIterable(iterable) else { throw StarlarkError("\(fn): \(iterable.typeName) value is not iterable") }
@@ -177,9 +177,10 @@ extension Builtins {
         guard Ops.isIterable(x) else { throw StarlarkError("sorted: for parameter iterable: got \(x.typeName), want iterable") }
         let key = p[1]
         if let k = key, !isCallable(k) {
-            throw StarlarkError("sorted: for parameter key: got \(k.typeName), want callable")
+            let name = a.positional.count > 1 ? "key" : "\"key\""  // Go quotes keyword names only
+            throw StarlarkError("sorted: for parameter \(name): got \(k.typeName), want callable")
         }
-        let reverse = try p[2].map { try Unpack.bool($0, "sorted", "reverse") } ?? false
+        let reverse = try p[2].map { try Unpack.bool($0, "sorted", a.positional.count > 2 ? "reverse" : "\"reverse\"") } ?? false
         let values = try Ops.collect(x)
         let keys = try key.map { k in try values.map { try t.call(k, Arguments([$0])) } } ?? values
         var idx = Array(0..<values.count)

@@ -71,7 +71,10 @@ enum PercentFormat {
             case .bigInt(let b): f = NumberConversion.bigToDouble(b.value)
             default: throw StarlarkError("%\(c) format requires float, not \(arg.typeName)")
             }
-            if c == "g" || c == "G" {
+            if c == "F" {
+                // Go's strconv has no 'F' verb and prints "%F" in its place.
+                out.append(contentsOf: "%F".utf8)
+            } else if c == "g" || c == "G" {
                 FloatFormat.writeShortest(f, upper: c == "G", into: &out)
             } else {
                 out.append(contentsOf: FloatFormat.fixedPrecision(f, conv: c).utf8)

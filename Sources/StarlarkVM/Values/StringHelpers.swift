@@ -57,6 +57,8 @@ enum Runes {
     }
     static func toLower(_ s: Unicode.Scalar) -> Unicode.Scalar {
         if s.value < 0x80 { return (s.value >= 65 && s.value <= 90) ? Unicode.Scalar(s.value + 32) ?? s : s }
+        // U+0130's full lowercase is "i" + U+0307; its simple mapping (Go's) is plain "i".
+        if s.value == 0x130 { return "i" }
         return simpleMap(s, s.properties.lowercaseMapping)
     }
     static func toUpper(_ s: Unicode.Scalar) -> Unicode.Scalar {

@@ -151,7 +151,7 @@ enum Builtins {
 
     static func fail(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try Arguments([], named: a.named).unpack(failParams)
-        let sep = try p[0].map { try Unpack.string($0, "fail", "sep") } ?? [32]
+        let sep = try p[0].map { try Unpack.string($0, "fail", "\"sep\"") } ?? [32]
         var out = Array("fail: ".utf8)
         for (i, v) in a.positional.enumerated() {
             if i > 0 { out.append(contentsOf: sep) }
@@ -164,7 +164,7 @@ enum Builtins {
 
     static func print(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try Arguments([], named: a.named).unpack(printParams)
-        let sep = try p[0].map { try Unpack.string($0, "print", "sep") } ?? [32]
+        let sep = try p[0].map { try Unpack.string($0, "print", "\"sep\"") } ?? [32]
         var out: [UInt8] = []
         for (i, v) in a.positional.enumerated() {
             if i > 0 { out.append(contentsOf: sep) }

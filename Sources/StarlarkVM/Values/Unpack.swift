@@ -33,12 +33,13 @@ extension Arguments {
         }
         var out = [Value?](repeating: nil, count: n)
         for (i, v) in positional.enumerated() { out[i] = v }
+        // Go formats keyword names through String.String(), hence the quotes.
         for (name, v) in named {
             guard let i = p.names.firstIndex(of: name) else {
-                throw StarlarkError("\(p.fn): unexpected keyword argument \(name)")
+                throw StarlarkError("\(p.fn): unexpected keyword argument \(Ops.repr(.str(name)))")
             }
             if out[i] != nil {
-                throw StarlarkError("\(p.fn): got multiple values for keyword argument \(name)")
+                throw StarlarkError("\(p.fn): got multiple values for keyword argument \(Ops.repr(.str(name)))")
             }
             out[i] = v
         }
