@@ -90,7 +90,7 @@ struct CellProgram {
             var base: [String: [FaultRule]] = [:]
             for entry in cell.assumptionRules {
                 var rule = entry.rule
-                rule.id = rules.newRuleID(origin: .init(name: entry.origin, warnIfUnused: true))
+                rule.id = rules.newRuleID(origin: .init(name: "fault " + entry.origin, warnIfUnused: true))
                 base[entry.service, default: []].append(rule)
             }
             rules.push(base)
@@ -129,7 +129,7 @@ struct CellProgram {
         outcome.reason = reason.map { $0 + "\nlogs: \(logs.path)" }
         outcome.decisions = events.firedDecisions()
         for name in rules.unusedOrigins(hits: hits) {
-            outcome.warnings.append("fault \(name) never fired: the scenario did not make the syscalls it targets")
+            outcome.warnings.append("\(name) never fired: the scenario made no call it matches")
         }
         outcome.warnings.append(contentsOf: context.warnings.current)
         outcome.output = supervisor.running.map { entry in

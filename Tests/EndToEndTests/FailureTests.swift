@@ -159,6 +159,24 @@ final class FailureTests: XCTestCase {
         XCTAssertLessThan(r.durationMs, 12000, r.all)
     }
 
+    func testWarningWhenAFaultNeverFiresAndRunsWithSeeds() throws {
+        try harness.write("quiet.star", """
+            load("topology.star", "api", "db")
+            def health():
+                return api.get(path="/health")
+            never = fault_assumption("never", target = db, fsync = deny("EIO"))
+            fault_scenario("quiet", scenario = health, faults = never)
+
+            """)
+        let r = try harness.run(["test", "quiet.star", "--test", "quiet", "--runs", "2", "--seed", "5"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_quiet ("), r.all)
+        XCTAssertTrue(r.stdout.contains("ms, seed=5) ---"), r.all)
+        XCTAssertTrue(r.stdout.contains("ms, seed=6) ---"), r.all)
+        XCTAssertTrue(r.stdout.contains("warning: fault never never fired"), r.all)
+        XCTAssertEqual(r.stdout.split(separator: "\n").last.map(String.init), "2 passed, 0 failed", r.all)
+    }
+
     func testUnknownTestPatternListsTests() throws {
         try harness.write("ok.star", """
             load("topology.star", "api", "db", "order_flow")
