@@ -8,7 +8,7 @@ import Glibc
 enum TargetDecoder {
     /// The path argument (made absolute against the directory descriptor or the cwd), or
     /// the file behind the descriptor (`/var/x`, `socket:[123]`, `pipe:[9]`).
-    static func path(tid: Int32, syscall: cinj_syscall, kind: TargetKind) -> String? {
+    static func path(tid: Int32, syscall: cinj_syscall, kind: TargetKind, proc: ProcDirectories) -> String? {
         switch kind {
         case .path(let arg, let dirfdArg):
             guard let path = readCString(pid: tid, address: argument(syscall, arg)) else { return nil }
@@ -16,16 +16,14 @@ enum TargetDecoder {
             var base: String?
             if let dirfdArg {
                 let dirfd = Int32(truncatingIfNeeded: argument(syscall, dirfdArg))
-                base = dirfd == AT_FDCWD ? readLink("/proc/\(tid)/cwd") : readLink("/proc/\(tid)/fd/\(dirfd)")
+                base = dirfd == AT_FDCWD ? readLink("/proc/\(tid)/cwd") : proc.descriptorTarget(tid: tid, fd: dirfd)
             } else {
                 base = readLink("/proc/\(tid)/cwd")
             }
             guard let base else { return path }
             return base.hasSuffix("/") ? base + path : base + "/" + path
         case .fd(let arg), .sockaddr(let arg, _, _), .msghdr(let arg, _):
-            let fd = Int32(truncatingIfNeeded: argument(syscall, arg))
-            guard fd >= 0 else { return nil }
-            return readLink("/proc/\(tid)/fd/\(fd)")
+            return proc.descriptorTarget(tid: tid, fd: Int32(truncatingIfNeeded: argument(syscall, arg)))
         case .none:
             return nil
         }

@@ -121,6 +121,7 @@ final class Tracer: @unchecked Sendable {
     var ruleCounters: [Int: UInt64] = [:]
     var seq = 0
     var timer: Int?
+    let procDirectories = ProcDirectories()
 
     // Teardown state.
     var terminating = false

@@ -8,17 +8,19 @@ struct LazyTarget {
     let tid: Int32
     let syscall: cinj_syscall
     let kind: TargetKind
+    let proc: ProcDirectories
     private var pathDone = false, addressDone = false
     private var pathValue: String?, addressValue: SocketAddress?
 
-    init(tid: Int32, syscall: cinj_syscall) {
+    init(tid: Int32, syscall: cinj_syscall, proc: ProcDirectories) {
         self.tid = tid
+        self.proc = proc
         self.syscall = syscall
         self.kind = SyscallTargets.kind(of: syscall.nr)
     }
 
     mutating func path() -> String? {
-        if !pathDone { pathValue = TargetDecoder.path(tid: tid, syscall: syscall, kind: kind); pathDone = true }
+        if !pathDone { pathValue = TargetDecoder.path(tid: tid, syscall: syscall, kind: kind, proc: proc); pathDone = true }
         return pathValue
     }
 
@@ -37,7 +39,7 @@ extension Tracer {
         // Disarmed: allow, no event (monitors watch only the armed window).
         guard let snapshot = store.snapshot.withLock({ $0 }) else { _ = cinj_cont(tid, 0); return }
         let serviceName = services[tracee.service].name
-        var target = LazyTarget(tid: tid, syscall: call)
+        var target = LazyTarget(tid: tid, syscall: call, proc: procDirectories)
         var decision = FaultAction.allow
         var fired: CompiledRule?
         for rule in snapshot.rules(service: serviceName, syscall: call.nr) where !rule.unmatchable {

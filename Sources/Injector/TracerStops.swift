@@ -36,7 +36,13 @@ extension Tracer {
             var message: UInt = 0
             if cinj_event_message(tid, &message) == 0, message <= UInt(Int32.max) {
                 let former = Int32(message)
-                if former != tid { tracees.removeValue(forKey: former); holds.remove(tid: former) }
+                if former != tid {
+                    tracees.removeValue(forKey: former)
+                    holds.remove(tid: former)
+                    procDirectories.forget(tid: former)
+                }
+                // Reopen /proc/<tid>/fd on next use: the task behind the tid changed.
+                procDirectories.forget(tid: tid)
             }
             _ = cinj_cont(tid, 0)
         case PtraceEvent.stop:
@@ -88,6 +94,7 @@ extension Tracer {
 
     func recordExit(tid: Int32, exit: ProcessExit) {
         let tracee = tracees.removeValue(forKey: tid)
+        procDirectories.forget(tid: tid)
         unannounced.remove(tid)
         holds.remove(tid: tid)
         guard let tracee, tracee.tgid == tid else { return }
