@@ -82,6 +82,7 @@ struct CellProgram {
             if debug { Self.debugLine("cell thread running after \(Self.ms(clock.now - began)) ms") }
             do {
                 try supervisor.checkPortsFree(cell.services)
+                if debug { Self.debugLine("ports checked after \(Self.ms(clock.now - began)) ms") }
                 try supervisor.start(cell.services, trapSets: cell.trapSets)
             } catch {
                 return "\(error)"

@@ -4,25 +4,28 @@ import Foundation
 /// than trying to bind) gives no false alarm for connections of the previous cell that
 /// linger in TIME_WAIT, and lets the error name the process that holds the port.
 enum PortCheck {
-    /// Inodes of the sockets listening on `port` on any local address.
-    static func listeningInodes(port: Int) -> [String] {
-        var inodes: [String] = []
+    /// Local port -> inodes of the sockets in LISTEN state on it (any local address), from
+    /// one read of each table: a cell checks all its ports with a single scan.
+    static func listeners() -> [Int: [String]] {
+        var found: [Int: [String]] = [:]
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
-            for line in text.split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard let data = FileManager.default.contents(atPath: table) else { continue }
+            for line in data.split(separator: 10).dropFirst() {
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-                guard fields.count > 9, fields[3] == "0A" else { continue }
-                guard let colon = fields[1].lastIndex(of: ":"),
-                      let p = Int(fields[1][fields[1].index(after: colon)...], radix: 16), p == port
+                let fields = line.split(separator: 32)
+                guard fields.count > 9, fields[3].elementsEqual("0A".utf8) else { continue }
+                guard let colon = fields[1].lastIndex(of: 58),
+                      let port = Int(String(decoding: fields[1][(colon + 1)...], as: UTF8.self), radix: 16)
                 else { continue }
-                inodes.append(String(fields[9]))
+                found[port, default: []].append(String(decoding: fields[9], as: UTF8.self))
             }
         }
-        return inodes
+        return found
     }
 
-    static func isListening(port: Int) -> Bool { !listeningInodes(port: port).isEmpty }
+    static func listeningInodes(port: Int) -> [String] { listeners()[port] ?? [] }
+
+    static func isListening(port: Int) -> Bool { listeners()[port] != nil }
 
     /// "pid 1234 (mock-db)" for the process holding one of the sockets, if it is visible.
     static func owner(of port: Int) -> String? {
@@ -50,7 +53,8 @@ enum PortCheck {
         let deadline = clock.now + timeout
         var pause = Duration.microseconds(200)
         while true {
-            let busy = ports.filter(isListening)
+            let listening = listeners()
+            let busy = ports.filter { listening[$0] != nil }
             if busy.isEmpty || clock.now >= deadline { return busy }
             Thread.sleep(forTimeInterval: pause.secondsDouble)
             pause = min(pause * 2, .milliseconds(20))

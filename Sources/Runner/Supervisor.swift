@@ -34,8 +34,9 @@ final class Supervisor: @unchecked Sendable {
     /// Refuses to start when another process already listens on a service's port: the
     /// services would fail to bind, or worse, the test would talk to the wrong process.
     func checkPortsFree(_ services: [ServiceLaunch]) throws(StartFailure) {
+        let listening = PortCheck.listeners()
         for service in services {
-            for (iface, port) in service.ports where PortCheck.isListening(port: port) {
+            for (iface, port) in service.ports where listening[port] != nil {
                 let who = PortCheck.owner(of: port).map { " by \($0)" } ?? " by another process"
                 throw StartFailure(description:
                     "port \(port) (\(service.name).\(iface)) is already in use\(who); stop that process or change the interface's port in the spec")
