@@ -66,14 +66,14 @@ public enum TestRun {
         let total = selected.count * options.runs
         var position = 0
         runs: for run in 0..<options.runs {
-            let (seed, overflow) = options.seed.addingReportingOverflow(UInt64(run))
+            let seed = options.seed &+ UInt64(run)  // --seed 18446744073709551615 --runs 2 wraps to 0
             for index in selected {
                 if interrupts.interrupted { break runs }
                 position += 1
                 let test = plan.tests[index]
                 let cell = makeCell(plan, test, services: services, spec: spec)
                 progress.started(test.name, index: position, total: total)
-                let outcome = program.run(cell, index: index + 1, runNumber: run + 1, seed: overflow ? UInt64(run) : seed)
+                let outcome = program.run(cell, index: index + 1, runNumber: run + 1, seed: seed)
                 // A test stopped by Ctrl-C did not finish: the reports hold what did.
                 if interrupts.interrupted { break runs }
                 outcomes.append(outcome)
