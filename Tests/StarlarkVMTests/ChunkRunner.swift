@@ -79,9 +79,26 @@ struct ChunkOutcome {
 enum ChunkRunner {
     static let assertStar = "/usr/share/gocode/src/go.starlark.net/starlarktest/assert.star"
 
-    /// Runs `source` named `name` (in `dir`, where `assert.star` is found) in `mode`.
+    /// Runs `source` named `name` (in `dir`, where `assert.star` is found) in `mode`, on a
+    /// thread with a large stack as `faultbox eval` does (debug frames are big).
     static func run(source: String, name: String, dir: String, mode: String,
                     options: DialectOptions, maxSteps: UInt64 = .max) -> ChunkOutcome {
+        final class Box: @unchecked Sendable { var outcome: ChunkOutcome? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.outcome = runHere(source: source, name: name, dir: dir, mode: mode,
+                                  options: options, maxSteps: maxSteps)
+            done.signal()
+        }
+        thread.stackSize = 512 << 20
+        thread.start()
+        done.wait()
+        return box.outcome ?? ChunkOutcome(status: 1, diagnostics: [(0, "no outcome")], assertFailures: [])
+    }
+
+    static func runHere(source: String, name: String, dir: String, mode: String,
+                        options: DialectOptions, maxSteps: UInt64) -> ChunkOutcome {
         let asserts = AssertNatives(report: { _ in })
         // As in go.starlark.net's tests: the natives are visible to assert.star only.
         var predeclared = TestFixtures.predeclared

@@ -18,7 +18,7 @@ final class MutationTests: XCTestCase {
     }
 
     static let fragments: [String] = ["(", ")", "[", "]", "{", "}", ":", ",", "=", "+=", "*", "**",
-                                      "lambda", "def f(x):\n  return f(x)\n", "while True: pass\n",
+                                      "lambda", "def f(x):\n  return f(x)\n", "f(1)\n", "while True: pass\n",
                                       "for x in range(1<<62): pass\n", "-", "not ", "\"", "'", "\\",
                                       "1e999", "0x", "99999999999999999999999", " if ", " else ",
                                       "\n", "    ", "x", "None", "[]", "{}", ".", "%", "//", "load(\"assert.star\", \"assert\")\n"]
