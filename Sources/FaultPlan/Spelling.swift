@@ -11,7 +11,7 @@ public enum Spelling {
             let c = Array(candidate.lowercased().utf8)
             if c.count > 64 || abs(c.count - target.count) > 3 { continue }
             let d = distance(target, c)
-            if best == nil || d < best!.1 { best = (candidate, d) }
+            if d < (best?.1 ?? Int.max) { best = (candidate, d) }
         }
         guard let (word, d) = best else { return nil }
         let allowed = target.count >= 4 ? max(2, target.count / 3) : 1
