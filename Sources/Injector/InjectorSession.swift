@@ -39,10 +39,16 @@ public final class InjectorSession: @unchecked Sendable {
             trapNumbers.append(nr)
         }
         let prepared = PreparedLaunch(spec: spec, path: path)
-        prepared.argv = ([spec.executable] + spec.arguments).map { prepared.keep($0) } + [nil]
+        for (index, argument) in spec.arguments.enumerated() where argument.utf8.contains(0) {
+            throw InjectorError.launchFailed(service: spec.service, reason: "argument \(index + 1) contains a NUL byte, which execve cannot pass")
+        }
+        for (key, value) in spec.environment where key.utf8.contains(0) || value.utf8.contains(0) || key.contains("=") || key.isEmpty {
+            throw InjectorError.launchFailed(service: spec.service, reason: "environment variable '\(key)' has an empty name, '=' in its name, or a NUL byte")
+        }
+        prepared.argv = try ([spec.executable] + spec.arguments).map { try prepared.keep($0) } + [nil]
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in spec.environment { environment[key] = value }
-        prepared.envp = environment.sorted { $0.key < $1.key }.map { prepared.keep("\($0.key)=\($0.value)") } + [nil]
+        prepared.envp = try environment.sorted { $0.key < $1.key }.map { try prepared.keep("\($0.key)=\($0.value)") } + [nil]
         // The filter is built here, in the parent, before the tracer thread forks.
         let denyIOUring = !spec.trapSyscalls.isDisjoint(with: SyscallTargets.ioSyscalls)
         var errBuf = [CChar](repeating: 0, count: 256)

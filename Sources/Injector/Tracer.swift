@@ -29,8 +29,12 @@ final class PreparedLaunch: @unchecked Sendable {
         self.path = path
     }
 
-    func keep(_ s: String) -> UnsafeMutablePointer<CChar> {
-        let p = strdup(s)!  // strdup fails only when out of memory
+    /// A C copy of `s`, freed with this object. Strings with NUL bytes cannot pass through
+    /// execve: the caller rejects them first.
+    func keep(_ s: String) throws -> UnsafeMutablePointer<CChar> {
+        guard let p = strdup(s) else {
+            throw InjectorError.launchFailed(service: spec.service, reason: "out of memory preparing arguments")
+        }
         cStrings.append(p)
         return p
     }

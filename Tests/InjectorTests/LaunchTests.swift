@@ -69,3 +69,15 @@ final class LaunchTests: XCTestCase {
         }
     }
 }
+
+final class LaunchInputTests: XCTestCase {
+    func testNulBytesAndBadEnvironmentNamesAreRejected() {
+        let h = Harness()
+        XCTAssertThrowsError(try h.launch(["/bin/echo", "a\u{0}b"], trap: [])) { error in
+            XCTAssertTrue("\(error)".contains("argument 1 contains a NUL byte"), "\(error)")
+        }
+        XCTAssertThrowsError(try h.launch(["/bin/true"], trap: [], environment: ["A=B": "x"])) { error in
+            XCTAssertTrue("\(error)".contains("environment variable 'A=B'"), "\(error)")
+        }
+    }
+}
