@@ -91,8 +91,9 @@ final class SpecLoader {
 
     static func readFile(_ path: String) -> [UInt8]? {
         var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            if errno == 0 { errno = EISDIR }
+        guard stat(path, &st) == 0 else { return nil }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            errno = (st.st_mode & S_IFMT) == S_IFDIR ? EISDIR : EINVAL
             return nil
         }
         guard let f = fopen(path, "rb") else { return nil }
