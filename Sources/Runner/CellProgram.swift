@@ -138,6 +138,9 @@ struct CellProgram {
                           stdout: TestLogDirectory.contents(of: logs.stdoutPath(entry.launch.name)),
                           stderr: TestLogDirectory.contents(of: logs.stderrPath(entry.launch.name)))
         }
+        // The output is in the outcome now; a passed test's files are not worth keeping
+        // (--debug keeps them), a failed test's stay for inspection.
+        if outcome.passed && !debug { try? FileManager.default.removeItem(atPath: logs.path) }
         let printed = context.printed.current
         if !printed.isEmpty {
             outcome.output.insert(ServiceOutput(service: "spec (print)", stdout: printed.joined(separator: "\n")), at: 0)

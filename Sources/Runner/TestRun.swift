@@ -93,6 +93,8 @@ public enum TestRun {
         text += ConsoleReport.summary(report)
         progress.print(text)
 
+        // Only failed tests left files; an all-passed run leaves no directory behind.
+        _ = rmdir(runDirectory.path)
         var status: Int32 = report.interrupted ? 130 : (report.failedCount > 0 ? 2 : 0)
         if let path = request.junitPath {
             do { try JUnitReport.write(report, to: path) } catch {
