@@ -1,7 +1,8 @@
 import StarlarkVM
 
-/// An HTTP response as spec code sees it: `status`, `body`, `headers`, `duration_ms`,
-/// `ok`, `error`, `data` (the body parsed as JSON when it is JSON, else None).
+/// An HTTP response as spec code sees it: `status`, `body`, `headers` (names lower case),
+/// `duration_ms`, `ok` (a response with status 200-399), `error` (transport error or None),
+/// `data` (the body parsed as JSON when it is JSON, else None).
 final class ResponseValue: StarObject {
     let fields: [(String, Value)]
     init(fields: [(String, Value)]) { self.fields = fields }
@@ -47,7 +48,8 @@ extension SpecValues {
             ("body", .str(r.body)),
             ("headers", .dict(headers)),
             ("duration_ms", .float(r.durationMilliseconds)),
-            ("ok", .bool(r.error == nil && r.status >= 200 && r.status < 300)),
+            // Like ServiceClients and the healthchecks: 200-399 is ok (requests' `ok` too).
+            ("ok", .bool(r.error == nil && r.status >= 200 && r.status < 400)),
             ("error", r.error.map { .str($0) } ?? .none),
             ("data", data),
         ]))

@@ -13,6 +13,10 @@ final class RuntimeTests: XCTestCase {
         func http(service: String, interface: String, address: String, method: String, path: String,
                   body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
             calls.append("\(method) \(service).\(interface) \(address)\(path) body=\(String(decoding: body ?? [], as: UTF8.self)) headers=\(headers.map { "\($0.0):\($0.1)" })")
+            if path == "/missing" || path == "/moved" {
+                return SpecHTTPResult(status: path == "/moved" ? 302 : 404, body: Array("no".utf8), headers: [],
+                                      durationMilliseconds: 1, error: nil)
+            }
             if path == "/down" {
                 return SpecHTTPResult(status: 0, body: [], headers: [], durationMilliseconds: 1.5, error: "connection refused")
             }
@@ -66,6 +70,9 @@ final class RuntimeTests: XCTestCase {
                 assert_eq(down.status, 0)
                 assert_true(not down.ok)
                 assert_eq(down.error, "connection refused")
+                assert_true(not api.get(path = "/missing").ok)
+                assert_eq(api.get(path = "/missing").data, None)
+                assert_true(api.get(path = "/moved").ok)
                 return db.main.send(data = "PING")
             """, test: "test_calls")
         XCTAssertNil(error)
@@ -73,6 +80,9 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(rt.calls, [
             "POST api.public localhost:8080/data/k body=v headers=[\"X-A:1\"]",
             "GET api.public localhost:8080/down body= headers=[]",
+            "GET api.public localhost:8080/missing body= headers=[]",
+            "GET api.public localhost:8080/missing body= headers=[]",
+            "GET api.public localhost:8080/moved body= headers=[]",
             "SEND db.main PING",
         ])
     }
