@@ -7,6 +7,14 @@ public final class StarDict {
 
     public init() {}
 
+    deinit {
+        // Deeply nested dicts are released iteratively (see ReleaseChain).
+        if core.count > 0 {
+            ReleaseChain.dismantle(&core.vals)
+            ReleaseChain.dismantle(&core.keys)
+        }
+    }
+
     public var count: Int { core.count }
     /// Keys in insertion order.
     public var keys: [Value] { core.liveKeys }
@@ -69,6 +77,8 @@ public final class StarSet {
     var core = HashCore(hasValues: false)
 
     public init() {}
+
+    deinit { if core.count > 0 { ReleaseChain.dismantle(&core.keys) } }
 
     public var count: Int { core.count }
     /// Elements in insertion order.

@@ -53,11 +53,14 @@ public final class StarList {
     public var frozen = false
     public var iterators = 0
     public init(_ elements: [Value]) { self.elements = elements }
+    deinit { if !elements.isEmpty { ReleaseChain.dismantle(&elements) } }
 }
 
 public final class StarTuple {
-    public let elements: [Value]
+    /// Immutable from Starlark; `var` only so that deinit can take the elements apart.
+    public internal(set) var elements: [Value]
     public init(_ elements: [Value]) { self.elements = elements }
+    deinit { if !elements.isEmpty { ReleaseChain.dismantle(&elements) } }
 }
 
 /// Arguments of a call to a builtin: positional values and keyword (name, value) pairs in
