@@ -39,6 +39,9 @@ public enum TestRun {
             writeStderr("faultbox test: \(error.description)\n")
             return 1
         }
+        if plan.tests.isEmpty {
+            writeStderr("faultbox test: \(options.specPath) declares no tests; add scenario(fn), fault_scenario(...), fault_matrix(...) or a def test_*\n")
+        }
         if request.dryRun {
             FileHandle.standardOutput.write(Data(dryRunListing(plan, selected: selected).utf8))
             return 0
