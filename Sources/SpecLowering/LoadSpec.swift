@@ -143,6 +143,8 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     decls.files = files.entries.map { toAbsolute($0.path) }
     for i in decls.services.indices { decls.services[i].definedIn = toAbsolute(decls.services[i].definedIn) }
 
+    decls.recordedErrors += ArityCheck(files: files, callables: recorder.callables).check(decls)
+
     // What each test body and oracle may arm at run time.
     let analysis = StaticFaultAnalysis(files: files, predeclared: predeclared)
     var roots: [CallableRef] = decls.scenarios.map(\.callable) + decls.testFunctions.map(\.callable)
