@@ -57,8 +57,10 @@ let package = Package(
         .executableTarget(name: "faultbox", dependencies: ["FaultboxCommands"]),
 
         // Demo services for the tutorial.
-        .executableTarget(name: "mock-db"),
-        .executableTarget(name: "mock-api"),
+        // Linked with a static Swift runtime: they are started for every test cell, and
+        // skipping the dynamic load of libswiftCore halves start-up (docs/demo-services.md).
+        .executableTarget(name: "mock-db", linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        .executableTarget(name: "mock-api", linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         // Tests, one target per layer; ptrace tests in their own target.
         .testTarget(name: "StarlarkSyntaxTests", dependencies: ["StarlarkSyntax"]),
