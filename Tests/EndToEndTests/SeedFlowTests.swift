@@ -72,6 +72,22 @@ final class SeedFlowTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--- PASS: test_order_flow ("), "live lines go to stderr: \(r.stderr)")
     }
 
+    /// The files `make demo` runs, as shipped in examples/ (copied next to the services).
+    func testShippedExamplesRunAsInTheDemo() throws {
+        let examples = FaultboxHarness.packageRoot() + "/examples"
+        for name in ["scenario-test.star", "order_flow.overrides.star"] {
+            let text = try String(contentsOfFile: examples + "/" + name, encoding: .utf8)
+            try harness.write(name, text)
+        }
+        let first = try harness.run(["test", "scenario-test.star"])
+        XCTAssertEqual(first.status, 0, first.all)
+        XCTAssertEqual(first.stdout.split(separator: "\n").last.map(String.init), "1 passed, 0 failed", first.all)
+        let curated = try harness.run(["test", "order_flow.overrides.star", "--test", "test_matrix_*"])
+        XCTAssertEqual(curated.status, 0, curated.all)
+        XCTAssertTrue(curated.stdout.contains("= 4 cells"), curated.all)
+        XCTAssertTrue(curated.stdout.contains("Result: 4/4 passed"), curated.all)
+    }
+
     /// "PASS (212ms)" entries of a matrix row, in column order.
     private func cellTimes(_ row: String) -> [Int] {
         let pattern = /(PASS|FAIL) \((\d+)ms\)/
