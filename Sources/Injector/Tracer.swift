@@ -156,6 +156,9 @@ final class Tracer: @unchecked Sendable {
         cinj_prepare_tracer_thread()
         _ = cinj_set_child_subreaper()
         let tid = cinj_gettid()
+        // Every trapped call waits for this thread: let it run first when the machine is
+        // busy (works when privileged; otherwise the default priority stays).
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), -10)
         var t = 0
         if cinj_timer_create(tid, &t) == 0 { timer = t }
         mailbox.condition.lock()
