@@ -31,6 +31,40 @@ final class ProcessTreeTests: XCTestCase {
         XCTAssertNil(h.session.ruleHits()[1])
     }
 
+    /// Many short-lived threads and processes: new tids often stop before the clone/fork
+    /// event that announces them reaches the tracer.
+    func testRapidThreadAndProcessChurn() throws {
+        let h = Harness()
+        h.session.arm(["svc": [FaultRule(id: 1, syscalls: ["getppid"], action: .deny(errno: EPERM))]])
+        let code = """
+            import os, threading, ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            denied = 0
+            lock = threading.Lock()
+            def work():
+                global denied
+                r = libc.syscall(110)   # getppid, trapped and denied
+                if r == -1 and ctypes.get_errno() == 1:
+                    with lock: denied += 1
+            for round in range(10):
+                ts = [threading.Thread(target=work) for _ in range(20)]
+                for t in ts: t.start()
+                for t in ts: t.join()
+            codes = []
+            for i in range(30):
+                pid = os.fork()
+                if pid == 0:
+                    r = libc.syscall(110)
+                    os._exit(7 if r == -1 and ctypes.get_errno() == 1 else 1)
+                codes.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+            print(denied, codes.count(7))
+            """
+        let p = try h.launch(python(code), trap: ["getppid"])
+        XCTAssertEqual(h.finish(p, timeout: .seconds(60)), .exited(0), h.stderr())
+        XCTAssertEqual(h.stdout(), "200 30\n")
+        XCTAssertGreaterThanOrEqual(h.session.ruleHits()[1] ?? 0, 230, "python itself may call getppid too")
+    }
+
     func testForkExecChainKeepsExitCodesAndFaults() throws {
         let listener = try Listener()
         let h = Harness()
