@@ -17,10 +17,15 @@ public struct SpecOptions: Sendable {
     /// Where `print()` at the top level of a spec goes (default: standard error, so that
     /// `--format json` output stays clean).
     public var print: @Sendable (String) -> Void
+    /// Budget of execution steps (loop iterations and calls) for evaluating the spec, so
+    /// that a runaway loop at the top level ends with an error instead of hanging compile.
+    public var maxSteps: UInt64
 
     public init(vocabulary: SyscallVocabulary, workingDirectory: String? = nil, searchPath: String? = nil,
+                maxSteps: UInt64 = 100_000_000,
                 print: @escaping @Sendable (String) -> Void = SpecOptions.printToStderr) {
         self.vocabulary = vocabulary
+        self.maxSteps = maxSteps
         self.workingDirectory = workingDirectory ?? SpecOptions.currentDirectory()
         self.searchPath = searchPath ?? (getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin")
         self.print = print
@@ -115,6 +120,7 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     let predeclared = SpecBuiltins.all()
     let thread = StarThread(name: "spec")
     thread.print = options.print
+    thread.maxSteps = options.maxSteps
     thread.local[SpecRecorder.key] = recorder
     VocabularySlot.install(options.vocabulary, on: thread)
     let loader = SpecLoader(predeclared: predeclared, options: .all, files: files,
@@ -153,11 +159,11 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
         roots += m.scenarios + m.overrideOracles
         if let d = m.defaultExpect { roots.append(d) }
     }
-    for ref in roots where decls.dynamicUse[ref.id] == nil {
+    var analysed = Set<Int>()
+    for ref in roots where analysed.insert(ref.id).inserted {
         let use = analysis.analyze(recorder.callables[ref.id])
-        if !use.isEmpty { decls.dynamicUse[ref.id] = use } else { decls.dynamicUse[ref.id] = DynamicFaultUse() }
+        if !use.isEmpty { decls.dynamicUse[ref.id] = use }
     }
-    decls.dynamicUse = decls.dynamicUse.filter { !$0.value.isEmpty }
 
     let plan: FaultPlan
     do {

@@ -81,7 +81,7 @@ enum Fixtures {
 
     static func options(_ dir: String) -> SpecOptions {
         SpecOptions(vocabulary: TestVocabulary.vocabulary, workingDirectory: dir, searchPath: "/usr/bin:/bin",
-                    print: { _ in })
+                    maxSteps: 2_000_000, print: { _ in })
     }
 
     static func tempDirectory() throws -> String {
