@@ -12,7 +12,7 @@ enum TargetDecoder {
         switch kind {
         case .path(let arg, let dirfdArg):
             guard let path = readCString(pid: tid, address: argument(syscall, arg)) else { return nil }
-            if path.hasPrefix("/") { return path }
+            if path.hasPrefix("/") { return path.contains("/.") || path.contains("//") ? normalize(path) : path }
             var base: String?
             if let dirfdArg {
                 let dirfd = Int32(truncatingIfNeeded: argument(syscall, dirfdArg))
@@ -21,7 +21,7 @@ enum TargetDecoder {
                 base = readLink("/proc/\(tid)/cwd")
             }
             guard let base else { return path }
-            return base.hasSuffix("/") ? base + path : base + "/" + path
+            return normalize(base + "/" + path)
         case .fd(let arg), .sockaddr(let arg, _, _), .msghdr(let arg, _):
             return proc.descriptorTarget(tid: tid, fd: Int32(truncatingIfNeeded: argument(syscall, arg)))
         case .none:
@@ -84,6 +84,18 @@ enum TargetDecoder {
             cursor &+= UInt64(got)
         }
         return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Lexical clean-up of an absolute path: `//`, `.` and `..` removed (symlinks are not
+    /// followed: the program named this path, and globs match what it named).
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     static func readLink(_ path: String) -> String? {

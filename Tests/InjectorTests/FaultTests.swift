@@ -83,6 +83,31 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(denied.map(\.path), [data + "/db.log"])
     }
 
+    func testRelativePathsResolveAgainstCwdAndDirfd() throws {
+        let h = Harness()
+        let data = h.directory + "/data"
+        try FileManager.default.createDirectory(atPath: data + "/sub", withIntermediateDirectories: true)
+        h.session.arm(["svc": [FaultRule(id: 1, syscalls: ["openat", "open"], action: .deny(errno: EACCES), pathGlob: data + "/*.db")]])
+        let code = """
+            import os
+            def attempt(label, f):
+                try:
+                    os.close(f()); print(label, "ok")
+                except OSError as e:
+                    print(label, e.strerror)
+            attempt("relative", lambda: os.open("data/a.db", os.O_CREAT | os.O_WRONLY))
+            attempt("dotdot", lambda: os.open("data/sub/../b.db", os.O_CREAT | os.O_WRONLY))
+            d = os.open("data", os.O_RDONLY)
+            attempt("dirfd", lambda: os.open("c.db", os.O_CREAT | os.O_WRONLY, dir_fd=d))
+            attempt("other", lambda: os.open("data/sub/d.txt", os.O_CREAT | os.O_WRONLY))
+            """
+        let p = try h.launch(python(code), trap: ["openat", "open"])
+        XCTAssertEqual(h.finish(p), .exited(0), h.stderr())
+        XCTAssertEqual(h.stdout(), "relative Permission denied\ndotdot Permission denied\ndirfd Permission denied\nother ok\n")
+        let denied = h.events.all.filter { $0.decision != .allow }.compactMap(\.path)
+        XCTAssertEqual(denied, [data + "/a.db", data + "/b.db", data + "/c.db"])
+    }
+
     func testDelayHoldsOnlyTheCallingThread() throws {
         let listener = try Listener()
         let h = Harness()
