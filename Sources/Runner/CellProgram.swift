@@ -78,6 +78,8 @@ struct CellProgram {
         let rules = ArmedRules(session: session)
         let context = CellContext(rules: rules, events: events, cancellation: cancellation,
                                   supervisor: supervisor, seed: seed)
+        // What the cell was doing, for the timeout message.
+        let phase = Locked("starting the services")
         let worker = DedicatedThread<String?>(name: "faultbox-cell") {
             if debug { Self.debugLine("cell thread running after \(Self.ms(clock.now - began)) ms") }
             do {
@@ -97,6 +99,7 @@ struct CellProgram {
             rules.push(base)
             rules.armWindow()
             let armedAt = clock.now
+            phase.withLock { $0 = "running the scenario (services ready, faults armed)" }
             let reason = cell.body(context)
             rules.disarmAll()
             if debug { Self.debugLine("scenario and oracle took \(Self.ms(clock.now - armedAt)) ms") }
@@ -111,7 +114,8 @@ struct CellProgram {
         }
         switch cancellation.reason {
         case .timeout(let d)?:
-            reason = "timed out after \(DurationFlag.format(d)) (--timeout); the test was stopped and its services torn down"
+            reason = "timed out after \(DurationFlag.format(d)) (--timeout) while \(phase.current); "
+                + "the test was stopped and its services torn down"
         case .interrupted?:
             reason = "interrupted (Ctrl-C)"
         case nil: break
