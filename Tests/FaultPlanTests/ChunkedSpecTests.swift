@@ -24,7 +24,7 @@ final class ChunkedSpecTests: XCTestCase {
             chunkStart = i + 1
         }
         chunks.append((chunkStart, Array(lines[chunkStart...])))
-        let dir = try Fixtures.tempDirectory()
+        let dir = try Fixtures.tempDirectory(self)
         var checked = 0
         for chunk in chunks {
             // Pad so that line numbers are those of the whole file.
@@ -84,9 +84,12 @@ enum Fixtures {
                     maxSteps: 2_000_000, print: { _ in })
     }
 
-    static func tempDirectory() throws -> String {
+    /// A fresh directory, removed when `test` finishes.
+    static func tempDirectory(_ test: XCTestCase) throws -> String {
         var template = Array("/tmp/faultplan-test.XXXXXX".utf8CString)
         guard let p = mkdtemp(&template) else { throw XCTSkip("mkdtemp failed") }
-        return String(cString: p)
+        let dir = String(cString: p)
+        test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
     }
 }

@@ -5,7 +5,7 @@ import XCTest
 /// `load()` for specs: relative to the loading file, each file once, cycles named.
 final class LoaderTests: XCTestCase {
     func write(_ files: [String: String]) throws -> String {
-        let dir = try Fixtures.tempDirectory()
+        let dir = try Fixtures.tempDirectory(self)
         for (name, text) in files {
             let path = dir + "/" + name
             if let slash = path.lastIndex(of: "/") {

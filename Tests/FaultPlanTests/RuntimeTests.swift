@@ -39,7 +39,7 @@ final class RuntimeTests: XCTestCase {
     }
 
     func run(_ spec: String, test: String) throws -> (Value?, Error?, RecordingRuntime) {
-        let dir = try Fixtures.tempDirectory()
+        let dir = try Fixtures.tempDirectory(self)
         try spec.write(toFile: dir + "/r.star", atomically: true, encoding: .utf8)
         let loaded = try loadSpec(path: "r.star", options: Fixtures.options(dir))
         let t = try XCTUnwrap(loaded.plan.test(named: test))

@@ -23,7 +23,7 @@ final class ScaleTests: XCTestCase {
     }
 
     func testHundredScenariosTimesFiftyAssumptions() throws {
-        let dir = try Fixtures.tempDirectory()
+        let dir = try Fixtures.tempDirectory(self)
         try Self.spec(scenarios: 100, faults: 50).write(toFile: dir + "/big.star", atomically: true, encoding: .utf8)
         let start = ContinuousClock.now
         let plan = try loadSpec(path: "big.star", options: Fixtures.options(dir)).plan

@@ -14,7 +14,7 @@ final class StaticAnalysisTests: XCTestCase {
         """
 
     func plan(_ body: String) throws -> FaultPlan {
-        let dir = try Fixtures.tempDirectory()
+        let dir = try Fixtures.tempDirectory(self)
         try (topology + body).write(toFile: dir + "/s.star", atomically: true, encoding: .utf8)
         return try loadSpec(path: "s.star", options: Fixtures.options(dir)).plan
     }
