@@ -104,7 +104,7 @@ extension StarThread {
         for j in 0..<nnamed {
             let namePtr = p + npos + 2 * j
             guard case .string(let s) = namePtr.pointee, let i = buffer.paramIndex(s.bytes) else { continue }
-            namePtr.deinitialize(count: 1)
+            _ = namePtr.move()
             (base + i).initialize(to: (namePtr + 1).move())
         }
         for i in 0..<np where filled & (1 << UInt64(i)) == 0 {
