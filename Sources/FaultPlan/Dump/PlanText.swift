@@ -141,8 +141,10 @@ public enum PlanText {
                 out += "      \(trap.service): none (native speed)\n"
             } else if trap.wholeFaultableSet {
                 out += "      \(trap.service): whole faultable set (\(trap.syscalls.count) syscalls): static analysis cannot bound fault() here\n"
+                for r in trap.reasons { out += "        because of \(r)\n" }
             } else {
-                out += "      \(trap.service): " + trap.syscalls.joined(separator: ", ") + "\n"
+                out += "      \(trap.service): " + trap.syscalls.joined(separator: ", ")
+                    + "  [" + trap.reasons.joined(separator: "; ") + "]\n"
             }
         }
         return out
