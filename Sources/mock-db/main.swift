@@ -91,14 +91,17 @@ pthread_sigmask(SIG_BLOCK, &blocked, nil)
 signal(SIGPIPE, SIG_IGN)
 
 let port = portFromEnvironment(default: 5432)
-let directory = dataDirectory()
-let store: Store
-do { store = try Store(directory: directory.path) } catch { fail(error.message, status: 1) }
-
+// Listen before making the data folder, so that a taken port leaves no temporary folder.
 let listener: Int32
 switch listenTCP(port: port) {
 case .success(let fd): listener = fd
 case .failure(let reason): fail("cannot listen on port \(port): \(reason)", status: 1)
+}
+let directory = dataDirectory()
+let store: Store
+do { store = try Store(directory: directory.path) } catch {
+    if directory.isTemporary { rmdir(directory.path) }
+    fail(error.message, status: 1)
 }
 writeLine(1, "\(programName): listening on port \(port), data in \(store.path)")
 

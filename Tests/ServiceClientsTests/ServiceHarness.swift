@@ -31,6 +31,7 @@ final class RunningService {
     let port: Int
     let stdout = Pipe()
     let stderr = Pipe()
+    private var ownedDataDir: String?
     /// Milliseconds from launch until the port accepted a connection.
     private(set) var startupMs: Double = 0
 
@@ -45,6 +46,13 @@ final class RunningService {
         }
         var env = ProcessInfo.processInfo.environment
         env["PORT"] = String(port)
+        // Our own data folder, removed in deinit even when the service had to be SIGKILLed
+        // (mock-db only removes the temporary folder it made itself on SIGTERM).
+        if name == "mock-db" && environment["DATA_DIR"] == nil {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rep-db-\(getpid())-\(port)-\(Int.random(in: 0...999_999))").path
+            env["DATA_DIR"] = dir
+            ownedDataDir = dir
+        }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardOutput = stdout
@@ -75,7 +83,10 @@ final class RunningService {
     func readStdout() -> String { String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
     func readStderr() -> String { String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if let ownedDataDir { try? FileManager.default.removeItem(atPath: ownedDataDir) }
+    }
 }
 
 struct ServiceError: Error, CustomStringConvertible {
