@@ -49,6 +49,12 @@ static void redirect(const char *path, int target, int err_fd, int stage) {
     close(fd);
 }
 
+static int install_filter(struct sock_fprog *prog) {
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, prog) == 0) return 0;
+    if (errno != EINVAL) return -1;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog);  // kernels without the flag
+}
+
 static void run_child(const cinj_spawn_request *rq, pid_t parent, int sync_fd, int err_fd) {
     // Die with the tracer thread; if it is already gone, do not run untraced.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -81,8 +87,14 @@ static void run_child(const cinj_spawn_request *rq, pid_t parent, int sync_fd, i
         // SPEC_ALLOW: a filter must not switch on the speculative-store-bypass mitigation
         // (kernels before 5.16 did by default), which would slow the whole program down
         // and make it behave unlike its bare self. Older kernels lack the flag: plain install.
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, &prog) < 0
-            && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) child_fail(err_fd, STAGE_FILTER);
+        int rc = install_filter(&prog);
+        // Root without CAP_SYS_ADMIN (a default Docker container) may not install a filter
+        // without no_new_privs: set it then, as for any unprivileged user.
+        if (rc < 0 && errno == EACCES && !rq->set_no_new_privs) {
+            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(err_fd, STAGE_NNP);
+            rc = install_filter(&prog);
+        }
+        if (rc < 0) child_fail(err_fd, STAGE_FILTER);
     }
     execve(rq->path, rq->argv, rq->envp);
     child_fail(err_fd, STAGE_EXEC);

@@ -7,14 +7,14 @@ import Glibc
 
 /// `faultbox run` end to end (skipped when no faultbox binary is found).
 final class RunCommandTests: XCTestCase {
-    private func run(_ arguments: [String], asNobody: Bool = false) throws -> (status: Int32, out: String, err: String) {
+    private func run(_ arguments: [String], asNobody: Bool = false, setpriv: [String]? = nil) throws -> (status: Int32, out: String, err: String) {
         guard let faultbox = FaultboxBinary.path else {
             throw XCTSkip("faultbox binary not found (set FAULTBOX_BIN to the folder holding it)")
         }
         let task = Process()
-        if asNobody {
+        if asNobody || setpriv != nil {
             task.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            task.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", faultbox] + arguments
+            task.arguments = (setpriv ?? ["--reuid=65534", "--regid=65534", "--clear-groups"]) + [faultbox] + arguments
         } else {
             task.executableURL = URL(fileURLWithPath: faultbox)
             task.arguments = arguments
@@ -63,5 +63,18 @@ final class RunCommandTests: XCTestCase {
         guard !asNobody.err.contains("Permission denied") else { throw XCTSkip("binary not reachable by nobody") }
         XCTAssertEqual(asNobody.status, 0, asNobody.err)
         XCTAssertTrue(asNobody.out.contains("NoNewPrivs:\t1"), asNobody.out + asNobody.err)
+    }
+
+    /// Root without CAP_SYS_ADMIN (Docker's default) must fall back to no_new_privs.
+    func testRootWithoutSysAdminStillInstallsTheFilter() throws {
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv")
+        }
+        let listener = try Listener()
+        let code = "import socket\ntry:\n socket.create_connection(('127.0.0.1', \(listener.port))); print('connected')\nexcept OSError as e:\n print(e.strerror)"
+        let r = try run(["run", "--fault", "connect=ECONNREFUSED", "--", "python3", "-c", code],
+                        setpriv: ["--bounding-set=-sys_admin"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "Connection refused\n", r.err)
     }
 }
