@@ -42,6 +42,15 @@ final class LaunchTests: XCTestCase {
         XCTAssertTrue(message.contains("execve") && message.contains("not an executable format"), message)
     }
 
+    func testMissingInterpreterIsExplained() throws {
+        let file = NSTemporaryDirectory() + "faultbox-shebang-\(getpid())"
+        try "#!/no/such/interpreter\necho hi\n".write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o755)
+        defer { unlink(file) }
+        let message = launchError(LaunchSpec(service: "api", executable: file))
+        XCTAssertTrue(message.contains("interpreter/loader is missing"), message)
+    }
+
     func testBadWorkingDirectory() {
         let message = launchError(LaunchSpec(service: "api", executable: "/bin/true", workingDirectory: "/no/such/dir"))
         XCTAssertTrue(message.contains("working directory /no/such/dir") && message.contains("No such file"), message)
