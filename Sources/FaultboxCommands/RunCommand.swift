@@ -61,7 +61,9 @@ struct RunCommand: ParsableCommand {
         let trapSet = rules.reduce(into: traced) { $0.formUnion($1.syscalls) }
         let specs = faults
         let tracedNames = traced
-        let session = InjectorSession(seed: seed, events: trace == nil ? .none : .all) { event in
+        // Decoding every allowed call costs a /proc lookup: only `--trace SYSCALLS` needs them.
+        let selection: EventSelection = trace == nil ? .none : (traced.isEmpty ? .faultsOnly : .all)
+        let session = InjectorSession(seed: seed, events: selection) { event in
             guard event.decision != .allow || tracedNames.contains(event.syscall) else { return }
             FileHandleStderr.write(RunCommand.describe(event, specs: specs) + "\n")
         }
