@@ -22,8 +22,12 @@ final class PlanGoldenTests: XCTestCase {
         let paths = PathDisplay(relativeTo: Fixtures.examples)
         for name in Self.examples {
             let plan = try load(name)
-            let outputs = [("txt", PlanText.plan(plan, paths: paths)),
+            var outputs = [("txt", PlanText.plan(plan, paths: paths)),
                            ("json", PlanJSON.plan(plan, paths: paths).render())]
+            if name == "order_flow.faults" {  // --emit cells and the dry-run listing, once
+                outputs += [("cells.txt", PlanText.cells(plan)), ("cells.json", PlanJSON.cells(plan, paths: paths).render()),
+                            ("dry-run.txt", PlanText.dryRun(plan))]
+            }
             for (ext, text) in outputs {
                 let golden = Fixtures.repository + "/golden/plans/\(name).\(ext)"
                 if record {
