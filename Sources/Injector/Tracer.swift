@@ -29,7 +29,8 @@ final class Tracer: @unchecked Sendable {
     var processes: [Int32: Int] = [:]
     /// Stopped tids we could not place yet; resumed when announced.
     var unannounced: Set<Int32> = []
-    /// Tids whose clone event arrived before their first stop.
+    /// Launched programs: children of this thread, reaped by its own wait (other traced
+    /// processes are children of tracees, or of this process's main thread once orphaned).
     var directChildren: Set<Int32> = []
     /// Traced processes that died but whose zombie belongs to this process (subreaper).
     var zombieCandidates: Set<Int32> = []
