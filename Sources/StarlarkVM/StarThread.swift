@@ -1,4 +1,9 @@
 import StarlarkSyntax
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The state of one execution: output hook, step budget, cancellation, the loader, the
 /// value stack shared by all frames, and slots where embedders keep their own state.
@@ -85,6 +90,38 @@ public final class StarThread {
         }
     }
 
+    /// OS thread whose native stack bounds `exec.nativeStackLimit` describes.
+    private var boundsThread: pthread_t?
+
+    /// Before an outermost call: learns the current OS thread's native stack bounds so that
+    /// frames stop with an error, not a crash, on small stacks (Swift concurrency's cooperative
+    /// threads have 512 KiB). A margin of a quarter of the stack (at most 256 KiB) is kept
+    /// for builtins and for the unwinding itself.
+    func refreshNativeStackLimit() {
+        #if os(Linux)
+        let me = pthread_self()
+        if let t = boundsThread, pthread_equal(t, me) != 0 { return }
+        boundsThread = me
+        // pthread_getattr_np is a GNU extension the Glibc module does not import.
+        typealias GetAttr = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np") else {
+            exec.pointee.nativeStackLimit = 0
+            return
+        }
+        let getattr = unsafeBitCast(symbol, to: GetAttr.self)
+        var attr = pthread_attr_t()
+        guard getattr(me, &attr) == 0 else { exec.pointee.nativeStackLimit = 0; return }
+        defer { pthread_attr_destroy(&attr) }
+        var address: UnsafeMutableRawPointer?
+        var size = 0
+        guard pthread_attr_getstack(&attr, &address, &size) == 0, let low = address else {
+            exec.pointee.nativeStackLimit = 0
+            return
+        }
+        exec.pointee.nativeStackLimit = UInt(bitPattern: low) + UInt(min(size / 4, 256 << 10))
+        #endif
+    }
+
     /// The active Starlark frames, outermost first, each at its current call site.
     public func callStack() -> [EvalError.Frame] {
         guard let records = frameRecords else { return [] }
@@ -147,4 +184,6 @@ struct ExecState {
     /// min(maxCallDepth, frame record capacity), fixed when the stack is allocated.
     var depthLimit = 0
     var records: UnsafeMutablePointer<FrameRecord>?
+    /// Lowest native stack address a frame may start at (0: unknown, unchecked).
+    var nativeStackLimit: UInt = 0
 }

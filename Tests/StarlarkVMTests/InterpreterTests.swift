@@ -148,4 +148,28 @@ final class InterpreterTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("frozen"), "\(e)")
         }
     }
+
+    func testSmallNativeStackStopsWithAnErrorNotACrash() throws {
+        final class Box: @unchecked Sendable { var message = "" }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let worker = Thread {
+            let t = StarThread()
+            t.maxCallDepth = 1_000_000
+            t.valueStackSlots = 1 << 22
+            do {
+                _ = try execFile(thread: t, source: SourceFile(name: "s.star", text: "def f(n):\n    return f(n + 1)\nf(0)"),
+                                 predeclared: [:], options: .all)
+            } catch let e as EvalError {
+                box.message = e.message
+            } catch {
+                box.message = "\(error)"
+            }
+            done.signal()
+        }
+        worker.stackSize = 512 << 10  // as small as Swift concurrency's cooperative threads
+        worker.start()
+        done.wait()
+        XCTAssertTrue(box.message.contains("native stack is nearly full"), box.message)
+    }
 }

@@ -19,6 +19,7 @@ extension StarThread {
     /// top of the value stack and runs it.
     func callFunction(_ f: StarFunction, _ args: Arguments) throws -> Value {
         ensureStack()
+        if exec.pointee.callDepth == 0 { refreshNativeStackLimit() }
         guard let base = exec.pointee.stackTop, let start = stackBase,
               base + f.code.localNames.count <= start + stackCapacity else {
             throw StarlarkError("call stack depth exceeded")

@@ -17,10 +17,15 @@ extension StarThread {
         let limit = sp + fcode.maxStack
         let st = exec
         let savedTop = st.pointee.stackTop
+        var marker: UInt8 = 0
+        let nativeSP = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
         guard let stackEnd = st.pointee.stackEnd, limit <= stackEnd,
-              st.pointee.callDepth < st.pointee.depthLimit, let records = st.pointee.records else {
+              st.pointee.callDepth < st.pointee.depthLimit, let records = st.pointee.records,
+              nativeSP > st.pointee.nativeStackLimit else {
             dropValues(base, localsReady)
-            throw frameError(StarlarkError("call stack depth exceeded (limit \(maxCallDepth))"), fn, pc: 0)
+            let why = nativeSP > st.pointee.nativeStackLimit
+                ? "limit \(maxCallDepth)" : "at depth \(st.pointee.callDepth), the thread's native stack is nearly full"
+            throw frameError(StarlarkError("call stack depth exceeded (\(why))"), fn, pc: 0)
         }
         var k = localsReady
         while k < nlocals { (base + k).initialize(to: .object(unbound)); k += 1 }
