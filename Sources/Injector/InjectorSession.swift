@@ -78,7 +78,9 @@ public final class InjectorSession: @unchecked Sendable {
     }
 
     /// Service name -> rules; replaces the armed snapshot atomically. Rules apply to the
-    /// syscalls trapped at launch; a rule on an untrapped syscall never fires.
+    /// syscalls trapped at launch; a rule on an untrapped syscall never fires. While armed,
+    /// every trapped call yields an event, so `arm([:])` (or a service with no rules)
+    /// turns on events for monitors without any fault.
     public func arm(_ rules: [String: [FaultRule]]) {
         let snapshot = RuleSnapshot(rules)
         store.snapshot.withLock { $0 = snapshot }

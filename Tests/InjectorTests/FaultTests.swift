@@ -10,7 +10,7 @@ final class FaultTests: XCTestCase {
     func testPythonConnectDeniedSeesConnectionRefused() throws {
         let listener = try Listener()
         let h = Harness()
-        h.session.arm(["svc": [FaultRule(id: 1, syscalls: ["connect"], action: .deny(errno: ECONNREFUSED))]])
+        h.session.arm(["svc": [FaultRule(id: 1, syscalls: ["connect"], action: .deny(errno: ECONNREFUSED), label: "db-down")]])
         let code = """
             import socket
             s = socket.socket()
@@ -28,6 +28,11 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(denied.count, 1)
         XCTAssertEqual(denied.first?.address, "127.0.0.1:\(listener.port)")
         XCTAssertEqual(denied.first?.decision, .deny(errno: ECONNREFUSED))
+        XCTAssertEqual(denied.first?.label, "db-down")
+        XCTAssertEqual(denied.first?.ruleID, 1)
+        XCTAssertEqual(denied.first?.service, "svc")
+        XCTAssertEqual(denied.first?.pid, p.pid)
+        XCTAssertTrue(denied.first?.path?.hasPrefix("socket:[") ?? false, "fd kind: \(String(describing: denied.first?.path))")
     }
 
     func testSameProgramConnectsWhenDisarmed() throws {
