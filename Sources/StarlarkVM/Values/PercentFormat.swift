@@ -91,9 +91,10 @@ enum PercentFormat {
             case .string(let s):
                 let b = s.bytes
                 guard !b.isEmpty else { throw StarlarkError("%c format requires a single-character string") }
-                let (_, w) = UTF8Decode.decode(b, 0)
+                let (sc, w) = UTF8Decode.decode(b, 0)
                 guard w == b.count else { throw StarlarkError("%c format requires a single-character string") }
-                out.append(contentsOf: b)
+                // Go writes the decoded rune, so an invalid byte becomes U+FFFD.
+                if sc == nil { out.append(contentsOf: [0xEF, 0xBF, 0xBD]) } else { out.append(contentsOf: b) }
             default:
                 throw StarlarkError("%c format requires int or single-character string, not \(arg.typeName)")
             }

@@ -70,13 +70,14 @@ enum Runes {
         return simpleMap(s, s.properties.titlecaseMapping)
     }
 
-    /// Maps every rune of `b`; invalid bytes are kept as they are.
+    /// Maps every rune of `b`. As Go's strings.Map, an invalid byte is mapped as U+FFFD
+    /// (and so comes out as the replacement character).
     static func map(_ b: [UInt8], _ f: (Unicode.Scalar, Int) -> Unicode.Scalar) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var k = 0
-        forEach(b) { s, start, w in
-            if let s = s { encode(f(s, k), into: &out) } else { out.append(contentsOf: b[start..<(start + w)]) }
+        forEach(b) { s, _, _ in
+            encode(f(s ?? "\u{FFFD}", k), into: &out)
             k += 1
         }
         return out
