@@ -43,6 +43,7 @@ public final class StarDict {
     /// Remove; returns the old value.
     public func remove(_ key: Value) throws -> Value? {
         try checkMutable("delete from")
+        if core.slots.isEmpty { return nil }  // as Go: an empty table never hashes the key
         return try core.remove(key, try Ops.hash(key))
     }
 

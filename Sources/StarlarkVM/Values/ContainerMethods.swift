@@ -106,7 +106,7 @@ extension Methods {
         "clear": { _, r, a in
             let d = try recvDict(r)
             _ = try a.unpackPositional(fn: "clear", min: 0, max: 0)
-            try named("clear") { try d.clear() }
+            try d.clear()  // Go reports this one without the method-name prefix
             return .none
         },
         "get": { _, r, a in

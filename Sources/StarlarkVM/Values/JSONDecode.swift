@@ -146,7 +146,10 @@ struct JSONParser {
             throw fail("invalid number: \(text)")
         }
         if isFloat {
-            guard JSONParser.isFloatLiteral(num), let f = Double(text) else { throw fail("invalid number: \(text)") }
+            // Out-of-range literals are errors, as Go's ParseFloat reports them.
+            guard JSONParser.isFloatLiteral(num), let f = Double(text), f.isFinite else {
+                throw fail("invalid number: \(text)")
+            }
             return .float(f)
         }
         guard let b = BigInt(text, radix: 10), digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
@@ -326,6 +329,10 @@ enum JSONIndent {
             }
             k += 1
         }
+        // Go's Indent keeps trailing whitespace of the input.
+        var tail = src.count
+        while tail > 0, [0x20, 0x09, 0x0a, 0x0d].contains(src[tail - 1]) { tail -= 1 }
+        out.append(contentsOf: src[tail...])
         return out
     }
 }

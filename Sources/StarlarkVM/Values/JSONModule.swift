@@ -20,15 +20,20 @@ enum JSONModule {
         var depth = 0
         do { try emit(p[0], &out, &depth, t) } catch let e as StarlarkError {
             throw StarlarkError("json.encode: \(e.message)")
+        } catch let e as JSONNestingError {
+            throw StarlarkError("json.encode: \(e.message)")
         }
         return .str(out)
     }
+
+    /// Too deep or cyclic: reported once, not wrapped in one "at list index" per level.
+    struct JSONNestingError: Error { let message: String }
 
     private static func emit(_ x: Value, _ out: inout [UInt8], _ depth: inout Int, _ t: StarThread) throws {
         depth += 1
         defer { depth -= 1 }
         // Cyclic values would recurse forever; Go overflows its stack, we report instead.
-        if depth > 1000 { throw StarlarkError("nesting depth limit exceeded (cyclic value?)") }
+        if depth > 1000 { throw JSONNestingError(message: "nesting depth limit exceeded (cyclic value?)") }
         switch x {
         case .none: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
