@@ -76,6 +76,13 @@ extension FunctionBuilder {
     /// Compiles `cond` and a jump taken when it is false (or true); `body` receives the
     /// jump's index to patch.
     func condJump(_ cond: Expr, ifFalse: Bool, _ body: (Int) -> Void) {
+        if ifFalse, case .binary(let op, let pos, let x, let y) = cond,
+           let k = Opcode.fusedComparisons.firstIndex(of: binaryOpcode(op)), code.count < 1 << 23 {
+            expr(x)
+            expr(y)
+            body(at(pos).emit(.cmpJump, UInt32(k) << 24))
+            return
+        }
         if case .unary(.not, _, let x) = cond {
             expr(x)
             body(emitJump(ifFalse ? .jumpIfTrue : .jumpIfFalse))

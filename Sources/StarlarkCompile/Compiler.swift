@@ -103,7 +103,13 @@ final class FunctionBuilder {
 
     /// Emits a jump whose target is patched later.
     func emitJump(_ op: Opcode) -> Int { emit(op, 0) }
-    func patch(_ at: Int, to target: Int) { code[at].arg = UInt32(target) }
+    func patch(_ at: Int, to target: Int) {
+        if code[at].op == .cmpJump {
+            code[at].arg = (code[at].arg & 0xff00_0000) | (UInt32(target) & 0x00ff_ffff)
+        } else {
+            code[at].arg = UInt32(target)
+        }
+    }
     func patchHere(_ at: Int) { patch(at, to: code.count) }
     var here: Int { code.count }
 

@@ -52,6 +52,9 @@ private func comment(_ ins: Instruction, _ fn: FunctionCode, _ program: Program)
         if a & (1 << 17) != 0 { s += " **kwargs" }
         return s
     case .makeFunc: return at(program.functions, a)?.name ?? "?"
+    case .cmpJump:
+        let cmp = at(Opcode.fusedComparisons, a >> 24)?.name ?? "?"
+        return "if not \(cmp) goto \(a & 0x00ff_ffff)"
     default: return ""
     }
 }

@@ -46,6 +46,9 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
     case jumpIfTrue       //              cond JUMPIFTRUE<t>      -
     case jumpIfFalseOrPop //                 x JUMPIFFALSEORPOP<t> x (jumps) or - (falls through)
     case jumpIfTrueOrPop  //                 x JUMPIFTRUEORPOP<t>  x (jumps) or - (falls through)
+    /// Fused comparison and branch: `arg` = comparison << 24 | target, comparison being
+    /// the index in `Opcode.fusedComparisons`; jumps when the comparison is false.
+    case cmpJump          //               x y CMPJUMP<c,t>       -
 
     case iterPush         //          iterable ITERPUSH           -    (pushes the iterator stack)
     case iterJump         //                 - ITERJUMP<t>        next element, or - and jump at the end
@@ -106,9 +109,12 @@ extension Opcode {
         }
     }
 
+    /// Comparisons `CMP_JUMP` can fuse, in operand order.
+    public static let fusedComparisons: [Opcode] = [.lt, .le, .gt, .ge, .eq, .ne]
+
     public var isJump: Bool {
         switch self {
-        case .jump, .jumpIfFalse, .jumpIfTrue, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .iterJump: return true
+        case .jump, .jumpIfFalse, .jumpIfTrue, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .iterJump, .cmpJump: return true
         default: return false
         }
     }
@@ -142,6 +148,7 @@ extension Opcode {
              .cellRef, .free, .freeRef, .global, .predeclared, .universal, .iterJump, .makeDict:
             return 1
         case .dup2: return 2
+        case .cmpJump: return -2
         case .add, .sub, .mul, .div, .floorDiv, .mod, .bitAnd, .bitOr, .bitXor, .shl, .shr,
              .eq, .ne, .lt, .le, .gt, .ge, .in_, .notIn, .inplaceAdd, .inplaceOr:
             return -1

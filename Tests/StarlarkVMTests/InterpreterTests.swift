@@ -172,4 +172,28 @@ final class InterpreterTests: XCTestCase {
         done.wait()
         XCTAssertTrue(box.message.contains("native stack is nearly full"), box.message)
     }
+
+    func testFusedComparisonBranches() throws {
+        let m = try run("""
+            def pick(a, b):
+                if a < b:
+                    return "lt"
+                elif a == b:
+                    return "eq"
+                return "gt"
+            r = [pick(1, 2), pick(2, 2), pick(3, 2), pick("a", "b"), pick(1.5, 1), pick(1 << 70, 1 << 70)]
+            n = 0
+            def count():
+                i = 0
+                while i != 5:
+                    i += 1
+                return i
+            c = count()
+            """)
+        XCTAssertEqual(global(m, "r"), "[\"lt\", \"eq\", \"gt\", \"lt\", \"gt\", \"eq\"]")
+        XCTAssertEqual(global(m, "c"), "5")
+        XCTAssertThrowsError(try run("def f():\n    if 1 < \"a\":\n        pass\nf()")) { e in
+            XCTAssertEqual((e as? EvalError)?.location?.description, "t.star:2:10")
+        }
+    }
 }

@@ -238,6 +238,32 @@ extension StarThread {
                     sp -= 1
                     let c = sp.move()
                     if case .bool(let b) = c { if b { pc = Int(ins.arg) } } else if c.truth { pc = Int(ins.arg) }
+                case .cmpJump:
+                    let kind = ins.arg >> 24
+                    let truth: Bool
+                    if case .int(let a) = (sp - 2).pointee, case .int(let b) = (sp - 1).pointee {
+                        switch kind {
+                        case 0: truth = a < b
+                        case 1: truth = a <= b
+                        case 2: truth = a > b
+                        case 3: truth = a >= b
+                        case 4: truth = a == b
+                        default: truth = a != b
+                        }
+                        sp -= 2
+                    } else {
+                        try binarySlow(fusedComparisonOp(kind), &sp)
+                        sp -= 1
+                        truth = sp.move().truth
+                    }
+                    if !truth {
+                        let target = Int(ins.arg & 0x00ff_ffff)
+                        if target < pc {
+                            st.pointee.steps &+= 1
+                            if st.pointee.steps >= st.pointee.nextCheck { try pollBudget() }
+                        }
+                        pc = target
+                    }
                 case .jumpIfFalseOrPop:
                     if !(sp - 1).pointee.truth { pc = Int(ins.arg) } else { sp -= 1; _ = sp.move() }
                 case .jumpIfTrueOrPop:
@@ -440,6 +466,18 @@ extension StarThread {
             return r
         }
         return nil
+    }
+
+    /// The comparison of a `CMP_JUMP` (its index in `Opcode.fusedComparisons`).
+    private func fusedComparisonOp(_ kind: UInt32) -> BinaryOp {
+        switch kind {
+        case 0: return .lt
+        case 1: return .le
+        case 2: return .gt
+        case 3: return .ge
+        case 4: return .eq
+        default: return .ne
+        }
     }
 
     private func comparisonOp(_ op: Opcode) -> BinaryOp {
