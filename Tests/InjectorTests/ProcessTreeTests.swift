@@ -138,7 +138,7 @@ final class ProcessTreeTests: XCTestCase {
         let code = """
             import os, threading, time
             import sys
-            child = "import os\\ntry:\\n    os.mkdir('x')\\nexcept OSError:\\n    print('denied')\\n    os._exit(3)"
+            child = "import os\\ntry:\\n    os.mkdir('x')\\nexcept OSError:\\n    print('denied', flush=True)\\n    os._exit(3)"
             def go():
                 os.execv(sys.executable, [sys.executable, "-c", child])
             threading.Thread(target=go).start()
