@@ -123,7 +123,7 @@ final class ConditionTests: XCTestCase {
             """
         let p = try h.launch(python(code), trap: ["connect"])
         func step(_ n: Int) {
-            FileManager.default.createFile(atPath: go + "\(n)", contents: nil)
+            _ = FileManager.default.createFile(atPath: go + "\(n)", contents: nil)
             XCTAssertTrue(waitUntil(timeout: 5) { h.stdout().contains("\(n) ") })
         }
         step(0)
