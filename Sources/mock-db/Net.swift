@@ -1,6 +1,8 @@
 // Socket plumbing for mock-db, on plain Glibc calls so that syscall-level faults reach it.
-// Sockets use recv()/send() (the recvfrom/sendto syscalls) and the data file uses
-// write()/fsync(): a `write=deny(...)` fault on the db then hits its disk, not its replies.
+// Requests are read with read(2): the chapter's monitors watch the db's `read` syscall to
+// see whether traffic reached it. Replies go out with send() (the sendto syscall) and the
+// data file uses write()/fsync(): a `write=deny(...)` fault on the db then hits its disk,
+// not its replies, and the api reports the disk error it was given.
 import Glibc
 
 /// The text of errno `code`, e.g. "Input/output error".
@@ -80,7 +82,7 @@ func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     }
 }
 
-/// Reads newline-terminated lines from a socket with recv(), keeping leftovers between calls.
+/// Reads newline-terminated lines from a socket with read(), keeping leftovers between calls.
 struct LineReader {
     let fd: Int32
     let maxLine: Int
@@ -107,7 +109,7 @@ struct LineReader {
                 return .line(line)
             }
             if buffer.count - start > maxLine { return .tooLong }
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n == 0 { return .closed }
             if n < 0 {
                 if errno == EINTR { continue }

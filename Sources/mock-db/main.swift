@@ -75,7 +75,7 @@ func serve(connection fd: Int32, store: Store) {
         case .closed:
             return
         case .failed(let code):
-            writeLine(2, "\(programName): recv: \(errnoText(code))")
+            writeLine(2, "\(programName): read: \(errnoText(code))")
             return
         }
     }
