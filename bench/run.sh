@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark of the project, each comparing faultbox with its peers in
+# the same run and printing ratios (never pass/fail on absolute times).
+#   lang.sh      the Starlark VM vs go.starlark.net and CPython
+#   plan.sh      `faultbox compile` time and memory for 1,000 .. 5,000 cells
+#   injector.sh  bare vs `faultbox run` vs strace --seccomp-bpf
+#   cells.sh     milliseconds per matrix cell on the demo services
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export FAULTBOX="$PWD/bin/faultbox"
+status=0
+for b in lang plan injector cells; do
+    echo "== bench/$b.sh"
+    if [ "$b" = lang ]; then bash bench/lang.sh "$FAULTBOX" || status=1
+    else bash "bench/$b.sh" || status=1; fi
+    echo
+done
+exit $status
