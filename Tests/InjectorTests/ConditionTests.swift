@@ -86,6 +86,29 @@ final class ConditionTests: XCTestCase {
         XCTAssertEqual(addresses, ["127.0.0.1:\(v4.port)", "127.0.0.1:\(v4.port)", "[::1]:\(v6.port)", unixPath])
     }
 
+    func testSendtoAndSendmsgDestinations() throws {
+        let h = Harness()
+        let family = Syscalls.expand("sendto") ?? []
+        h.session.arm(["svc": [FaultRule(id: 1, syscalls: family, action: .deny(errno: ENETUNREACH), destination: "127.0.0.1:9999")]])
+        let code = """
+            import socket
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            for port in (9999, 9998):
+                try:
+                    s.sendto(b"x", ("127.0.0.1", port)); print(port, "sent")
+                except OSError as e:
+                    print(port, e.strerror)
+            try:
+                s.sendmsg([b"x"], [], 0, ("127.0.0.1", 9999)); print("sendmsg sent")
+            except OSError as e:
+                print("sendmsg", e.strerror)
+            """
+        let p = try h.launch(python(code), trap: Set(family))
+        XCTAssertEqual(h.finish(p), .exited(0), h.stderr())
+        XCTAssertEqual(h.stdout(), "9999 Network is unreachable\n9998 sent\nsendmsg Network is unreachable\n")
+        XCTAssertEqual(h.events.all.filter { $0.decision != .allow }.map(\.syscall), ["sendto", "sendmsg"])
+    }
+
     func testPortOnlyDestinationMeansAnyLoopback() throws {
         let listener = try Listener()
         let h = Harness()
