@@ -29,10 +29,7 @@ extension Ops {
             return h
         case .function(let f): return UInt32(truncatingIfNeeded: ObjectIdentifier(f).hashValue)
         case .builtin(let b):
-            // Bound methods hash by name and receiver; plain builtins by identity.
-            if let r = b.receiver {
-                return (try hash(r)) ^ stringHash(Array(b.name.utf8))
-            }
+            // Builtins (bound methods too) compare by identity, so they hash by identity.
             return UInt32(truncatingIfNeeded: ObjectIdentifier(b).hashValue)
         case .list: throw StarlarkError("unhashable type: list")
         case .dict: throw StarlarkError("unhashable type: dict")

@@ -142,7 +142,7 @@ enum Builtins {
         var out: [Value] = []
         for v in try Ops.collect(x) {
             out.append(.tuple(StarTuple([.integer(i), v])))
-            i += 1
+            i &+= 1  // a start near Int64.max wraps, as Go's int does
         }
         return .list(StarList(out))
     }
