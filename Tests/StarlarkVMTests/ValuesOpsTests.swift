@@ -158,4 +158,13 @@ final class ValuesOpsTests: XCTestCase {
         guard case .list(let outer) = l else { return XCTFail() }
         assertFails("cannot append to frozen list") { try self.method(.list(outer), "append", [.none]) }
     }
+
+    func testReleasingDeepDictChainsIsIterative() throws {
+        // Without ReleaseChain, ARC would recurse 200,000 levels when `d` goes away.
+        var d = try V.dict([])
+        for _ in 0..<200_000 { d = try V.dict([(V.s("k"), d)]) }
+        XCTAssertEqual(Ops.length(d), 1)
+        d = .none
+        XCTAssertEqual(Ops.repr(d), "None")
+    }
 }

@@ -149,7 +149,7 @@ extension Builtins {
         let values = try Ops.collect(iterable)
         guard var best = values.first else { throw StarlarkError("\(fn): argument is an empty sequence") }
         var bestKey = try key.map { try t.call($0, Arguments([best])) } ?? best
-        let op: BinaryOpAlias = fn == "max" ? .gt : .lt
+        let op: BinaryOp = fn == "max" ? .gt : .lt
         for v in values.dropFirst() {
             let k = try key.map { try t.call($0, Arguments([v])) } ?? v
             let better: Bool
@@ -200,7 +200,6 @@ extension Builtins {
     }
 }
 
-typealias BinaryOpAlias = StarlarkSyntax.BinaryOp
 
 /// A stable sort: insertion sort over blocks of 20 (the comparison order Go's sort.Stable
 /// uses, so error messages name the same pair), then bottom-up merging.
