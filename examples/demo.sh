@@ -8,7 +8,7 @@ export PATH="$PWD/bin:$PATH"
 work=$(mktemp -d "${TMPDIR:-/tmp}/faultbox-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+step() { printf '\n$ %s\n' "$*"; "$@"; }
 
 # 1. The happy path, registered with scenario(): one test.
 step faultbox test examples/scenario-test.star
@@ -18,7 +18,8 @@ cp examples/scenario-test.star "$work/"
 (cd "$work" && step faultbox generate scenario-test.star --dry-run)
 (cd "$work" && step faultbox generate scenario-test.star)
 
-# 3. Run what was generated: the 6-cell matrix (db_slow takes ~5 s) and the partition test.
+# 3. Run what was generated: the 6-cell matrix and the partition test. db_slow takes ~10 s:
+#    mock-api dials the db per request, so the POST and the GET each wait one delayed connect.
 #    The spec says BIN = "bin"; run from a directory where bin/ holds the services.
 ln -s "$PWD/bin" "$work/bin"
 (cd "$work" && step faultbox test order_flow.faults.star)
