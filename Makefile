@@ -29,7 +29,7 @@ build: deps
 	@mkdir -p bin && cp "$(RELEASE_BIN)/faultbox" "$(RELEASE_BIN)/mock-db" "$(RELEASE_BIN)/mock-api" bin/
 
 test: build
-	FAULTBOX_BIN="$(CURDIR)/bin" $(SWIFT) test 2>&1 | tee .build/test.log | grep -E -v '^\[[0-9]+/[0-9]+\]' ; exit $${PIPESTATUS[0]}
+	FAULTBOX_BIN="$(CURDIR)/bin" $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log | grep -E -v '^\[[0-9]+/[0-9]+\]' ; exit $${PIPESTATUS[0]}
 
 # The tutorial's flow on the bundled demo services (../shared/seeds, chapter 10).
 demo: build
