@@ -186,4 +186,8 @@ struct ExecState {
     var records: UnsafeMutablePointer<FrameRecord>?
     /// Lowest native stack address a frame may start at (0: unknown, unchecked).
     var nativeStackLimit: UInt = 0
+    /// A spare array for the positional arguments of builtin calls: taken by
+    /// `collectArguments`, handed back by `recycleArguments` when the callee kept no
+    /// reference. Saves an allocation (and a generic metadata lookup) per builtin call.
+    var spareArgs: [Value] = []
 }

@@ -28,11 +28,34 @@ extension StarThread {
         return try runFrame(f, base: base, localsReady: f.code.localNames.count)
     }
 
+    /// Gives the positional array of a finished builtin call back to the thread, if the
+    /// callee kept no reference to it (then it is the only one and can be reused).
+    @inline(__always)
+    func recycleArguments(_ args: consuming Arguments) {
+        var positional = args.positional
+        args = Arguments()
+        // If the callee kept the array, removeAll copies it instead (rare, still correct).
+        if positional.capacity > 0 && positional.capacity <= 16 {
+            positional.removeAll(keepingCapacity: true)
+            exec.pointee.spareArgs = positional
+        }
+    }
+
     /// Moves the call's arguments (layout described at `Opcode.call`) off the stack.
     func collectArguments(_ p: UnsafeMutablePointer<Value>, _ arg: UInt32) throws -> Arguments {
         let npos = Int((arg >> 8) & 0xff), nnamed = Int(arg & 0xff)
         let hasStar = arg & (1 << 16) != 0, hasStarStar = arg & (1 << 17) != 0
-        var positional = takeValues(p, npos)
+        var positional: [Value]
+        if npos <= 8 {
+            // Reuse the thread's spare array (moved out, so a nested call finds it empty
+            // and allocates its own).
+            positional = exec.pointee.spareArgs
+            exec.pointee.spareArgs = []
+            positional.removeAll(keepingCapacity: true)
+            for i in 0..<npos { positional.append((p + i).move()) }
+        } else {
+            positional = takeValues(p, npos)
+        }
         var named: [(String, Value)] = []
         if nnamed > 0 { named.reserveCapacity(nnamed) }
         var q = p + npos
@@ -210,6 +233,8 @@ extension StarThread {
         }
         if l.frozen { throw StarlarkError("cannot apply += to frozen list") }
         if l.iterators > 0 { throw StarlarkError("cannot apply += to list during iteration") }
+        let n = l.elements.count + extra.count
+        if n > Ops.maxElements { throw Ops.tooLarge("list", n, Ops.maxElements) }
         l.elements.append(contentsOf: extra)
         return true
     }

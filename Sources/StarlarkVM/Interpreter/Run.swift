@@ -140,6 +140,7 @@ extension StarThread {
                         let (r, o) = a.addingReportingOverflow(b)
                         if !o { sp -= 1; (sp - 1).pointee = .int(r); continue }
                     }
+                    if try appendStringInPlace(&sp, insns, pc, code.count, base, globals) { continue }
                     try binarySlow(.add, &sp)
                 case .sub:
                     if case .int(let a) = (sp - 2).pointee, case .int(let b) = (sp - 1).pointee {
@@ -203,6 +204,7 @@ extension StarThread {
                             sp -= 1; _ = sp.move(); continue
                         }
                     }
+                    if try appendStringInPlace(&sp, insns, pc, code.count, base, globals) { continue }
                     try binarySlow(.add, &sp)
 
                 case .uplus:
@@ -377,6 +379,7 @@ extension StarThread {
                     let args = try collectArguments(sp, arg)
                     let callee = (sp - 1).pointee
                     let r = try callValue(callee, args)
+                    recycleArguments(args)
                     (sp - 1).pointee = r
                 case .callMethod:
                     record.pointee.pc = pc - 1
@@ -401,6 +404,7 @@ extension StarThread {
                         }
                         if let impl = slot.pointee {
                             (sp - 1).pointee = try impl(self, recv, args)
+                            recycleArguments(args)
                             continue
                         }
                     }

@@ -4,6 +4,39 @@ import StarlarkSyntax
 extension Ops {
     /// Upper bound on the size of a value built by repetition (`"a" * n`), as in Go.
     static let maxAlloc = 1 << 30
+    /// Upper bound on the length of a list or tuple built by `+`, `+=` or `extend`: 2^27
+    /// values are 2 GiB, so doubling a list in a loop ends in an error, not an OOM kill.
+    static let maxElements = 1 << 27
+
+    /// `a + b` allocated once at its exact size; refuses results over `limit` (a string
+    /// doubled in a loop would otherwise exhaust memory).
+    @inline(__always)
+    static func concat<T>(_ a: [T], _ b: [T], _ what: String, limit: Int = maxAlloc) throws -> [T] {
+        let n = a.count + b.count  // both are array counts: no overflow
+        if n > limit { throw tooLarge(what, n, limit) }
+        var r: [T] = []
+        r.reserveCapacity(n)
+        r.append(contentsOf: a)
+        r.append(contentsOf: b)
+        return r
+    }
+
+    /// Upper bound on the size of an integer result, in bits (about 79,000 decimal
+    /// digits). Squaring in a loop would otherwise run for hours and exhaust memory;
+    /// a clear error is more useful to a test author than an unbounded number.
+    static let maxIntBits = 1 << 18
+
+    @inline(__always)
+    static func checkIntSize(_ bits: Int) throws {
+        if bits > maxIntBits {
+            throw StarlarkError("integer too large: the result would need \(bits) bits (the limit is \(maxIntBits))")
+        }
+    }
+
+    @inline(never)
+    static func tooLarge(_ what: String, _ n: Int, _ limit: Int) -> StarlarkError {
+        StarlarkError("\(what) too large: \(n) elements (the limit is \(limit)); build it in smaller pieces")
+    }
 
     /// `x OP y` for every binary operator except `and`/`or`.
     public static func binary(_ op: BinaryOp, _ x: Value, _ y: Value, thread: StarThread) throws -> Value {
@@ -53,10 +86,12 @@ extension Ops {
         switch op {
         case .add:
             switch (x, y) {
-            case (.string(let a), .string(let b)): return .str(a.bytes + b.bytes)
-            case (.bytes(let a), .bytes(let b)): return .bytes(StarBytes(a.bytes + b.bytes))
-            case (.list(let a), .list(let b)): return .list(StarList(a.elements + b.elements))
-            case (.tuple(let a), .tuple(let b)): return .tuple(StarTuple(a.elements + b.elements))
+            case (.string(let a), .string(let b)): return .str(try concat(a.bytes, b.bytes, "string"))
+            case (.bytes(let a), .bytes(let b)): return .bytes(StarBytes(try concat(a.bytes, b.bytes, "bytes")))
+            case (.list(let a), .list(let b)):
+                return .list(StarList(try concat(a.elements, b.elements, "list", limit: maxElements)))
+            case (.tuple(let a), .tuple(let b)):
+                return .tuple(StarTuple(try concat(a.elements, b.elements, "tuple", limit: maxElements)))
             default: return try numeric(op, x, y)
             }
         case .sub, .div, .floorDiv:
@@ -112,7 +147,9 @@ extension Ops {
                 if case .int(let a) = x, n < 62, a.magnitude < (UInt64(1) << (62 - UInt64(n))) {
                     return .int(a << n)
                 }
-                return .integer((x.bigIntValue ?? 0) << Int(n))
+                let big = x.bigIntValue ?? 0
+                try checkIntSize(big.bitWidth + Int(n))
+                return .integer(big << Int(n))
             }
             if case .int(let a) = x { return .int(n >= 64 ? (a < 0 ? -1 : 0) : a >> n) }
             return .integer(IntMath.shiftRight(x.bigIntValue ?? 0, Int(n)))
@@ -137,9 +174,12 @@ extension Ops {
 
     private static func bigArithmetic(_ op: BinaryOp, _ a: BigInt, _ b: BigInt, _ x: Value, _ y: Value) throws -> Value? {
         switch op {
-        case .add: return .integer(a + b)
-        case .sub: return .integer(a - b)
-        case .mul: return .integer(a * b)
+        case .add, .sub:
+            try checkIntSize(max(a.bitWidth, b.bitWidth) + 1)
+            return .integer(op == .add ? a + b : a - b)
+        case .mul:
+            try checkIntSize(a.bitWidth + b.bitWidth)
+            return .integer(a * b)
         case .div:
             let fa = try NumberConversion.finiteFloat(x), fb = try NumberConversion.finiteFloat(y)
             if fb == 0 { throw StarlarkError("floating-point division by zero") }

@@ -56,7 +56,10 @@ extension Methods {
                 throw StarlarkError("extend: for parameter 1: got \(p[0].typeName), want iterable")
             }
             try named("extend") { try l.checkMutable("extend") }
-            l.elements.append(contentsOf: try Ops.collect(p[0]))
+            let extra = try Ops.collect(p[0])
+            let n = l.elements.count + extra.count
+            if n > Ops.maxElements { throw Ops.tooLarge("extend: list", n, Ops.maxElements) }
+            l.elements.append(contentsOf: extra)
             return .none
         },
         "index": { _, r, a in

@@ -111,8 +111,15 @@ extension Ops {
             var it = try iterate(x)
             defer { it.done() }
             var out: [Value] = []
-            if let n = length(x) { out.reserveCapacity(n) }
-            while let v = it.next() { out.append(v) }
+            if let n = length(x) {
+                // range(1 << 40) has a length but no room in memory: refuse it up front.
+                if n > maxElements { throw tooLarge("list", n, maxElements) }
+                out.reserveCapacity(n)
+            }
+            while let v = it.next() {
+                if out.count >= maxElements { throw tooLarge("list", out.count + 1, maxElements) }
+                out.append(v)
+            }
             return out
         }
     }

@@ -35,7 +35,14 @@ enum PercentFormat {
             }
             if p >= n { throw StarlarkError("incomplete format") }
             let conv = format[p]
-            try convert(conv, arg, &out)
+            // `%d` of an int and `%s` of a string skip the general converter.
+            if conv == UInt8(ascii: "d"), case .int(let v) = arg {
+                IntText.append(v, to: &out)
+            } else if conv == UInt8(ascii: "s"), case .string(let s) = arg {
+                out.append(contentsOf: s.bytes)
+            } else {
+                try convert(conv, arg, &out)
+            }
             p += 1
             index += 1
         }
@@ -51,6 +58,10 @@ enum PercentFormat {
                 Ops.reprBytes(arg, into: &out)
             }
         case "d", "i", "o", "x", "X":
+            if c == "d" || c == "i", case .int(let v) = arg {
+                IntText.append(v, to: &out)  // the common case, without a BigInt
+                return
+            }
             let i: BigInt
             do { i = try numberToInt(arg) } catch let e as StarlarkError {
                 throw StarlarkError("%\(c) format requires integer: \(e.message)")

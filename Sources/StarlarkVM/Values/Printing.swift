@@ -46,7 +46,7 @@ extension Ops {
         switch x {
         case .none: out.append(contentsOf: "None".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "True" : "False").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): IntText.append(i, to: &out)
         case .bigInt(let b): out.append(contentsOf: b.value.description.utf8)
         case .float(let f): FloatFormat.writeShortest(f, into: &out)
         case .string(let s): quote(s.bytes, into: &out)

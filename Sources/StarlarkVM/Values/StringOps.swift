@@ -90,6 +90,9 @@ enum StringOps {
             guard case .string(let s) = x else {
                 throw StarlarkError("join: in list, want string, got \(x.typeName)")
             }
+            if out.count + s.bytes.count > Ops.maxAlloc {
+                throw Ops.tooLarge("join: string", out.count + s.bytes.count, Ops.maxAlloc)
+            }
             out.append(contentsOf: s.bytes)
         }
         return .str(out)

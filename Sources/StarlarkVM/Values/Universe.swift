@@ -289,7 +289,7 @@ enum Builtins {
         let x = a.positional[0]
         switch x {
         case .string: return x
-        case .int(let i): return .str(Array(String(i).utf8))
+        case .int(let i): return .str(IntText.bytes(i))
         case .bytes(let b): return .str(b.bytes)
         default: break
         }
