@@ -15,19 +15,20 @@ struct TestCommand: ParsableCommand {
             a glob ('*db_down*'), ~REGEX, or a collapsed matrix row (test_matrix_order_flow).
             """)
 
-    @Argument(help: "The spec file (default: the only *.star file in the current directory).")
+    @Argument(help: "The spec file (default: faultbox.star here, else the only *.star file here).")
     var spec: String?
 
     @Option(name: .customLong("test"), help: ArgumentHelp("Run only matching tests (repeatable).", valueName: "PATTERN"))
     var tests: [String] = []
 
-    @Option(help: "Seed for probabilistic faults; with --runs, run i uses seed+i.")
-    var seed: UInt64 = 0
+    // A string, so that `--seed -1` gets our message instead of "missing value".
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed for probabilistic faults; with --runs, run i uses seed+i.", valueName: "N"))
+    var seed: String = "0"
 
-    @Option(help: "Run each selected test N times.")
-    var runs: Int = 1
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run each selected test N times.", valueName: "N"))
+    var runs: String = "1"
 
-    @Option(help: ArgumentHelp("Per-test timeout (Go duration: 90s, 2m, 500ms).", valueName: "D"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Per-test timeout (Go duration: 90s, 2m, 500ms).", valueName: "D"))
     var timeout: String = "60s"
 
     @Option(help: ArgumentHelp("Write a JUnit XML report (also when interrupted).", valueName: "FILE"))
@@ -62,14 +63,24 @@ struct TestCommand: ParsableCommand {
     private func makeOptions() throws -> RunOptions {
         var options = RunOptions(specPath: try resolveSpec())
         options.patterns = tests
-        options.seed = seed
-        guard runs >= 1, runs <= 100_000 else { throw usage("--runs \(runs): expected a number from 1 to 100000") }
-        options.runs = runs
+        guard let seedValue = UInt64(seed) else {
+            throw usage("--seed \(seed): expected a whole number from 0 to \(UInt64.max)")
+        }
+        options.seed = seedValue
+        guard let runCount = Int(runs), runCount >= 1, runCount <= 100_000 else {
+            throw usage("--runs \(runs): expected a whole number from 1 to 100000")
+        }
+        options.runs = runCount
         do { options.timeout = try DurationFlag.parse(timeout, flag: "--timeout") } catch { throw usage(error.description) }
         guard let showOutput = ShowOutput(rawValue: show) else {
             throw usage("--show \(show): expected all or fail")
         }
         options.showOutput = showOutput
+        for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json")] {
+            if let path, let problem = ReportPath.problem(path, example: example) {
+                throw usage("\(flag) \(path): \(problem)")
+            }
+        }
         options.debug = debug
         let terminal = isatty(1) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         options.color = ConsoleReport.shouldColor()
@@ -82,14 +93,18 @@ struct TestCommand: ParsableCommand {
                         formatGiven: format != "text", outputPath: output, dryRun: dryRun)
     }
 
+    static let defaultSpec = "faultbox.star"
+
     private func resolveSpec() throws -> String {
         guard format == "text" || format == "json" else { throw usage("--format \(format): expected text or json") }
         if let spec { return spec }
+        // Like `make` and its Makefile: a project keeps its entry spec as faultbox.star.
+        if FileManager.default.fileExists(atPath: Self.defaultSpec) { return Self.defaultSpec }
         let here = (try? FileManager.default.contentsOfDirectory(atPath: ".")) ?? []
         let stars = here.filter { $0.hasSuffix(".star") }.sorted()
         if stars.count == 1 { return stars[0] }
         throw usage(stars.isEmpty
-            ? "no spec given and no *.star file in the current directory; run: faultbox test SPEC.star"
-            : "no spec given and several *.star files here (\(stars.joined(separator: ", "))); name one: faultbox test SPEC.star")
+            ? "no spec given, no \(Self.defaultSpec) and no *.star file in the current directory; run: faultbox test SPEC.star"
+            : "no spec given, no \(Self.defaultSpec) and several *.star files here (\(stars.joined(separator: ", "))); name one: faultbox test SPEC.star")
     }
 }

@@ -27,6 +27,8 @@ final class ArmedRules: @unchecked Sendable {
     private var nextRuleID = 1
     private var origins: [Int: Origin] = [:]
     private var everArmed: [Int] = []
+    /// Rules with a probability below 1: not firing can be the draw, not a wrong rule.
+    private var probabilistic: Set<Int> = []
     private var isArmed = false
 
     init(session: InjectorSession) { self.session = session }
@@ -46,7 +48,10 @@ final class ArmedRules: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         nextToken += 1
         layers.append((nextToken, rules))
-        for list in rules.values { everArmed.append(contentsOf: list.map(\.id)) }
+        for list in rules.values {
+            everArmed.append(contentsOf: list.map(\.id))
+            probabilistic.formUnion(list.filter { $0.probability < 1 }.map(\.id))
+        }
         rearm()
         return nextToken
     }
@@ -85,15 +90,17 @@ final class ArmedRules: @unchecked Sendable {
         session.arm(union)
     }
 
-    /// Names of armed origins whose rules never fired, in the order they were armed.
-    func unusedOrigins(hits: [Int: Int]) -> [String] {
+    /// Armed origins whose rules never fired, in the order they were armed, each with
+    /// whether one of its rules has a probability below 1.
+    func unusedOrigins(hits: [Int: Int]) -> [(name: String, probabilistic: Bool)] {
         lock.lock(); defer { lock.unlock() }
-        var fired = Set<String>(), seen = Set<String>(), order: [String] = []
+        var fired = Set<String>(), chancy = Set<String>(), seen = Set<String>(), order: [String] = []
         for id in everArmed {
             guard let origin = origins[id], origin.warnIfUnused else { continue }
             if (hits[id] ?? 0) > 0 { fired.insert(origin.name) }
+            if probabilistic.contains(id) { chancy.insert(origin.name) }
             if seen.insert(origin.name).inserted { order.append(origin.name) }
         }
-        return order.filter { !fired.contains($0) }
+        return order.filter { !fired.contains($0) }.map { ($0, chancy.contains($0)) }
     }
 }

@@ -121,7 +121,12 @@ struct CellProgram {
         case nil: break
         }
         if reason != nil && cancellation.reason == nil {
-            let exits = supervisor.unexpectedExits()
+            // A service that failed to start already has its exit in the reason.
+            let said = reason ?? ""
+            let exits = supervisor.unexpectedExits().filter { line in
+                guard let name = line.split(separator: " ").dropFirst().first else { return true }
+                return !said.contains("service \(name) exited")
+            }
             if !exits.isEmpty { reason = (reason ?? "") + "\n" + exits.joined(separator: "\n") }
         }
         let hits = session.ruleHits()
@@ -133,8 +138,11 @@ struct CellProgram {
         outcome.passed = reason == nil
         outcome.reason = reason.map { $0 + "\nlogs: \(logs.path)" }
         outcome.decisions = events.firedDecisions()
-        for name in rules.unusedOrigins(hits: hits) {
-            outcome.warnings.append("\(name) never fired: the scenario made no call it matches")
+        for (name, probabilistic) in rules.unusedOrigins(hits: hits) {
+            // With a probability below 1, matching calls may all have drawn "no fault".
+            outcome.warnings.append(probabilistic
+                ? "\(name) never fired: no matching call, or every draw with its probability (seed \(seed)) said no; try other seeds with --runs"
+                : "\(name) never fired: the scenario made no call it matches")
         }
         outcome.warnings.append(contentsOf: context.warnings.current)
         outcome.output = supervisor.running.map { entry in
@@ -159,7 +167,7 @@ struct CellProgram {
     static func ms(_ d: Duration) -> Int64 { d.milliseconds }
 
     static func debugLine(_ s: String) {
-        FileHandle.standardError.write(Data("  [debug] \(s)\n".utf8))
+        ConsoleWrite.write(ConsoleWrite.stderr, "  [debug] \(s)\n")
     }
 }
 

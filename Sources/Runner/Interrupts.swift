@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
 
-/// Ctrl-C (SIGINT) and SIGTERM during `faultbox test`: the first one stops the running
+/// Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closed) during `faultbox test`: the
+/// first one stops the running
 /// cell (VM cancelled, services torn down) and the run finishes by writing the reports for
 /// what completed, exiting 130. A second one exits at once (the kernel still kills every
 /// traced service: the injector uses PTRACE_O_EXITKILL).
@@ -17,7 +18,7 @@ public final class InterruptWatcher: @unchecked Sendable {
 
     /// Starts listening; until then signals keep their default action.
     public func install() {
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler { [weak self] in self?.received() }
@@ -45,10 +46,10 @@ public final class InterruptWatcher: @unchecked Sendable {
             return s.listeners
         }
         guard let listeners else {
-            FileHandle.standardError.write(Data("faultbox: interrupted again; exiting now\n".utf8))
+            ConsoleWrite.write(ConsoleWrite.stderr, "faultbox: interrupted again; exiting now\n")
             exit(130)
         }
-        FileHandle.standardError.write(Data("\nfaultbox: interrupted; tearing down (Ctrl-C again to exit at once)\n".utf8))
+        ConsoleWrite.write(ConsoleWrite.stderr, "\nfaultbox: interrupted; tearing down (Ctrl-C again to exit at once)\n")
         for l in listeners { l() }
     }
 }

@@ -5,15 +5,15 @@ import Reports
 /// finishes) and, on a terminal, a status line (`running test_x (3/7) 1.2s`) refreshed a few
 /// times a second and erased before anything else is printed.
 final class Progress: @unchecked Sendable {
-    private let out: FileHandle
+    private let out: Int32
     private let statusLine: Bool
     private let color: Bool
     private let state = Locked<(current: String?, index: Int, total: Int, began: ContinuousClock.Instant, shown: Bool)>(
         (nil, 0, 0, ContinuousClock.now, false))
     private var ticker: DispatchSourceTimer?
 
-    /// `out` is stdout for the text format, stderr when stdout carries JSON.
-    init(out: FileHandle, statusLine: Bool, color: Bool) {
+    /// `out` is stdout (1) for the text format, stderr (2) when stdout carries JSON.
+    init(out: Int32, statusLine: Bool, color: Bool) {
         self.out = out; self.statusLine = statusLine; self.color = color
         if statusLine {
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "faultbox.progress"))
@@ -44,7 +44,7 @@ final class Progress: @unchecked Sendable {
             var bytes = ""
             if s.shown { bytes += "\r\u{1B}[2K"; s.shown = false }
             bytes += text
-            out.write(Data(bytes.utf8))
+            ConsoleWrite.write(out, bytes)
         }
     }
 
@@ -60,7 +60,7 @@ final class Progress: @unchecked Sendable {
             guard let name = s.current else { return }
             let elapsed = ContinuousClock.now - s.began
             let line = "running \(name) (\(s.index)/\(s.total)) \(String(format: "%.1f", elapsed.secondsDouble))s"
-            out.write(Data(("\r\u{1B}[2K" + line).utf8))
+            ConsoleWrite.write(out, "\r\u{1B}[2K" + line)
             s.shown = true
         }
     }

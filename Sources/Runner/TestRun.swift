@@ -39,11 +39,14 @@ public enum TestRun {
             writeStderr("faultbox test: \(error.description)\n")
             return 1
         }
+        // Nothing to run is a mistake (an empty file, a topology-only file named by accident):
+        // in CI, "0 passed, 0 failed" with status 0 would hide it.
         if plan.tests.isEmpty {
-            writeStderr("faultbox test: \(options.specPath) declares no tests; add scenario(fn), fault_scenario(...), fault_matrix(...) or a def test_*\n")
+            writeStderr("faultbox test: \(options.specPath) declares no tests\n    fix: add scenario(fn), fault_scenario(...), fault_matrix(...) or a def test_*, or name the spec that does\n")
+            return 1
         }
         if request.dryRun {
-            FileHandle.standardOutput.write(Data(dryRunListing(plan, selected: selected).utf8))
+            ConsoleWrite.write(ConsoleWrite.stdout, dryRunListing(plan, selected: selected))
             return 0
         }
         let runDirectory: RunDirectory
@@ -59,7 +62,7 @@ public enum TestRun {
 
         // JSON on stdout keeps stdout clean for tools: the live lines go to stderr then.
         let jsonOnStdout = request.format == .json && request.outputPath == nil
-        let progress = Progress(out: jsonOnStdout ? .standardError : .standardOutput,
+        let progress = Progress(out: jsonOnStdout ? ConsoleWrite.stderr : ConsoleWrite.stdout,
                                 statusLine: options.statusLine && !jsonOnStdout, color: options.color)
         if options.debug { progress.print("run directory: \(runDirectory.path)\n") }
 
@@ -113,7 +116,7 @@ public enum TestRun {
                 if status == 0 { status = 1 }
             }
         } else if jsonOnStdout {
-            FileHandle.standardOutput.write(Data(resultText.utf8))
+            ConsoleWrite.write(ConsoleWrite.stdout, resultText)
         }
         return status
     }
@@ -143,6 +146,6 @@ public enum TestRun {
     }
 
     static func writeStderr(_ s: String) {
-        FileHandle.standardError.write(Data(s.utf8))
+        ConsoleWrite.write(ConsoleWrite.stderr, s)
     }
 }

@@ -47,7 +47,11 @@ final class SpecLoader {
     func run(_ thread: StarThread, _ path: String) throws -> StarModule {
         let onDisk = path.hasPrefix("/") ? path : Self.join(baseDirectory, path)
         guard let bytes = Self.readFile(onDisk) else {
-            throw StarlarkError("cannot read spec file \(path): \(String(cString: strerror(errno)))")
+            let why = String(cString: strerror(errno))
+            let fix = inProgress.isEmpty
+                ? "check the name, or run faultbox from the folder that holds the spec"
+                : "load() paths are relative to the folder of the file that loads them"
+            throw StarlarkError("cannot read spec file \(path): \(why)\n    fix: \(fix)")
         }
         let source = SourceFile(name: path, bytes: bytes)
         let ast = try parse(source)

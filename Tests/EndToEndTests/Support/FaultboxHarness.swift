@@ -41,7 +41,9 @@ struct FaultboxHarness {
     func path(_ name: String) -> String { workDirectory + "/" + name }
 
     /// Starts `faultbox ARGS` in the work directory; the caller waits or signals it.
-    func start(_ args: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    /// With `stdoutPath`, standard output goes to that file instead (e.g. /dev/full).
+    func start(_ args: [String], environment extra: [String: String] = [:],
+               stdoutPath: String? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binDirectory + "/faultbox")
         process.arguments = args
@@ -52,7 +54,11 @@ struct FaultboxHarness {
         for (k, v) in extra { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
+        if let stdoutPath {
+            process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+        } else {
+            process.standardOutput = out
+        }
         process.standardError = err
         try process.run()
         return (process, out, err)

@@ -1,0 +1,159 @@
+import Foundation
+import XCTest
+
+/// Mistakes a new user makes and signals a run receives, found by trying faultbox as one:
+/// each must give one clear message (no Swift trap, no repeated traceback), the documented
+/// exit status, and leave no service behind. Ports 26xxx keep these apart from other suites.
+final class UserMistakeTests: XCTestCase {
+    var harness: FaultboxHarness!
+
+    override func setUpWithError() throws {
+        harness = try FaultboxHarness.make()
+        try harness.write("topology.star", Self.topology)
+    }
+
+    override func tearDown() {
+        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
+        harness.cleanUp()
+    }
+
+    static let topology = """
+        db = service("db", "bin/mock-db",
+            interface("main", "tcp", 26432),
+            env = {"PORT": "26432"},
+            healthcheck = tcp("localhost:26432"),
+        )
+        def ping():
+            return db.main.send(data="PING")
+
+        """
+
+    private func assertOneCleanError(_ r: FaultboxHarness.Result, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.status, 1, r.all, file: file, line: line)
+        XCTAssertFalse(r.all.contains("Fatal error"), r.all, file: file, line: line)
+        XCTAssertFalse(r.all.contains("Traceback"), "a top-level error is one line: \(r.all)", file: file, line: line)
+        XCTAssertFalse(r.all.contains("passed"), "nothing ran: \(r.all)", file: file, line: line)
+    }
+
+    func testEmptySpecIsAnError() throws {
+        try harness.write("empty.star", "")
+        let r = try harness.run(["test", "empty.star"])
+        assertOneCleanError(r)
+        XCTAssertTrue(r.stderr.hasPrefix("faultbox test: empty.star declares no tests\n    fix: "), r.all)
+    }
+
+    func testTopLevelErrorIsOneLine() throws {
+        try harness.write("wrongtype.star", """
+            load("topology.star", "db", "ping")
+            fault_matrix(scenarios = ping, faults = [])
+
+            """)
+        let r = try harness.run(["test", "wrongtype.star"])
+        assertOneCleanError(r)
+        XCTAssertEqual(r.stderr, "wrongtype.star:2:13: fault_matrix: for parameter scenarios: got function, want list\n")
+    }
+
+    func testLoadOfAMissingFileSaysWhereAndHowToFix() throws {
+        try harness.write("loads.star", "load(\"nothere.star\", \"db\")\n")
+        let r = try harness.run(["test", "loads.star"])
+        assertOneCleanError(r)
+        XCTAssertTrue(r.stderr.hasPrefix("loads.star:1:1: cannot load nothere.star: cannot read spec file nothere.star: No such file or directory"), r.all)
+        XCTAssertTrue(r.stderr.contains("fix: load() paths are relative to the folder of the file that loads them"), r.all)
+    }
+
+    func testNegativeNumbersGetOurMessage() throws {
+        try harness.write("one.star", Self.topology + "scenario(ping)\n")
+        for (args, expected) in [
+            (["--seed", "-1"], "faultbox test: --seed -1: expected a whole number from 0 to 18446744073709551615\n"),
+            (["--runs", "-3"], "faultbox test: --runs -3: expected a whole number from 1 to 100000\n"),
+            (["--timeout", "-3s"], "faultbox test: --timeout -3s: expected a number at position 1; expected a duration such as 60s, 1m30s or 500ms\n"),
+        ] {
+            let r = try harness.run(["test", "one.star"] + args)
+            XCTAssertEqual(r.status, 1, r.all)
+            XCTAssertEqual(r.stderr, expected)
+        }
+    }
+
+    func testReportIntoAMissingFolderFailsBeforeRunning() throws {
+        try harness.write("one.star", Self.topology + "scenario(ping)\n")
+        let r = try harness.run(["test", "one.star", "--junit", "no/such/dir/j.xml"])
+        XCTAssertEqual(r.status, 1, r.all)
+        XCTAssertEqual(r.stdout, "", "nothing ran")
+        XCTAssertEqual(r.stderr, "faultbox test: --junit no/such/dir/j.xml: folder no/such/dir does not exist; create it first (mkdir -p no/such/dir)\n")
+        let d = try harness.run(["test", "one.star", "--output", harness.workDirectory])
+        XCTAssertEqual(d.status, 1, d.all)
+        XCTAssertTrue(d.stderr.contains("is a directory; give a file name inside it, e.g. "), d.all)
+    }
+
+    func testDefaultSpecIsFaultboxStar() throws {
+        try harness.write("faultbox.star", Self.topology + "scenario(ping)\n")
+        let r = try harness.run(["test"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_ping ("), r.all)
+    }
+
+    func testFullStdoutIsNoCrash() throws {
+        try harness.write("one.star", Self.topology + "scenario(ping)\n")
+        let (process, _, err) = try harness.start(["test", "one.star"], stdoutPath: "/dev/full")
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssertFalse(stderr.contains("Fatal error"), stderr)
+    }
+
+    func testServiceThatFailsAtStartIsReportedOnce() throws {
+        try harness.write("false.star", """
+            bad = service("bad", "/bin/false", interface("main", "tcp", 26435), healthcheck = tcp("localhost:26435"))
+            def test_x():
+                pass
+
+            """)
+        let r = try harness.run(["test", "false.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("service bad exited before it was ready (exit status 1)"), r.all)
+        XCTAssertFalse(r.stdout.contains("exited during the test"), r.all)
+    }
+
+    func testProbabilisticFaultThatDidNotFireSaysWhy() throws {
+        // probability 0.000001: the db's reads match, but (practically) every draw says no.
+        try harness.write("chance.star", """
+            load("topology.star", "db", "ping")
+            rare = fault_assumption("rare", target = db, read = deny("EIO", probability = 0.000001))
+            fault_scenario("rarely", scenario = ping, faults = rare)
+            never = fault_assumption("never", target = db, fsync = deny("EIO"))
+            fault_scenario("no_fsync", scenario = ping, faults = never)
+
+            """)
+        let r = try harness.run(["test", "chance.star"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertTrue(r.stdout.contains("warning: fault rare never fired: no matching call, or every draw with its probability (seed 0) said no; try other seeds with --runs"), r.all)
+        XCTAssertTrue(r.stdout.contains("warning: fault never never fired: the scenario made no call it matches"), r.all)
+    }
+
+    func testHangupTearsDownAndWritesReports() throws {
+        try harness.write("hup.star", """
+            load("topology.star", "db", "ping")
+            scenario(ping)
+            slow = fault_assumption("slow", target = db, read = delay("20s"))
+            fault_scenario("hangs", scenario = ping, faults = slow)
+
+            """)
+        let junit = harness.path("hup.xml"), json = harness.path("hup.json")
+        let (process, _, _) = try harness.start(["test", "hup.star", "--junit", junit, "--output", json])
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let runs = (try? FileManager.default.subpathsOfDirectory(atPath: harness.path("runs"))) ?? []
+            if runs.contains(where: { $0.hasSuffix("002-test_hangs") }),
+               processes(startedFrom: harness.workDirectory).count == 1 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGHUP)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        try XMLSchema.validate(junit)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        XCTAssertEqual(report?["interrupted"] as? Bool, true)
+        XCTAssertEqual((report?["tests"] as? [Any])?.count, 1, "the finished test only")
+    }
+}
