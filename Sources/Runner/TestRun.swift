@@ -49,6 +49,11 @@ public enum TestRun {
             ConsoleWrite.write(ConsoleWrite.stdout, dryRunListing(plan, selected: selected))
             return 0
         }
+        let missing = BinaryPreflight.problems(plan, workingDirectory: FileManager.default.currentDirectoryPath)
+        if !missing.isEmpty {
+            writeStderr(missing.map(\.description).joined(separator: "\n") + "\n")
+            return 1
+        }
         let runDirectory: RunDirectory
         do { runDirectory = try RunDirectory.create() } catch {
             writeStderr("faultbox test: cannot create a run directory: \(error); set FAULTBOX_RUN_DIR to a writable directory\n")

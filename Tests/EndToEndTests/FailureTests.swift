@@ -91,10 +91,12 @@ final class FailureTests: XCTestCase {
             scenario(probe)
 
             """)
+        // Checked once before any test: every test would fail the same way.
         let r = try harness.run(["test", "missing.star"])
-        XCTAssertEqual(r.status, 2, r.all)
-        XCTAssertTrue(r.stdout.contains("--- FAIL: test_probe ("), r.all)
-        XCTAssertTrue(r.stdout.contains("no-such-db"), r.all)
+        XCTAssertEqual(r.status, 1, r.all)
+        XCTAssertEqual(r.stdout, "", "no test ran")
+        XCTAssertTrue(r.stderr.hasPrefix("missing.star:1:6: service db: binary \"bin/no-such-db\" does not exist (looked at "), r.all)
+        XCTAssertTrue(r.stderr.contains("fix: build it, or fix the path"), r.all)
     }
 
     func testHealthcheckThatNeverPasses() throws {

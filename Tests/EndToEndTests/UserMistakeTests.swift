@@ -130,6 +130,22 @@ final class UserMistakeTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("warning: fault never never fired: the scenario made no call it matches"), r.all)
     }
 
+    func testNonExecutableBinaryStopsBeforeAnyTest() throws {
+        try harness.write("notexec", "just text\n")
+        try harness.write("notexec.star", """
+            db = service("db", "./notexec", interface("main", "tcp", 26436))
+            def test_a():
+                pass
+            def test_b():
+                pass
+
+            """)
+        let r = try harness.run(["test", "notexec.star"])
+        XCTAssertEqual(r.status, 1, r.all)
+        XCTAssertEqual(r.stdout, "", "no test ran")
+        XCTAssertEqual(r.stderr, "notexec.star:1:6: service db: binary \"./notexec\" is not executable (\(harness.path("notexec")))\n    fix: chmod +x \(harness.path("notexec"))\n")
+    }
+
     func testHangupTearsDownAndWritesReports() throws {
         try harness.write("hup.star", """
             load("topology.star", "db", "ping")
