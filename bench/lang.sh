@@ -3,7 +3,7 @@
 #
 # Times bench/lang/*.star (our programs: recursion, calls, loops, strings, dicts,
 # comprehensions) on `faultbox eval`, go.starlark.net (built from Debian's packages by
-# /work/shared/bench/peers/starlark-go/build.sh) and python3, all in one hyperfine run
+# ../shared/bench/peers/starlark-go/build.sh beside the repository) and python3, all in one hyperfine run
 # per program, checks that the three print the same result, and prints median
 # milliseconds with the ratios faultbox/go and faultbox/python.
 # FAULTBOX_BINARY defaults to .build/release/faultbox (build it with
@@ -22,8 +22,11 @@ shift $((OPTIND-1))
 FAULTBOX="${1:-$HERE/../.build/release/faultbox}"
 [[ -x "$FAULTBOX" ]] || { echo "no faultbox binary at $FAULTBOX (swift build -c release --product faultbox)" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "need hyperfine: apt-get install -y hyperfine" >&2; exit 2; }
+# The shared tree (peers, conformance) sits beside the repository: ../shared.
+SHARED="${FAULTBOX_SHARED_DIR:-$(cd "$HERE/../.." && pwd)/shared}"
+[[ -d "$SHARED/bench" ]] || { echo "no shared tree at $SHARED (set FAULTBOX_SHARED_DIR)" >&2; exit 2; }
 PEER="${FAULTBOX_PEER_DIR:-/tmp/faultbox-peers}/starlark-peer"
-[[ -x "$PEER" ]] || /work/shared/bench/peers/starlark-go/build.sh "$PEER" >&2
+[[ -x "$PEER" ]] || "$SHARED/bench/peers/starlark-go/build.sh" "$PEER" >&2
 PY="$(python3 -c 'import sys; print(sys.executable)')"
 OUT="$(mktemp -d)"
 norm() { tr "'" '"'; }

@@ -31,21 +31,13 @@ public final class BigIntBox {
 
 /// A string: a sequence of bytes (usually UTF-8), as in go.starlark.net.
 public final class StarString {
-    /// Immutable from Starlark. `var` only for `appendUniquely`, which the interpreter
-    /// calls for `s += t` when it holds the only reference to `s`.
-    public private(set) var bytes: [UInt8]
+    public let bytes: [UInt8]
     /// Cached hash; 0 means "not computed yet".
     public var cachedHash: UInt32 = 0
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
     public convenience init(_ s: String) { self.init(Array(s.utf8)) }
     /// The bytes as a Swift String (invalid UTF-8 replaced), for messages and embedders.
     public var string: String { String(decoding: bytes, as: UTF8.self) }
-    /// Appends in place. Only valid while the caller holds the only reference (no one can
-    /// observe the change); the cached hash is reset.
-    func appendUniquely(_ tail: [UInt8]) {
-        bytes.append(contentsOf: tail)
-        cachedHash = 0
-    }
 }
 
 public final class StarBytes {

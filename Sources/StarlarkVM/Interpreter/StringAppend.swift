@@ -38,17 +38,23 @@ extension StarThread {
     /// reference, else as a new string. Always succeeds.
     @inline(never)
     private func appendIfUnique(_ slot: UnsafeMutablePointer<Value>, _ tail: [UInt8]) -> Bool {
-        var s = Self.takeString(slot.move())
+        var s: StarString? = Self.takeString(slot.move())
+        var bytes: [UInt8]
         if isKnownUniquelyReferenced(&s) {
-            s.appendUniquely(tail)
-            slot.initialize(to: .string(s))
+            // Keep the byte buffer, drop the string object: the buffer is then unique too,
+            // and append grows it in place (amortised doubling). `bytes` stays a `let` of
+            // StarString, so reads of it elsewhere need no exclusivity checks.
+            bytes = s?.bytes ?? []
+            s = nil
+            bytes.append(contentsOf: tail)
         } else {
-            var r: [UInt8] = []
-            r.reserveCapacity(s.bytes.count + tail.count)
-            r.append(contentsOf: s.bytes)
-            r.append(contentsOf: tail)
-            slot.initialize(to: .string(StarString(r)))
+            let old = s?.bytes ?? []
+            bytes = []
+            bytes.reserveCapacity(old.count + tail.count)
+            bytes.append(contentsOf: old)
+            bytes.append(contentsOf: tail)
         }
+        slot.initialize(to: .string(StarString(bytes)))
         return true
     }
 

@@ -8,16 +8,15 @@ enum IntText {
         // Work on the magnitude as UInt64 so that Int64.min needs no special case.
         var m = v < 0 ? UInt64(bitPattern: 0 &- v) : UInt64(v)
         if v < 0 { out.append(UInt8(ascii: "-")) }
-        if m < 10 { out.append(UInt8(truncatingIfNeeded: m) &+ 48); return }
-        // 20 digits hold UInt64.max; fill from the right in a fixed-size scratch.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
-            var i = 20
-            while m > 0 {
-                i -= 1
-                buf[i] = UInt8(truncatingIfNeeded: m % 10) &+ 48
-                m /= 10
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<20]))
+        // Highest power of ten not above m, then the digits from the left: appending
+        // byte by byte keeps to the array's fast path (no temporary buffer).
+        var p: UInt64 = 1
+        while p <= m / 10 { p &*= 10 }
+        while true {
+            out.append(UInt8(truncatingIfNeeded: m / p) &+ 48)
+            m %= p
+            if p == 1 { break }
+            p /= 10
         }
     }
 
