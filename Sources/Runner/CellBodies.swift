@@ -82,7 +82,7 @@ enum CellBodies {
         return runtime.monitorFailure
     }
 
-    static func describe(_ error: Error) -> String { "\(error)" }
+    static func describe(_ error: Error) -> String { StarlarkErrorText.describe(error) }
 
     /// A short repr of the scenario's result for messages.
     static func repr(_ v: Value) -> String {

@@ -54,13 +54,7 @@ public struct SpecErrors: Error, Sendable, CustomStringConvertible {
     public init(starlark: String?, plan: [PlanError]) { self.starlark = starlark; self.plan = plan }
 
     init(starlark error: Error) {
-        // An error at the top level of a file has a one-frame traceback that only repeats
-        // the position and the message: show it as one line, like a validation error.
-        if let e = error as? EvalError, e.backtrace.count <= 1, let location = e.location {
-            starlark = "\(location): \(e.message)"
-        } else {
-            starlark = "\(error)"
-        }
+        starlark = StarlarkErrorText.describe(error)
         plan = []
         func pos(_ l: SourceLocation) -> SourcePosition { SourcePosition(file: l.file, line: l.line, column: l.column) }
         switch error {

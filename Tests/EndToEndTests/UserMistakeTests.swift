@@ -146,6 +146,20 @@ final class UserMistakeTests: XCTestCase {
         XCTAssertEqual(r.stderr, "notexec.star:1:6: service db: binary \"./notexec\" is not executable (\(harness.path("notexec")))\n    fix: chmod +x \(harness.path("notexec"))\n")
     }
 
+    func testErrorInATestIsShownOnce() throws {
+        try harness.write("raises.star", Self.topology + """
+            def test_wrong_type():
+                db.main.send(data = 5)
+
+            """)
+        let r = try harness.run(["test", "raises.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        let message = "db.main.send: for parameter data: got int, want string or bytes"
+        XCTAssertEqual(r.stdout.components(separatedBy: message).count - 1, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains("raises.star:9:17: " + message), r.stdout)
+        XCTAssertFalse(r.stdout.contains("Traceback"), r.stdout)
+    }
+
     func testHangupTearsDownAndWritesReports() throws {
         try harness.write("hup.star", """
             load("topology.star", "db", "ping")
