@@ -59,8 +59,9 @@ let package = Package(
         // Demo services for the tutorial.
         // Linked with a static Swift runtime: they are started for every test cell, and
         // skipping the dynamic load of libswiftCore halves start-up (docs/demo-services.md).
-        .executableTarget(name: "mock-db", linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
-        .executableTarget(name: "mock-api", linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        .target(name: "DemoNet"),  // the socket helpers both demo services use
+        .executableTarget(name: "mock-db", dependencies: ["DemoNet"], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        .executableTarget(name: "mock-api", dependencies: ["DemoNet"], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         // Tests, one target per layer; ptrace tests in their own target.
         .testTarget(name: "StarlarkSyntaxTests", dependencies: ["StarlarkSyntax"]),

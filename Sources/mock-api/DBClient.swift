@@ -1,6 +1,7 @@
 // The api's connection to mock-db: a NEW connection per request (so a connect fault is seen by
 // every request), a 2 s connect timeout and a 5 s deadline for the whole exchange. It speaks
 // with connect()/write()/read() so that network faults injected on the api reach this path.
+import DemoNet
 import Glibc
 
 /// Monotonic milliseconds.

@@ -1,5 +1,8 @@
 // A small HTTP/1.1 server side: request parsing with Content-Length bodies, keep-alive, and
 // plain-text responses. Enough for the demo's clients (URLSession, curl); not a general server.
+// The HTTP side uses recv()/send(); the db connection (DBClient.swift) uses read()/write(), so
+// that faults aimed at the api's db traffic (`read=deny(ECONNRESET)`) hit that traffic only.
+import DemoNet
 import Glibc
 
 struct HTTPRequest {

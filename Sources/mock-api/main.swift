@@ -3,6 +3,7 @@
 //   POST /data/<key> (body = value) -> 200 "stored: k=v" | 500 "db error: ..."
 //   GET /data/<key> -> 200 value | 404 | 500 "db error: ..."
 // Environment: PORT (default 8080), DB_ADDR (host:port, default localhost:5432).
+import DemoNet
 import Glibc
 
 let programName = "mock-api"

@@ -1,6 +1,7 @@
 // The key-value store: a dictionary in memory, made durable by appending each SET to a data
 // file with write() and fsync() before it is acknowledged. A failed write or fsync leaves the
 // memory unchanged and is reported to the client as `ERR <syscall>: <reason>`.
+import DemoNet
 import Glibc
 
 final class Store: @unchecked Sendable {

@@ -1,6 +1,7 @@
 // mock-db: the demo database of the tutorial. A line-oriented TCP server:
 //   PING -> PONG, SET k v -> OK, GET k -> v | NOT_FOUND, QUIT closes; errors are `ERR reason`.
 // Environment: PORT (default 5432), DATA_DIR (default: a fresh directory under $TMPDIR).
+import DemoNet
 import Glibc
 
 let programName = "mock-db"

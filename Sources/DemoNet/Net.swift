@@ -1,18 +1,19 @@
-// Socket plumbing for mock-api's HTTP side, on plain Glibc calls. The same helpers as mock-db's
-// Net.swift (two executables cannot share a file without a library target of their own).
-// The HTTP listener uses recv()/send(); the db connection (DBClient.swift) uses read()/write(),
-// so that faults aimed at the api's db traffic (`read=deny(ECONNRESET)`) hit that traffic.
+// Socket plumbing shared by the two demo services (mock-db, mock-api), on plain Glibc calls
+// so that syscall-level faults injected into a service reach exactly these calls. Which
+// syscall each service uses for which traffic is chosen in the service itself (see the
+// header of each service's Net.swift / DBClient.swift); these helpers are the common part:
+// logging lines, the dual-stack listener, send-all, accept and one thread per connection.
 import Glibc
 
 /// The text of errno `code`, e.g. "Input/output error".
-func errnoText(_ code: Int32) -> String {
+public func errnoText(_ code: Int32) -> String {
     guard let text = strerror(code) else { return "errno \(code)" }
     return String(cString: text)
 }
 
 /// Writes a whole line to a file descriptor with write(2) (stdout/stderr logging).
 /// Failures are ignored: a log line lost to an injected fault must not stop the service.
-func writeLine(_ fd: Int32, _ text: String) {
+public func writeLine(_ fd: Int32, _ text: String) {
     var bytes = Array(text.utf8)
     bytes.append(10)
     bytes.withUnsafeBytes { raw in
@@ -26,9 +27,9 @@ func writeLine(_ fd: Int32, _ text: String) {
 
 /// Opens a listening TCP socket on every address (IPv6 dual-stack, IPv4 as a fallback) so
 /// that clients reaching "localhost" via ::1 or 127.0.0.1 both connect at the first try.
-enum Listening { case success(Int32), failure(String) }
+public enum Listening { case success(Int32), failure(String) }
 
-func listenTCP(port: Int) -> Listening {
+public func listenTCP(port: Int) -> Listening {
     let v6 = socket(AF_INET6, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     if v6 >= 0 {
         var one: Int32 = 1, zero: Int32 = 0
@@ -70,7 +71,7 @@ func listenTCP(port: Int) -> Listening {
 }
 
 /// Sends all bytes on a socket; false when the peer is gone.
-func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+public func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBytes { raw in
         var offset = 0
         while offset < raw.count {
@@ -83,7 +84,7 @@ func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
 
 /// Runs `body` on a new detached POSIX thread (one per connection keeps the code simple and
 /// the start-up instant; the demo never sees more than a handful of clients).
-func spawnThread(_ body: @escaping () -> Void) -> Bool {
+public func spawnThread(_ body: @escaping () -> Void) -> Bool {
     final class Job { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
     let context = Unmanaged.passRetained(Job(body)).toOpaque()
     var thread = pthread_t()
@@ -102,7 +103,7 @@ func spawnThread(_ body: @escaping () -> Void) -> Bool {
 
 /// accept(2) with the new descriptor marked close-on-exec (accept4 is not in Glibc's Swift
 /// overlay without _GNU_SOURCE).
-func acceptClient(_ listener: Int32) -> Int32 {
+public func acceptClient(_ listener: Int32) -> Int32 {
     let fd = accept(listener, nil, nil)
     if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
     return fd
