@@ -35,7 +35,8 @@ extension Ops {
 
     @inline(never)
     static func tooLarge(_ what: String, _ n: Int, _ limit: Int) -> StarlarkError {
-        StarlarkError("\(what) too large: \(n) elements (the limit is \(limit)); build it in smaller pieces")
+        let unit = what.hasSuffix("string") || what == "bytes" ? "bytes" : "elements"
+        return StarlarkError("\(what) too large: \(n) \(unit) (the limit is \(limit)); build it in smaller pieces")
     }
 
     /// `x OP y` for every binary operator except `and`/`or`.
