@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import FaultPlan
 import Injector
@@ -82,8 +85,8 @@ public enum CompileOutput {
 
     /// `--emit ast|bytecode`: the root file only, without running it.
     static func syntaxDump(specPath: String, emit: String) -> Result<String, SpecErrors> {
-        guard let bytes = readWholeFile(specPath) else {
-            return .failure(SpecErrors(starlark: "faultbox compile: cannot read \(specPath)", plan: []))
+        guard let bytes = SourceFileReader.read(specPath) else {
+            return .failure(SpecErrors(starlark: "faultbox compile: cannot read \(specPath): \(String(cString: strerror(errno)))", plan: []))
         }
         let source = SourceFile(name: specPath, bytes: bytes)
         do {

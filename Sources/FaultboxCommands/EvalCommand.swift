@@ -3,6 +3,7 @@ import StarlarkSyntax
 import StarlarkResolve
 import StarlarkCompile
 import StarlarkVM
+import SpecLowering
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,7 +47,7 @@ struct EvalCommand: ParsableCommand {
             FileHandleStderr.write("faultbox eval: --mode: unknown mode \"\(mode)\" (expected exec, resolve or parse)\n")
             throw ExitWith(ExitStatus.usage)
         }
-        guard let bytes = readWholeFile(file) else {
+        guard let bytes = SourceFileReader.read(file) else {
             FileHandleStderr.write("faultbox eval: cannot read \(file): \(String(cString: strerror(errno)))\n")
             throw ExitWith(ExitStatus.usage)
         }
@@ -138,19 +139,6 @@ final class StdoutBuffer {
         }
         bytes.removeAll(keepingCapacity: true)
     }
-}
-
-func readWholeFile(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n > 0 { out.append(contentsOf: buf[0..<n]) }
-        if n < buf.count { break }
-    }
-    return out
 }
 
 /// Runs `body` on a thread with a 256 MiB stack (reserved, touched only as used), so the

@@ -160,6 +160,21 @@ final class UserMistakeTests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("Traceback"), r.stdout)
     }
 
+    func testADirectoryIsNotAnEmptySpec() throws {
+        try FileManager.default.createDirectory(atPath: harness.path("specs"), withIntermediateDirectories: true)
+        for (args, expected) in [
+            (["eval", "specs"], "faultbox eval: cannot read specs: Is a directory\n"),
+            (["compile", "specs", "--emit", "ast"], "faultbox compile: cannot read specs: Is a directory\n"),
+        ] {
+            let r = try harness.run(args)
+            XCTAssertEqual(r.status, 1, r.all)
+            XCTAssertEqual(r.stderr, expected)
+        }
+        let t = try harness.run(["test", "specs"])
+        XCTAssertEqual(t.status, 1, t.all)
+        XCTAssertTrue(t.stderr.hasPrefix("cannot read spec file specs: Is a directory\n"), t.all)
+    }
+
     func testHangupTearsDownAndWritesReports() throws {
         try harness.write("hup.star", """
             load("topology.star", "db", "ping")
