@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Injector benchmarks: bare vs `faultbox run` vs `strace -f --seccomp-bpf` on the same
-# workloads, one run, ratios printed. Targets (docs/injector.md):
+# workloads, one run, ratios printed (medians of RUNS interleaved rounds, default 9), then
+# the round trip of one trapped call per mechanism (ptrace, seccomp user notification).
+# Targets (docs/injector.md):
 #   untrapped syscalls within 1.3x of bare per call; trapped calls at least 1.5x cheaper
 #   than strace; Go HTTP server with a connect rule within 1.5x of bare wall time.
 # FAULTBOX=/path/to/faultbox uses that binary; otherwise a release build is made.
@@ -15,10 +17,11 @@ if [ -z "${FAULTBOX:-}" ]; then
   FAULTBOX="$(cd "$root" && swift build -c release --show-bin-path)/faultbox"
 fi
 cc -O2 -pthread -o "$work/syscalls" "$here/injector/syscalls.c"
+cc -O2 -o "$work/roundtrip" "$here/injector/roundtrip.c"
 have_go=0
 if command -v go >/dev/null; then
   (cd "$work" && cp "$here/injector/httpload.go" . && CGO_ENABLED=0 GOCACHE="${GOCACHE:-/tmp/faultbox-gocache}" \
      go build -o httpload httpload.go) && have_go=1
 fi
 command -v strace >/dev/null || { echo "strace is missing (make deps installs it)"; exit 1; }
-python3 "$here/injector/measure.py" "$FAULTBOX" "$work/syscalls" "$([ "$have_go" = 1 ] && echo "$work/httpload")" "${RUNS:-5}"
+python3 "$here/injector/measure.py" "$FAULTBOX" "$work/syscalls" "$([ "$have_go" = 1 ] && echo "$work/httpload")" "${RUNS:-9}" "$work/roundtrip"
