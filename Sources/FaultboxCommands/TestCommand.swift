@@ -15,8 +15,8 @@ struct TestCommand: ParsableCommand {
             a glob ('*db_down*'), ~REGEX, or a collapsed matrix row (test_matrix_order_flow).
             """)
 
-    @Argument(help: "The spec file (default: faultbox.star here, else the only *.star file here).")
-    var spec: String?
+    @Argument(help: ArgumentHelp("The spec file(s), run in order (default: faultbox.star here, else the only *.star file here).", valueName: "spec"))
+    var specs: [String] = []
 
     @Option(name: .customLong("test"), help: ArgumentHelp("Run only matching tests (repeatable).", valueName: "PATTERN"))
     var tests: [String] = []
@@ -61,7 +61,8 @@ struct TestCommand: ParsableCommand {
     }
 
     private func makeOptions() throws -> RunOptions {
-        var options = RunOptions(specPath: try resolveSpec())
+        let paths = try resolveSpecs()
+        var options = RunOptions(specPath: paths[0], more: Array(paths.dropFirst()))
         options.patterns = tests
         guard let seedValue = UInt64(seed) else {
             throw usage("--seed \(seed): expected a whole number from 0 to \(UInt64.max)")
@@ -95,14 +96,14 @@ struct TestCommand: ParsableCommand {
 
     static let defaultSpec = "faultbox.star"
 
-    private func resolveSpec() throws -> String {
+    private func resolveSpecs() throws -> [String] {
         guard format == "text" || format == "json" else { throw usage("--format \(format): expected text or json") }
-        if let spec { return spec }
+        if !specs.isEmpty { return specs }
         // Like `make` and its Makefile: a project keeps its entry spec as faultbox.star.
-        if FileManager.default.fileExists(atPath: Self.defaultSpec) { return Self.defaultSpec }
+        if FileManager.default.fileExists(atPath: Self.defaultSpec) { return [Self.defaultSpec] }
         let here = (try? FileManager.default.contentsOfDirectory(atPath: ".")) ?? []
         let stars = here.filter { $0.hasSuffix(".star") }.sorted()
-        if stars.count == 1 { return stars[0] }
+        if stars.count == 1 { return stars }
         throw usage(stars.isEmpty
             ? "no spec given, no \(Self.defaultSpec) and no *.star file in the current directory; run: faultbox test SPEC.star"
             : "no spec given, no \(Self.defaultSpec) and several *.star files here (\(stars.joined(separator: ", "))); name one: faultbox test SPEC.star")

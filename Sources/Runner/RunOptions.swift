@@ -2,6 +2,8 @@
 public struct RunOptions: Sendable {
     /// The spec file as the user gave it (shown in replay commands and reports).
     public var specPath: String
+    /// Every spec to run, in order (`faultbox test *.faults.star`); the first is `specPath`.
+    public var specPaths: [String]
     /// `--test` patterns (empty: every test).
     public var patterns: [String] = []
     /// `--seed`: the first run's seed; run `i` (0-based) of `--runs` uses `seed + i`.
@@ -21,7 +23,7 @@ public struct RunOptions: Sendable {
     /// How long services get between SIGTERM and SIGKILL at teardown.
     public var grace: Duration = .seconds(2)
 
-    public init(specPath: String) { self.specPath = specPath }
+    public init(specPath: String, more: [String] = []) { self.specPath = specPath; self.specPaths = [specPath] + more }
 }
 
 public enum ShowOutput: String, Sendable, CaseIterable {

@@ -25,34 +25,19 @@ public enum TestRun {
     /// test failed, 130 interrupted).
     public static func main(options: RunOptions, request: Request) -> Int32 {
         let startedAt = Date()
-        let spec: SpecBridge
-        switch SpecBridge.load(path: options.specPath) {
-        case .success(let loaded): spec = loaded
-        case .failure(let error):
-            writeStderr(error.description + "\n")
-            return 1
-        }
-        let plan = spec.plan
-        let selectable = plan.tests.map { SelectableTest(name: $0.name, matrixRow: PlanAdapter.identity(plan, $0).row) }
-        let selected: [Int]
-        do { selected = try TestSelection.select(selectable, patterns: options.patterns) } catch {
-            writeStderr("faultbox test: \(error.description)\n")
-            return 1
-        }
-        // Nothing to run is a mistake (an empty file, a topology-only file named by accident):
-        // in CI, "0 passed, 0 failed" with status 0 would hide it.
-        if plan.tests.isEmpty {
-            writeStderr("faultbox test: \(options.specPath) declares no tests\n    fix: add scenario(fn), fault_scenario(...), fault_matrix(...) or a def test_*, or name the spec that does\n")
+        let specs: [SpecToRun]
+        switch prepare(options: options, checkBinaries: !request.dryRun) {
+        case .success(let prepared): specs = prepared
+        case .failure(let message):
+            writeStderr(message)
             return 1
         }
         if request.dryRun {
-            ConsoleWrite.write(ConsoleWrite.stdout, dryRunListing(plan, selected: selected))
+            for spec in specs {
+                if options.specPaths.count > 1 { ConsoleWrite.write(ConsoleWrite.stdout, "\(spec.options.specPath):\n") }
+                ConsoleWrite.write(ConsoleWrite.stdout, dryRunListing(spec.plan, selected: spec.selected))
+            }
             return 0
-        }
-        let missing = BinaryPreflight.problems(plan, workingDirectory: FileManager.default.currentDirectoryPath)
-        if !missing.isEmpty {
-            writeStderr(missing.map(\.description).joined(separator: "\n") + "\n")
-            return 1
         }
         let runDirectory: RunDirectory
         do { runDirectory = try RunDirectory.create() } catch {
@@ -71,29 +56,39 @@ public enum TestRun {
                                 statusLine: options.statusLine && !jsonOnStdout, color: options.color)
         if options.debug { progress.print("run directory: \(runDirectory.path)\n") }
 
-        let program = CellProgram(options: options, runDirectory: runDirectory, current: current)
-        let services = PlanAdapter.services(plan)
         var outcomes: [TestOutcome] = []
-        let total = selected.count * options.runs
+        let total = specs.reduce(0) { $0 + $1.selected.count } * options.runs
         var position = 0
         runs: for run in 0..<options.runs {
             let seed = options.seed &+ UInt64(run)  // --seed 18446744073709551615 --runs 2 wraps to 0
-            for index in selected {
-                if interrupts.interrupted { break runs }
-                position += 1
-                let test = plan.tests[index]
-                let cell = makeCell(plan, test, services: services, spec: spec)
-                progress.started(test.name, index: position, total: total)
-                let outcome = program.run(cell, index: index + 1, runNumber: run + 1, seed: seed)
-                // A test stopped by Ctrl-C did not finish: the reports hold what did.
-                if interrupts.interrupted { break runs }
-                outcomes.append(outcome)
-                progress.finished(outcome, showOutput: options.showOutput == .all)
+            for spec in specs {
+                let program = CellProgram(options: spec.options, runDirectory: runDirectory, current: current)
+                let services = PlanAdapter.services(spec.plan)
+                for index in spec.selected {
+                    if interrupts.interrupted { break runs }
+                    position += 1
+                    let test = spec.plan.tests[index]
+                    var cell = makeCell(spec.plan, test, services: services, spec: spec.bridge)
+                    cell.matrixID = cell.matrixID.map { $0 + spec.matrixOffset }
+                    progress.started(test.name, index: position, total: total)
+                    let outcome = program.run(cell, index: spec.testOffset + index + 1, runNumber: run + 1, seed: seed)
+                    // A test stopped by Ctrl-C did not finish: the reports hold what did.
+                    if interrupts.interrupted { break runs }
+                    outcomes.append(outcome)
+                    progress.finished(outcome, showOutput: options.showOutput == .all)
+                }
             }
         }
 
-        let report = RunReport(specFiles: [options.specPath], outcomes: outcomes,
-                               matrices: PlanAdapter.matrixLayouts(plan), startedAt: startedAt,
+        let layouts = specs.flatMap { spec in
+            PlanAdapter.matrixLayouts(spec.plan).map { layout -> MatrixLayout in
+                var shifted = layout
+                shifted.id += spec.matrixOffset
+                return shifted
+            }
+        }
+        let report = RunReport(specFiles: options.specPaths, outcomes: outcomes,
+                               matrices: layouts, startedAt: startedAt,
                                interrupted: interrupts.interrupted)
         progress.stop()
         var text = ""

@@ -175,6 +175,40 @@ final class UserMistakeTests: XCTestCase {
         XCTAssertTrue(t.stderr.hasPrefix("cannot read spec file specs: Is a directory\n"), t.all)
     }
 
+    /// The chapter's workflow step 3: `faultbox test *.faults.star` names several specs.
+    func testSeveralSpecsRunInOneReport() throws {
+        try harness.write("a.faults.star", """
+            load("topology.star", "db", "ping")
+            full = fault_assumption("full", target = db, write = deny("ENOSPC"))
+            fault_matrix(scenarios = [ping], faults = [full])
+
+            """)
+        try harness.write("b.faults.star", """
+            load("topology.star", "db", "ping")
+            eio = fault_assumption("eio", target = db, fsync = deny("EIO"))
+            fault_matrix(scenarios = [ping], faults = [eio])
+
+            """)
+        let json = harness.path("both.json")
+        let r = try harness.run(["test", "a.faults.star", "b.faults.star", "--test", "*_ping_*", "--output", json])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_matrix_ping_full ("), r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_matrix_ping_eio ("), r.all)
+        XCTAssertEqual(r.stdout.components(separatedBy: "Fault Matrix: 1 scenarios × 1 faults = 1 cells").count - 1, 2, r.all)
+        XCTAssertTrue(r.stdout.hasSuffix("2 passed, 0 failed\n"), r.all)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        XCTAssertEqual(report?["spec_files"] as? [String], ["a.faults.star", "b.faults.star"])
+        let ids = (report?["matrices"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }
+        XCTAssertEqual(ids, [0, 1], "each spec's matrix keeps its own id")
+        // A pattern that matches in one spec is enough; one that matches nowhere is an error.
+        let only = try harness.run(["test", "a.faults.star", "b.faults.star", "--test", "test_matrix_ping_eio", "--dry-run"])
+        XCTAssertEqual(only.status, 0, only.all)
+        XCTAssertTrue(only.stdout.hasPrefix("b.faults.star:\ntest_matrix_ping_eio"), only.all)
+        let none = try harness.run(["test", "a.faults.star", "b.faults.star", "--test", "nothing"])
+        XCTAssertEqual(none.status, 1, none.all)
+        XCTAssertTrue(none.stderr.hasPrefix("faultbox test: a.faults.star: --test nothing: no test matches"), none.all)
+    }
+
     func testHangupTearsDownAndWritesReports() throws {
         try harness.write("hup.star", """
             load("topology.star", "db", "ping")
