@@ -3,7 +3,7 @@ import Foundation
 
 /// Loading and checking every spec of a run before anything starts: `faultbox test
 /// *.faults.star` (the chapter's workflow) names several. A spec that does not load, has
-/// no tests or names a missing binary stops the whole run (exit 1) before the first
+/// no tests, names a missing binary or a port in use stops the whole run (exit 1) before the first
 /// service starts, so a typo in the last file never costs the minutes of the first.
 extension TestRun {
     struct SpecToRun {
@@ -19,7 +19,7 @@ extension TestRun {
 
     enum Prepared { case success([SpecToRun]), failure(String) }
 
-    /// `checkBinaries` is off for `--dry-run`, which starts nothing.
+    /// `checkBinaries` (binaries and ports) is off for `--dry-run`, which starts nothing.
     static func prepare(options: RunOptions, checkBinaries: Bool) -> Prepared {
         var specs: [SpecToRun] = []
         var selectionErrors: [String] = []
@@ -40,8 +40,10 @@ extension TestRun {
             if plan.tests.isEmpty {
                 return .failure("faultbox test: \(path) declares no tests\n    fix: add scenario(fn), fault_scenario(...), fault_matrix(...) or a def test_*, or name the spec that does\n")
             }
-            let missing = checkBinaries ? BinaryPreflight.problems(plan, workingDirectory: workingDirectory) : []
-            if !missing.isEmpty { return .failure(missing.map(\.description).joined(separator: "\n") + "\n") }
+            if checkBinaries {
+                let problems = Preflight.binaryProblems(plan, workingDirectory: workingDirectory) + Preflight.busyPorts(plan)
+                if !problems.isEmpty { return .failure(problems.map(\.description).joined(separator: "\n") + "\n") }
+            }
             let selectable = plan.tests.map { SelectableTest(name: $0.name, matrixRow: PlanAdapter.identity(plan, $0).row) }
             var selected: [Int] = []
             do { selected = try TestSelection.select(selectable, patterns: options.patterns) } catch {

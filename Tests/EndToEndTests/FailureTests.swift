@@ -143,9 +143,12 @@ final class FailureTests: XCTestCase {
             scenario(order_flow)
 
             """)
+        // Checked once before any test (each cell checks again for ports taken later).
         let r = try harness.run(["test", "ok.star"])
-        XCTAssertEqual(r.status, 2, r.all)
-        XCTAssertTrue(r.stdout.contains("port 25432 (db.main) is already in use by pid \(getpid())"), r.all)
+        XCTAssertEqual(r.status, 1, r.all)
+        XCTAssertEqual(r.stdout, "", "no test ran")
+        XCTAssertTrue(r.stderr.hasPrefix("topology.star:2:5: port 25432 (db.main) is already in use by pid \(getpid())"), r.all)
+        XCTAssertTrue(r.stderr.contains("fix: stop that process, or change the interface's port in the spec"), r.all)
     }
 
     func testTimeoutStopsAHungTest() throws {
