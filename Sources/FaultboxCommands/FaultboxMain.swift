@@ -34,6 +34,13 @@ public enum FaultboxMain {
     /// Parses the arguments and runs the subcommand. Usage errors exit 1 (not
     /// ArgumentParser's 64) so that scripts see one status for "you asked wrongly".
     public static func main(_ arguments: [String]? = nil) -> Never {
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        let names = FaultboxCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
+        // "Unexpected argument 'tset'" does not say that a subcommand was expected.
+        if let first = given.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
+            FileHandleStderr.write("faultbox: unknown subcommand '\(first)'; expected one of: \(names.joined(separator: ", ")) (faultbox --help lists them)\n")
+            exit(ExitStatus.usage)
+        }
         do {
             var command = try FaultboxCommand.parseAsRoot(arguments)
             try command.run()

@@ -209,6 +209,15 @@ final class UserMistakeTests: XCTestCase {
         XCTAssertTrue(none.stderr.hasPrefix("faultbox test: a.faults.star: --test nothing: no test matches"), none.all)
     }
 
+    func testUnknownSubcommandNamesTheSubcommands() throws {
+        let r = try harness.run(["tset", "one.star"])
+        XCTAssertEqual(r.status, 1, r.all)
+        XCTAssertEqual(r.stderr, "faultbox: unknown subcommand 'tset'; expected one of: eval, compile, test, generate, run (faultbox --help lists them)\n")
+        let help = try harness.run(["help", "test"])
+        XCTAssertEqual(help.status, 0, help.all)
+        XCTAssertTrue(help.stdout.contains("USAGE: faultbox test"), help.all)
+    }
+
     func testHangupTearsDownAndWritesReports() throws {
         try harness.write("hup.star", """
             load("topology.star", "db", "ping")
