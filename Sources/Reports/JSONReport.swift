@@ -58,7 +58,8 @@ public enum JSONReport {
 
     private static func encodeMatrix(_ m: MatrixLayout, _ outcomes: [TestOutcome], into w: JSONWriter) {
         var results: [String: Bool] = [:]
-        for o in outcomes where o.matrixID == m.id || o.matrixID == nil { results[o.name] = results[o.name] ?? o.passed }
+        // With --runs N a cell passed only if every run of it passed (as in the console table).
+        for o in outcomes where o.matrixID == m.id || o.matrixID == nil { results[o.name] = (results[o.name] ?? true) && o.passed }
         w.object {
             w.field("id") { w.number(m.id) }
             w.field("scenarios") { w.array(m.scenarios) { w.string($0) } }

@@ -71,11 +71,16 @@ extension ConsoleReport {
         return lines.map { $0 + "\n" }.joined()
     }
 
-    /// Outcomes of this matrix by test name (cells of another matrix never match).
+    /// Outcomes of this matrix by test name (cells of another matrix never match). With
+    /// `--runs N` a cell has N outcomes: the first failed one stands for the cell, so that
+    /// a flaky cell never shows PASS because its last run happened to pass.
     private static func outcomesByName(_ layout: MatrixLayout, _ outcomes: [TestOutcome]) -> [String: TestOutcome] {
         var map: [String: TestOutcome] = [:]
         for outcome in outcomes where outcome.matrixID == nil || outcome.matrixID == layout.id {
-            if outcome.matrixID == layout.id || map[outcome.name] == nil { map[outcome.name] = outcome }
+            guard let kept = map[outcome.name] else { map[outcome.name] = outcome; continue }
+            let closer = outcome.matrixID == layout.id && kept.matrixID != layout.id
+            let sameMatrix = (outcome.matrixID == layout.id) == (kept.matrixID == layout.id)
+            if closer || (sameMatrix && kept.passed && !outcome.passed) { map[outcome.name] = outcome }
         }
         return map
     }

@@ -89,6 +89,25 @@ final class MatrixTableTests: XCTestCase {
         assertGolden(text, "matrix-failures.txt")
     }
 
+    func testACellThatFailedInAnyRunIsFail() throws {
+        var layout = MatrixLayout(id: 0, scenarios: ["order_flow"], faults: ["flaky"], cellTest: [:])
+        layout.cellTest[MatrixLayout.key(scenario: "order_flow", fault: "flaky")] = "test_matrix_order_flow_flaky"
+        func run(_ passed: Bool, seed: UInt64) -> TestOutcome {
+            TestOutcome(name: "test_matrix_order_flow_flaky", specFile: "s.star", scenario: "order_flow", fault: "flaky",
+                        matrixID: 0, passed: passed, durationMs: 20, seed: seed, reason: passed ? nil : "run \(seed) failed")
+        }
+        for outcomes in [[run(false, seed: 0), run(true, seed: 1)], [run(true, seed: 0), run(false, seed: 1)]] {
+            let text = ConsoleReport.matrixTable(layout, outcomes: outcomes)
+            XCTAssertTrue(text.contains("order_flow        │ FAIL\n"), text)
+            XCTAssertTrue(text.contains("Result: 0/1 passed\n"), text)
+            XCTAssertTrue(text.contains("  order_flow × flaky: run \(outcomes.first { !$0.passed }!.seed) failed\n"), text)
+            let json = JSONReport.encode(RunReport(specFiles: ["s.star"], outcomes: outcomes, matrices: [layout]))
+            let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            let cells = (parsed?["matrices"] as? [[String: Any]])?.first?["cells"] as? [[String: Any]]
+            XCTAssertEqual(cells?.first?["result"] as? String, "fail", json)
+        }
+    }
+
     func testFailedCellHeadlineJoinsAnIntroducingLine() {
         XCTAssertEqual(TextCleaning.headline("oracle failed for <response status=500>:\n    s.star:7:41: assert_eq: 500 != 200\n  Traceback"),
                        "oracle failed for <response status=500>: s.star:7:41: assert_eq: 500 != 200")
