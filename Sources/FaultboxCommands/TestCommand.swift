@@ -10,9 +10,9 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run a spec's tests and fault-matrix cells against the real services.",
         discussion: """
-            Exit status: 0 all passed, 1 spec or usage error, 2 a test failed, 130 interrupted.
-            --test accepts an exact name (test_order_flow), the name without test_ (order_flow),
-            a glob ('*db_down*'), ~REGEX, or a collapsed matrix row (test_matrix_order_flow).
+            Exit status: 0 all passed, 1 spec or usage error (nothing ran), 2 a test failed, 130 interrupted (SIGINT, SIGTERM, SIGHUP).
+
+            --test accepts an exact name (test_order_flow), the name without test_ (order_flow), a glob ('*db_down*'), ~REGEX, or a collapsed matrix row (test_matrix_order_flow).
             """)
 
     @Argument(help: ArgumentHelp("The spec file(s), run in order (default: faultbox.star here, else the only *.star file here).", valueName: "spec"))
