@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -69,6 +70,12 @@ static void run_child(const cinj_spawn_request *rq, pid_t parent, int sync_fd, i
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    // fork copied the tracer thread's raised priority (nice -10): the program gets the
+    // priority of this process's main thread, as it would without faultbox (going back
+    // down from -10 needs no privilege; if it fails the program keeps -10).
+    errno = 0;
+    int main_nice = getpriority(PRIO_PROCESS, (id_t)parent);
+    if (errno == 0) setpriority(PRIO_PROCESS, 0, main_nice);
     // Wait until the parent has seized us, before anything that can fail: a child that
     // exits before the seize makes PTRACE_SEIZE fail with EPERM instead of reporting why.
     char go = 0;

@@ -17,6 +17,17 @@ final class LaunchTests: XCTestCase {
         }
     }
 
+    /// The tracer thread raises its own priority; the program must not inherit that.
+    func testProgramRunsAtTheCallersPriorityNotTheTracers() throws {
+        errno = 0
+        let ours = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()))
+        XCTAssertEqual(errno, 0)
+        let h = Harness()
+        let p = try h.launch(["/bin/sh", "-c", "cut -d' ' -f19 /proc/self/stat"], trap: ["connect"])
+        XCTAssertEqual(h.finish(p), .exited(0))
+        XCTAssertEqual(h.stdout().trimmingCharacters(in: .whitespacesAndNewlines), "\(ours)")
+    }
+
     func testMissingBinary() {
         let message = launchError(LaunchSpec(service: "db", executable: "/no/such/db-server"))
         XCTAssertTrue(message.contains("service 'db'") && message.contains("does not exist"), message)
