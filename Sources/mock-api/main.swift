@@ -92,12 +92,7 @@ func serve(connection fd: Int32, db: DBClient) {
     }
 }
 
-var blocked = sigset_t()
-sigemptyset(&blocked)
-sigaddset(&blocked, SIGTERM)
-sigaddset(&blocked, SIGINT)
-pthread_sigmask(SIG_BLOCK, &blocked, nil)
-signal(SIGPIPE, SIG_IGN)
+let blocked = blockStopSignals()
 
 let port: Int
 if let text = environment("PORT") {
@@ -121,24 +116,5 @@ case .failure(let reason): fail("cannot listen on port \(port): \(reason)", stat
 }
 writeLine(1, "\(programName): listening on port \(port), db at \(db.display)")
 
-let signals = blocked
-_ = spawnThread {
-    var set = signals
-    var received: Int32 = 0
-    sigwait(&set, &received)
-    writeLine(1, "\(programName): stopping on signal \(received)")
-    exit(0)
-}
-
-while true {
-    let client = acceptClient(listener)
-    if client < 0 {
-        if errno == EINTR || errno == ECONNABORTED { continue }
-        if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
-        fail("accept: \(errnoText(errno))", status: 1)
-    }
-    if !spawnThread({ serve(connection: client, db: db) }) {
-        writeLine(2, "\(programName): cannot start a thread for a connection")
-        close(client)
-    }
-}
+stopOnSignal(blocked, programName: programName)
+serveForever(listener, programName: programName) { serve(connection: $0, db: db) }

@@ -84,12 +84,7 @@ func serve(connection fd: Int32, store: Store) {
 
 // SIGTERM/SIGINT are blocked in every thread and taken by one waiter thread, which removes a
 // temporary data directory and exits 0: a clean stop without async-signal-unsafe handlers.
-var blocked = sigset_t()
-sigemptyset(&blocked)
-sigaddset(&blocked, SIGTERM)
-sigaddset(&blocked, SIGINT)
-pthread_sigmask(SIG_BLOCK, &blocked, nil)
-signal(SIGPIPE, SIG_IGN)
+let blocked = blockStopSignals()
 
 let port = portFromEnvironment(default: 5432)
 // Listen before making the data folder, so that a taken port leaves no temporary folder.
@@ -106,28 +101,10 @@ do { store = try Store(directory: directory.path) } catch {
 }
 writeLine(1, "\(programName): listening on port \(port), data in \(store.path)")
 
-let signals = blocked
-_ = spawnThread {
-    var set = signals
-    var received: Int32 = 0
-    sigwait(&set, &received)
+stopOnSignal(blocked, programName: programName) {
     if directory.isTemporary {
         unlink(store.path)
         rmdir(directory.path)
     }
-    writeLine(1, "\(programName): stopping on signal \(received)")
-    exit(0)
 }
-
-while true {
-    let client = acceptClient(listener)
-    if client < 0 {
-        if errno == EINTR || errno == ECONNABORTED { continue }
-        if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
-        fail("accept: \(errnoText(errno))", status: 1)
-    }
-    if !spawnThread({ serve(connection: client, store: store) }) {
-        writeLine(2, "\(programName): cannot start a thread for a connection")
-        close(client)
-    }
-}
+serveForever(listener, programName: programName) { serve(connection: $0, store: store) }
