@@ -60,16 +60,17 @@ static void run_child(const cinj_spawn_request *rq, pid_t parent, int sync_fd, i
     // Die with the tracer thread; if it is already gone, do not run untraced.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);
-    // Signal state is inherited across execve (ignored signals and the mask): start clean.
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);
+    // Signal state is inherited across execve (ignored signals and the mask): start clean,
+    // so a service behaves as it does outside faultbox (which ignores SIGPIPE during a run).
+    // The raw system calls: glibc's wrappers refuse signals 32 and 33 (reserved for its
+    // threads) and leave them out of masks, yet an ignored 32 survives exec all the same.
+    struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } dfl;
+    memset(&dfl, 0, sizeof dfl);  // handler 0 is SIG_DFL
+    for (int sig = 1; sig <= 64; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
     }
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    unsigned long none = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
     // fork copied the tracer thread's raised priority (nice -10): the program gets the
     // priority of this process's main thread, as it would without faultbox (going back
     // down from -10 needs no privilege; if it fails the program keeps -10).

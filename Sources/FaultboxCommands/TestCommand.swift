@@ -10,7 +10,7 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run a spec's tests and fault-matrix cells against the real services.",
         discussion: """
-            Exit status: 0 all passed, 1 spec, usage or report-writing error, 2 a test failed, 130 interrupted (SIGINT, SIGTERM, SIGHUP).
+            Exit status: 0 all passed, 1 spec, usage or report-writing error, 2 a test failed, 130 interrupted (SIGINT, SIGTERM, SIGHUP), 141 stdout or stderr closed by its reader (faultbox test | head): reports are still written.
 
             --test accepts an exact name (test_order_flow), the name without test_ (order_flow), a glob ('*db_down*'), ~REGEX, or a collapsed matrix row (test_matrix_order_flow).
             """)

@@ -7,12 +7,17 @@ import Foundation
 /// what completed, exiting 130. A second one exits at once (the kernel still kills every
 /// traced service: the injector uses PTRACE_O_EXITKILL).
 ///
+/// A closed stdout/stderr reader (`faultbox test | head`) stops the run the same way but
+/// exits 141 (128 + SIGPIPE), as a pipeline expects: SIGPIPE is ignored and the EPIPE of a
+/// console write is the trigger (`ConsoleWrite`). A broken pipe never counts as the
+/// "second" interrupt: the teardown's own messages hit the same closed pipe.
+///
 /// Signals are process-wide, so exactly one watcher should exist per run; the command owns
 /// it (no global state), and `Runner` asks it for the current stop request.
 public final class InterruptWatcher: @unchecked Sendable {
     private let queue = DispatchQueue(label: "faultbox.interrupts")
     private var sources: [DispatchSourceSignal] = []
-    private let state = Locked<(count: Int, listeners: [@Sendable () -> Void])>((0, []))
+    private let state = Locked<(count: Int, brokenPipe: Bool, listeners: [@Sendable () -> Void])>((0, false, []))
 
     public init() {}
 
@@ -25,9 +30,33 @@ public final class InterruptWatcher: @unchecked Sendable {
             source.resume()
             sources.append(source)
         }
+        // SIG_IGN survives execve, but the injector's child resets every disposition and its
+        // mask before exec (spawn.c), so services see SIGPIPE exactly as they would outside.
+        signal(SIGPIPE, SIG_IGN)
+        ConsoleWrite.brokenPipeListener.withLock {
+            // Asynchronously: the failing write may be the stderr message of received().
+            // Held strongly: one watcher per process, alive for the whole run anyway.
+            $0 = { [self, queue] in queue.async { self.brokenPipe() } }
+        }
     }
 
     public var interrupted: Bool { state.withLock { $0.count > 0 } }
+
+    /// The status for a stopped run: 141 when the console reader went away, else 130.
+    public var stopStatus: Int32 { state.withLock { $0.brokenPipe ? 128 + SIGPIPE : 130 } }
+
+    private func brokenPipe() {
+        let listeners: [@Sendable () -> Void]? = state.withLock { s in
+            if s.count > 0 { return nil }
+            s.count = 1
+            s.brokenPipe = true
+            defer { s.listeners = [] }
+            return s.listeners
+        }
+        guard let listeners else { return }
+        ConsoleWrite.write(ConsoleWrite.stderr, "faultbox: output closed (broken pipe); tearing down\n")
+        for l in listeners { l() }
+    }
 
     /// Called once on the first signal (immediately if it already came).
     public func onInterrupt(_ listener: @escaping @Sendable () -> Void) {

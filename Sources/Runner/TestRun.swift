@@ -22,7 +22,7 @@ public enum TestRun {
     }
 
     /// Runs everything and returns the exit status (0 passed, 1 usage/spec error, 2 a
-    /// test failed, 130 interrupted).
+    /// test failed, 130 interrupted, 141 stdout/stderr reader gone).
     public static func main(options: RunOptions, request: Request) -> Int32 {
         let startedAt = Date()
         let specs: [SpecToRun]
@@ -101,7 +101,7 @@ public enum TestRun {
 
         // Only failed tests left files; an all-passed run leaves no directory behind.
         _ = rmdir(runDirectory.path)
-        var status: Int32 = report.interrupted ? 130 : (report.failedCount > 0 ? 2 : 0)
+        var status: Int32 = report.interrupted ? interrupts.stopStatus : (report.failedCount > 0 ? 2 : 0)
         if let path = request.junitPath {
             do { try JUnitReport.write(report, to: path) } catch {
                 writeStderr("faultbox test: --junit \(path): \(error)\n")
