@@ -85,6 +85,12 @@ public enum TestSelection {
             lines.append("  \(t.name)")
         }
         lines.append("Patterns: an exact name, the name without test_, a glob ('*db*'), ~REGEX, or a matrix row.")
+        // A fault or scenario name alone (`db_down`) is the commonest near miss: point at the
+        // glob that selects every cell with it.
+        let glob = "*\(pattern)*"
+        if !pattern.contains(where: { "*?[~".contains($0) }), tests.contains(where: { globMatches(glob, $0.name) }) {
+            lines.append("Did you mean --test '\(glob)'? It selects every test whose name contains \(pattern).")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -35,6 +35,11 @@ final class SelectionTests: XCTestCase {
             XCTAssertTrue(text.contains("--test test_nope: no test matches"), text)
             XCTAssertTrue(text.contains("  test_matrix_order_flow   (matrix row"), text)
             XCTAssertTrue(text.contains("  test_order_flow_db_partition"), text)
+            XCTAssertFalse(text.contains("Did you mean"), "nothing contains 'nope': \(text)")
+        }
+        // A bare fault name is the commonest near miss: the message offers the glob.
+        XCTAssertThrowsError(try select(["db_down"])) { error in
+            XCTAssertTrue("\(error)".contains("Did you mean --test '*db_down*'?"), "\(error)")
         }
         XCTAssertThrowsError(try select(["~(unclosed"])) { error in
             XCTAssertTrue("\(error)".contains("invalid regular expression"), "\(error)")
