@@ -53,8 +53,7 @@ public final class StarDict {
     }
 
     func checkMutable(_ verb: String) throws {
-        if frozen { throw StarlarkError("cannot \(verb) frozen hash table") }
-        if iterators > 0 { throw StarlarkError("cannot \(verb) hash table during iteration") }
+        try HashCore.checkMutable(verb, frozen: frozen, iterators: iterators)
     }
 
     /// Number of entry positions (live or dead) for positional iteration.
@@ -108,8 +107,7 @@ public final class StarSet {
     }
 
     func checkMutable(_ verb: String) throws {
-        if frozen { throw StarlarkError("cannot \(verb) frozen hash table") }
-        if iterators > 0 { throw StarlarkError("cannot \(verb) hash table during iteration") }
+        try HashCore.checkMutable(verb, frozen: frozen, iterators: iterators)
     }
 
     var entryCapacity: Int { core.keys.count }

@@ -4,6 +4,13 @@
 /// entry index (linear probing). Deleted entries leave a tombstone in both places until the
 /// next rebuild, so iteration order is preserved without shifting arrays on every delete.
 struct HashCore {
+    /// The guard every dict and set mutation passes: go.starlark.net's wording for a frozen
+    /// table and for one being iterated.
+    static func checkMutable(_ verb: String, frozen: Bool, iterators: Int) throws {
+        if frozen { throw StarlarkError("cannot \(verb) frozen hash table") }
+        if iterators > 0 { throw StarlarkError("cannot \(verb) hash table during iteration") }
+    }
+
     static let emptySlot: Int32 = -1
     static let deletedSlot: Int32 = -2
 
