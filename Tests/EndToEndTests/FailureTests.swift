@@ -4,20 +4,10 @@ import XCTest
 /// What a user sees when things go wrong: a failing oracle, a monitor, a missing binary, a
 /// healthcheck that never passes, a taken port, a hung test, Ctrl-C. Ports 2xxxx keep these
 /// specs apart from the seed's 5432/8080.
-final class FailureTests: XCTestCase {
-    var harness: FaultboxHarness!
+final class FailureTests: TopologyTestCase {
+    override class var topology: String { topologyText }
 
-    override func setUpWithError() throws {
-        harness = try FaultboxHarness.make()
-        try harness.write("topology.star", Self.topology)
-    }
-
-    override func tearDown() {
-        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
-        harness.cleanUp()
-    }
-
-    static let topology = """
+    static let topologyText = """
         db = service("db", "bin/mock-db",
             interface("main", "tcp", 25432),
             env = {"PORT": "25432"},

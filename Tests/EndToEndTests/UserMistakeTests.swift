@@ -4,20 +4,10 @@ import XCTest
 /// Mistakes a new user makes and signals a run receives, found by trying faultbox as one:
 /// each must give one clear message (no Swift trap, no repeated traceback), the documented
 /// exit status, and leave no service behind. Ports 26xxx keep these apart from other suites.
-final class UserMistakeTests: XCTestCase {
-    var harness: FaultboxHarness!
+final class UserMistakeTests: TopologyTestCase {
+    override class var topology: String { topologyText }
 
-    override func setUpWithError() throws {
-        harness = try FaultboxHarness.make()
-        try harness.write("topology.star", Self.topology)
-    }
-
-    override func tearDown() {
-        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
-        harness.cleanUp()
-    }
-
-    static let topology = """
+    static let topologyText = """
         db = service("db", "bin/mock-db",
             interface("main", "tcp", 26432),
             env = {"PORT": "26432"},
