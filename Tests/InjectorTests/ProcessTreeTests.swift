@@ -79,7 +79,7 @@ final class ProcessTreeTests: XCTestCase {
                 print("grandchild:", e.strerror)
             """.write(toFile: script, atomically: true, encoding: .utf8)
         // sh -> sh -> python3: two fork+exec levels below the launched shell.
-        let p = try h.launch(["sh", "-c", "sh -c 'python3 \(script); exit 42'; exit $?"], trap: ["connect"])
+        let p = try h.launch(["sh", "-c", "sh -c '\(pythonPath) \(script); exit 42'; exit $?"], trap: ["connect"])
         XCTAssertEqual(h.finish(p), .exited(42), h.stderr())
         XCTAssertEqual(h.stdout(), "grandchild: Connection refused\n")
         let pids = Set(h.events.all.map(\.pid))

@@ -34,7 +34,7 @@ final class RunCommandTests: XCTestCase {
         let listener = try Listener()
         let code = "import socket,sys\ntry:\n socket.create_connection(('127.0.0.1', \(listener.port)))\nexcept OSError as e:\n print(e.strerror); sys.exit(3)"
         let r = try run(["run", "--fault", "connect=ECONNREFUSED:dest=127.0.0.1:\(listener.port)",
-                         "--fault", "fsync=EIO", "--trace", "faults", "--", "python3", "-c", code])
+                         "--fault", "fsync=EIO", "--trace", "faults", "--", pythonPath, "-c", code])
         XCTAssertEqual(r.status, 3, r.err)
         XCTAssertEqual(r.out, "Connection refused\n")
         XCTAssertTrue(r.err.contains("connect(127.0.0.1:\(listener.port)) denied ECONNREFUSED"), r.err)
@@ -72,7 +72,7 @@ final class RunCommandTests: XCTestCase {
         }
         let listener = try Listener()
         let code = "import socket\ntry:\n socket.create_connection(('127.0.0.1', \(listener.port))); print('connected')\nexcept OSError as e:\n print(e.strerror)"
-        let r = try run(["run", "--fault", "connect=ECONNREFUSED", "--", "python3", "-c", code],
+        let r = try run(["run", "--fault", "connect=ECONNREFUSED", "--", pythonPath, "-c", code],
                         setpriv: ["--bounding-set=-sys_admin"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(r.out, "Connection refused\n", r.err)

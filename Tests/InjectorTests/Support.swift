@@ -24,11 +24,15 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Launches `argv` as service `service` with stdout/stderr captured in files.
+    /// HOME is always set: without it Python asks NSS for the user's home directory, which
+    /// connects to nscd's socket, and those connects would meet the test's connect rules
+    /// (CI machines run with an environment that has no HOME).
     func launch(_ argv: [String], service: String = "svc", trap: Set<String>,
                 environment: [String: String] = [:]) throws -> TracedProcess {
         try session.launch(LaunchSpec(
             service: service, executable: argv[0], arguments: Array(argv.dropFirst()),
-            environment: environment, workingDirectory: directory,
+            environment: environment.merging(["HOME": directory]) { given, _ in given },
+            workingDirectory: directory,
             stdoutPath: directory + "/\(service).out", stderrPath: directory + "/\(service).err",
             trapSyscalls: trap))
     }
@@ -96,7 +100,11 @@ final class Listener {
     deinit { close(fd) }
 }
 
-func python(_ code: String) -> [String] { ["python3", "-c", code] }
+/// Debian's interpreter when present: a `python3` found first on PATH may be a shim
+/// (pyenv's is a bash script that execs several programs), which changes what is traced.
+let pythonPath = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+
+func python(_ code: String) -> [String] { [pythonPath, "-c", code] }
 
 /// True while `pid` exists (a zombie counts as existing).
 func processExists(_ pid: Int32) -> Bool {

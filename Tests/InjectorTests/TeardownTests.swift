@@ -86,7 +86,7 @@ final class TeardownTests: XCTestCase {
             + Self.daemonCode(pidFile: pidFile, ignoreTerm: true) + "\nimport time\nwhile True: time.sleep(1)\n"
         let run = Process()
         run.executableURL = URL(fileURLWithPath: faultbox)
-        run.arguments = ["run", "--fault", "connect=ECONNREFUSED", "--", "python3", "-c", code]
+        run.arguments = ["run", "--fault", "connect=ECONNREFUSED", "--", pythonPath, "-c", code]
         try run.run()
         XCTAssertTrue(waitUntil(timeout: 10) { FileManager.default.fileExists(atPath: pidFile) })
         guard let daemon = Int32((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? ""),
@@ -116,7 +116,7 @@ final class TeardownTests: XCTestCase {
         let pidFile = dir + "/daemon.pid"
         let run = Process()
         run.executableURL = URL(fileURLWithPath: faultbox)
-        run.arguments = ["run", "--", "python3", "-c", Self.daemonCode(pidFile: pidFile, ignoreTerm: false) + "\nimport sys; sys.exit(4)\n"]
+        run.arguments = ["run", "--", pythonPath, "-c", Self.daemonCode(pidFile: pidFile, ignoreTerm: false) + "\nimport sys; sys.exit(4)\n"]
         run.standardOutput = FileHandle.nullDevice
         run.standardError = FileHandle.nullDevice
         try run.run()
@@ -188,7 +188,7 @@ final class ConcurrencyTests: XCTestCase {
         let session = InjectorSession(seed: 0) { _ in box.session?.shutdown(grace: .zero) }
         box.session = session
         session.arm(["svc": [FaultRule(id: 1, syscalls: ["getppid"], action: .allow)]])
-        let p = try session.launch(LaunchSpec(service: "svc", executable: "python3",
+        let p = try session.launch(LaunchSpec(service: "svc", executable: pythonPath,
                                               arguments: ["-c", "import os, time; os.getppid(); time.sleep(30)"],
                                               trapSyscalls: ["getppid"]))
         XCTAssertEqual(p.waitForExit(timeout: .seconds(10)), .signaled(SIGKILL))
