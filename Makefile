@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PACKAGES := libseccomp-dev libxml2-dev libcurl4-gnutls-dev libxml2-utils golang-starlark-dev golang-go hyperfine strace time python3 curl
+DEB_PACKAGES := libseccomp-dev libxml2-dev libxml2-utils golang-starlark-dev golang-go hyperfine strace time python3 curl
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 
 .PHONY: all deps build test demo bench install clean
@@ -23,7 +23,7 @@ deps:
 
 # Release build of the tool and the demo services; the services are copied to bin/.
 # faultbox links the Swift runtime and Foundation statically (start-up 10.6 -> 6.7 ms;
-# static FoundationNetworking needs libcurl's -dev package, see docs/vm.md).
+# see docs/vm.md, "Start-up and memory").
 build: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product faultbox
 	$(SWIFT) build -c release --product mock-db

@@ -5,7 +5,8 @@
 # comprehensions) on `faultbox eval`, go.starlark.net (built from Debian's packages by
 # ../shared/bench/peers/starlark-go/build.sh beside the repository) and python3, all in one hyperfine run
 # per program, checks that the three print the same result, and prints median
-# milliseconds with the ratios faultbox/go and faultbox/python.
+# milliseconds with the ratios faultbox/go and faultbox/python, then the peak RSS of one
+# run of each (GNU time's %M) and the ratio faultbox/go (the issue's target: <= 1.5).
 # FAULTBOX_BINARY defaults to .build/release/faultbox (build it with
 # `swift build -c release --product faultbox`).
 set -euo pipefail
@@ -30,7 +31,9 @@ PEER="${FAULTBOX_PEER_DIR:-/tmp/faultbox-peers}/starlark-peer"
 PY="$(python3 -c 'import sys; print(sys.executable)')"
 OUT="$(mktemp -d)"
 norm() { tr "'" '"'; }
-printf "%-16s %10s %10s %10s %9s %9s\n" program faultbox_ms go_ms python_ms fb/go fb/py
+command -v /usr/bin/time >/dev/null || { echo "need GNU time: apt-get install -y time" >&2; exit 2; }
+peak_kb() { /usr/bin/time -o "$OUT/rss" -f %M "$@" >/dev/null 2>&1; tail -1 "$OUT/rss"; }
+printf "%-16s %10s %10s %10s %9s %9s %8s %8s %8s\n" program faultbox_ms go_ms python_ms fb/go fb/py fb_MB go_MB rss/go
 for f in "$HERE"/lang/*.star; do
   b=$(basename "$f" .star)
   a=$("$FAULTBOX" eval "$f" | norm); g=$("$PEER" -recursion "$f" | norm); p=$("$PY" "$f" | norm)
@@ -39,10 +42,13 @@ for f in "$HERE"/lang/*.star; do
   fi
   hyperfine -N -r "$RUNS" -w "$WARMUP" --export-json "$OUT/$b.json" \
     -n faultbox "$FAULTBOX eval $f" -n go "$PEER -recursion $f" -n python "$PY $f" >/dev/null 2>&1
-  python3 - "$OUT/$b.json" "$b" <<'PY'
+  fbkb=$(peak_kb "$FAULTBOX" eval "$f"); gokb=$(peak_kb "$PEER" -recursion "$f")
+  python3 - "$OUT/$b.json" "$b" "$fbkb" "$gokb" <<'PY'
 import json, sys
 r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
 fb, go, py = r["faultbox"], r["go"], r["python"]
-print("%-16s %10.1f %10.1f %10.1f %9.2f %9.2f" % (sys.argv[2], fb, go, py, fb / go, fb / py))
+fbkb, gokb = int(sys.argv[3]), int(sys.argv[4])
+print("%-16s %10.1f %10.1f %10.1f %9.2f %9.2f %8.1f %8.1f %8.2f" % (sys.argv[2], fb, go, py, fb / go, fb / py,
+      fbkb / 1024, gokb / 1024, fbkb / gokb))
 PY
 done

@@ -1,17 +1,15 @@
-// The HTTP interface's get/post/put/delete/patch. Built on URLSession (FoundationNetworking,
-// libcurl underneath): one shared session so connections to a service are kept alive and
-// reused between calls; see docs/clients.md for the measurements and the choices.
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+// The HTTP interface's get/post/put/delete/patch: plain HTTP/1.1 on a socket of its own per
+// call (`Connection: close`). Written here rather than on URLSession: FoundationNetworking
+// and libcurl tripled the memory every `faultbox` run starts with (7.7 -> 22.7 MB), and a
+// fresh connection per call keeps cells apart. docs/clients.md has the choices and numbers.
+import Glibc
 
 /// The result of one HTTP call. Transport failures are values, not errors: `ok == false`,
 /// `status == 0`, and `error` says what happened.
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
-    /// Response headers, names lowercased, sorted by name (URLSession does not keep wire order).
+    /// Response headers in wire order, names lowercased, a repeated name joined with ", ".
     public var headers: [(String, String)]
     public var durationMs: Double
     /// True for statuses 200-399 (the same range a healthcheck accepts).
@@ -33,129 +31,113 @@ public struct HTTPResponse: Sendable {
 }
 
 public enum HTTPClient {
-    /// One session for the whole process: libcurl's connection cache then spares a TCP
-    /// handshake per call. Ephemeral: no cookies, no cache, no credentials on disk.
-    private static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.timeoutIntervalForResource = 86_400
-        return URLSession(configuration: configuration)
-    }()
-
     /// Sends one request and waits for the answer (synchronous: the VM calls it from its own
     /// thread). `url` may omit the scheme (`localhost:8080/health` means http://). `timeout`
-    /// bounds the whole call. Never throws.
+    /// bounds the whole call, connect included. Redirects are not followed: the scenario sees
+    /// the 3xx the service sent. Never throws.
     public static func request(method: String, url: String, body: [UInt8]?,
                                headers: [(String, String)], timeout: Duration) -> HTTPResponse {
-        let clock = ContinuousClock()
-        let started = clock.now
-        func elapsedMs() -> Double {
-            let (s, atto) = (clock.now - started).components
-            return Double(s) * 1000 + Double(atto) / 1e15
+        let started = monotonicMs()
+        let deadline = started + milliseconds(timeout)
+        func failure(_ message: String) -> HTTPResponse { .failure(message, durationMs: monotonicMs() - started) }
+
+        let target: HTTPTarget
+        switch HTTPTarget.parse(url) {
+        case .success(let parsed): target = parsed
+        case .failure(let problem): return failure(problem.message)
         }
-        let text = url.contains("://") ? url : "http://" + url
-        guard let target = URL(string: text), let scheme = target.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", target.host != nil else {
-            return .failure("invalid URL '\(url)': expected http://host:port/path", durationMs: elapsedMs())
-        }
+        let shown = url.contains("://") ? url : "http://" + url
         let verb = method.uppercased()
         guard !verb.isEmpty, verb.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
-            return .failure("invalid HTTP method '\(method)'", durationMs: elapsedMs())
+            return failure("invalid HTTP method '\(method)'")
         }
-        let seconds = milliseconds(timeout) / 1000
-        // The session's own timeout is set a second beyond ours so that only ours decides.
-        var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData,
-                                 timeoutInterval: (seconds + 1).rounded(.up))
-        request.httpMethod = verb
+        let request: [UInt8]
+        switch encode(verb: verb, target: target, body: body, headers: headers) {
+        case .success(let bytes): request = bytes
+        case .failure(let problem): return failure(problem.message)
+        }
+
+        let fd: Int32
+        switch connectTCP(host: target.host, port: target.port, deadlineMs: deadline) {
+        case .success(let connected): fd = connected
+        case .failure(let problem):
+            if problem.unresolved { return failure("cannot resolve host (\(shown))") }
+            switch problem.errno {
+            case ECONNREFUSED?: return failure("connection refused (\(shown))")
+            case ETIMEDOUT?: return failure("timed out after \(describe(timeout)) (\(shown))")
+            default: return failure("\(problem.message) (\(shown))")
+            }
+        }
+        defer { close(fd) }
+        // A send that fails (the service answered early and closed) is not the end: the
+        // answer it sent is what the scenario should see, so the response is read anyway.
+        let sent = sendAll(fd, request, deadlineMs: deadline)
+        if sent == ETIMEDOUT { return failure("timed out after \(describe(timeout)) (\(shown))") }
+        var reader = SocketReader(fd: fd, deadlineMs: deadline)
+        do {
+            let response = try ResponseReader.read(&reader, head: verb == "HEAD")
+            return HTTPResponse(status: response.status, body: response.body, headers: response.headers,
+                                durationMs: monotonicMs() - started, ok: (200...399).contains(response.status), error: nil)
+        } catch WireError.timedOut {
+            return failure("timed out after \(describe(timeout)) (\(shown))")
+        } catch WireError.lost {
+            return failure("connection lost before a complete response (\(shown))")
+        } catch WireError.malformed(let why) {
+            return failure("malformed HTTP response (\(shown)): \(why)")
+        } catch {
+            return failure("\(error) (\(shown))")
+        }
+    }
+
+    /// The request's bytes; header names and values are checked so that nothing a spec
+    /// passes can smuggle a second header or request onto the wire.
+    static func encode(verb: String, target: HTTPTarget, body: [UInt8]?,
+                       headers: [(String, String)]) -> Result<[UInt8], ClientFailure> {
+        var given = Set<String>()
+        var lines = "\(verb) \(target.pathAndQuery) HTTP/1.1\r\n"
+        var custom = ""
         for (name, value) in headers {
-            // A CR or LF would let a header smuggle another one (or a second request) onto the wire.
             guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }) else {
-                return .failure("invalid header name '\(name)': use visible ASCII without ':'", durationMs: elapsedMs())
+                return .failure(ClientFailure("invalid header name '\(name)': use visible ASCII without ':'"))
             }
             guard !value.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0 }) else {
-                return .failure("invalid value for header '\(name)': it contains a line break or NUL", durationMs: elapsedMs())
+                return .failure(ClientFailure("invalid value for header '\(name)': it contains a line break or NUL"))
             }
-            request.addValue(value, forHTTPHeaderField: name)
-        }
-        if let body, !body.isEmpty {
-            // swift-corelibs-foundation fails such requests with NSURLErrorDataLengthExceedsMaximum
-            // ("resource exceeds maximum size"); say what is really wrong instead.
-            if verb == "GET" || verb == "HEAD" {
-                return .failure("a \(verb) request cannot carry a body with this HTTP client (URLSession on Linux); send it with post() or put()", durationMs: elapsedMs())
+            let lower = name.lowercased()
+            if lower == "content-length" || lower == "transfer-encoding" {
+                return .failure(ClientFailure("header '\(name)' is set by faultbox from the body; leave it out"))
             }
-            request.httpBody = Data(body)
+            given.insert(lower)
+            custom += "\(name): \(value)\r\n"
         }
-
-        let box = ResultBox()
-        let task = session.dataTask(with: request) { data, response, error in
-            box.set(data: data, response: response, error: error)
+        if !given.contains("host") { lines += "Host: \(target.hostHeader)\r\n" }
+        if !given.contains("user-agent") { lines += "User-Agent: faultbox\r\n" }
+        if !given.contains("accept") { lines += "Accept: */*\r\n" }
+        if !given.contains("connection") { lines += "Connection: close\r\n" }
+        let payload = body ?? []
+        // POST, PUT and PATCH always say their length (some servers answer 411 otherwise).
+        if !payload.isEmpty || ["POST", "PUT", "PATCH"].contains(verb) {
+            lines += "Content-Length: \(payload.count)\r\n"
         }
-        task.resume()
-        // The deadline is kept here, not by the session: swift-corelibs-foundation hands
-        // libcurl whole seconds, so a 300 ms timeout would otherwise last a second or more.
-        if box.semaphore.wait(timeout: .now() + seconds) == .timedOut {
-            task.cancel()
-            return .failure("timed out after \(describe(seconds))", durationMs: elapsedMs())
-        }
-        let (data, response, error) = box.get()
-        let duration = elapsedMs()
-        if let error {
-            return .failure(describe(error, url: text, seconds: seconds), durationMs: duration)
-        }
-        guard let http = response as? HTTPURLResponse else {
-            return .failure("no HTTP response from \(text)", durationMs: duration)
-        }
-        var pairs: [(String, String)] = []
-        for (name, value) in http.allHeaderFields {
-            pairs.append((String(describing: name).lowercased(), String(describing: value)))
-        }
-        pairs.sort { $0.0 < $1.0 }
-        let status = http.statusCode
-        return HTTPResponse(status: status, body: data.map { [UInt8]($0) } ?? [], headers: pairs,
-                            durationMs: duration, ok: (200...399).contains(status), error: nil)
+        lines += custom + "\r\n"
+        return .success(Array(lines.utf8) + payload)
     }
 
-    /// A short, stable message for a transport error (URLError's own texts are vague).
-    static func describe(_ error: Error, url: String, seconds: Double) -> String {
-        let ns = error as NSError
-        switch ns.code {
-        case NSURLErrorTimedOut: return "timed out after \(describe(seconds)) (\(url))"
-        case NSURLErrorCannotConnectToHost: return "connection refused (\(url))"
-        case NSURLErrorNetworkConnectionLost: return "connection lost before a complete response (\(url))"
-        case NSURLErrorCannotFindHost: return "cannot resolve host (\(url))"
-        case NSURLErrorBadServerResponse: return "malformed HTTP response (\(url))"
-        default: return "\(ns.localizedDescription) [code \(ns.code)] (\(url))"
+    /// Sends every byte before the deadline: 0 when done, else the errno that stopped it.
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8], deadlineMs: Double) -> Int32 {
+        var offset = 0
+        while offset < bytes.count {
+            guard waitReady(fd, events: Int16(POLLOUT), deadlineMs: deadlineMs) else { return ETIMEDOUT }
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n > 0 { offset += n } else if n < 0 && (errno == EINTR || errno == EAGAIN) { continue } else {
+                return n == 0 ? EPIPE : errno
+            }
         }
+        return 0
     }
 
-    static func describe(_ seconds: Double) -> String {
-        seconds < 1 ? "\(Int((seconds * 1000).rounded()))ms" : "\((seconds * 1000).rounded() / 1000)s"
-    }
-}
-
-/// Hands the completion handler's values to the waiting thread.
-private final class ResultBox: @unchecked Sendable {
-    let semaphore = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var data: Data?
-    private var response: URLResponse?
-    private var error: Error?
-
-    func set(data: Data?, response: URLResponse?, error: Error?) {
-        lock.lock()
-        self.data = data
-        self.response = response
-        self.error = error
-        lock.unlock()
-        semaphore.signal()
-    }
-
-    func get() -> (Data?, URLResponse?, Error?) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (data, response, error)
+    static func describe(_ timeout: Duration) -> String {
+        let ms = milliseconds(timeout)
+        return ms < 1000 ? "\(Int(ms.rounded()))ms" : "\((ms).rounded() / 1000)s"
     }
 }

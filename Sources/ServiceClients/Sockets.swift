@@ -38,7 +38,7 @@ func resolve(host: String, port: Int) -> Result<[ResolvedAddress], ClientFailure
     let rc = getaddrinfo(host, String(port), &hints, &list)
     guard rc == 0 else {
         let text = gai_strerror(rc).map { String(cString: $0) } ?? "error \(rc)"
-        return .failure(ClientFailure("cannot resolve '\(host)': \(text)"))
+        return .failure(ClientFailure("cannot resolve '\(host)': \(text)", unresolved: true))
     }
     defer { freeaddrinfo(list) }
     var found: [ResolvedAddress] = []
@@ -77,10 +77,10 @@ func connectTCP(host: String, port: Int, deadlineMs: Double) -> Result<Int32, Cl
     case .success(let list): addresses = list
     case .failure(let failure): return .failure(failure)
     }
-    var lastError = "no address"
+    var lastError = EADDRNOTAVAIL
     for address in addresses {
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        if fd < 0 { lastError = errnoText(errno); continue }
+        if fd < 0 { lastError = errno; continue }
         var target = address
         let rc = withUnsafePointer(to: &target.storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, address.length) }
@@ -99,13 +99,19 @@ func connectTCP(host: String, port: Int, deadlineMs: Double) -> Result<Int32, Cl
             }
         }
         close(fd)
-        lastError = errnoText(code)
+        lastError = code
         if code == ETIMEDOUT { break }
     }
-    return .failure(ClientFailure("connect \(host):\(port): \(lastError)"))
+    return .failure(ClientFailure("connect \(host):\(port): \(errnoText(lastError))", errno: lastError))
 }
 
+/// What went wrong, for people (`message`) and for callers that word it their own way
+/// (`errno` of a failed connect, `unresolved` when the name did not resolve).
 struct ClientFailure: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    var errno: Int32?
+    var unresolved = false
+    init(_ message: String, errno: Int32? = nil, unresolved: Bool = false) {
+        self.message = message; self.errno = errno; self.unresolved = unresolved
+    }
 }

@@ -1,5 +1,5 @@
 // A small HTTP/1.1 server side: request parsing with Content-Length bodies, keep-alive, and
-// plain-text responses. Enough for the demo's clients (URLSession, curl); not a general server.
+// plain-text responses. Enough for the demo's clients (faultbox's HTTP client, curl); not a general server.
 // The HTTP side uses recv()/send(); the db connection (DBClient.swift) uses read()/write(), so
 // that faults aimed at the api's db traffic (`read=deny(ECONNRESET)`) hit that traffic only.
 import DemoNet
