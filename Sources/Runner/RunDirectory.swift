@@ -48,6 +48,15 @@ public struct TestLogDirectory: Sendable {
     public func stdoutPath(_ service: String) -> String { (path as NSString).appendingPathComponent("\(service).stdout") }
     public func stderrPath(_ service: String) -> String { (path as NSString).appendingPathComponent("\(service).stderr") }
 
+    /// The service's own TMPDIR for this test, created on demand: what a service leaves in
+    /// its temporary folder (mock-db's data when it is SIGKILLed, say) stays with the test's
+    /// logs instead of littering /tmp, and no test sees another test's temporary files.
+    public func temporaryDirectory(_ service: String) throws -> String {
+        let dir = (path as NSString).appendingPathComponent("\(service).tmp")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     /// The last `maxLines` lines (at most `maxBytes` bytes) of a log file, decoded leniently.
     public static func tail(of file: String, maxLines: Int = 20, maxBytes: Int = 16 * 1024) -> String {
         guard let handle = FileHandle(forReadingAtPath: file) else { return "" }

@@ -50,7 +50,10 @@ final class Supervisor: @unchecked Sendable {
         for service in services {
             if cancellation.reason != nil { throw StartFailure(description: "stopped while starting \(service.name)") }
             var env = baseEnvironment
-            for (k, v) in service.environment { env[k] = v }
+            do { env["TMPDIR"] = try logs.temporaryDirectory(service.name) } catch {
+                throw StartFailure(description: "service \(service.name): cannot create its temporary directory under \(logs.path): \(error)")
+            }
+            for (k, v) in service.environment { env[k] = v } // a TMPDIR in the spec's env= wins
             let spec = LaunchSpec(
                 service: service.name, executable: service.executable, arguments: service.arguments,
                 environment: env, workingDirectory: nil,

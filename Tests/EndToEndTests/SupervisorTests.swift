@@ -41,6 +41,28 @@ final class SupervisorTests: XCTestCase {
         print("two python http.servers ready in \(startup.milliseconds) ms")
     }
 
+    /// Each service gets a TMPDIR of its own inside the test's log directory, unless the
+    /// spec's env= names one.
+    func testServicesGetATemporaryDirectoryOfTheirOwn() throws {
+        let session = InjectorSession(seed: 0, onEvent: { _ in })
+        let supervisor = Supervisor(session: session, logs: logs, cancellation: CellCancellation())
+        let script = "python3 -c 'import tempfile; print(tempfile.mkdtemp())'; exec python3 -m http.server $1 --bind 127.0.0.1"
+        func service(_ name: String, _ port: Int, env: [String: String] = [:]) -> ServiceLaunch {
+            ServiceLaunch(name: name, executable: "/bin/sh", arguments: ["-c", script, "sh", String(port)], environment: env,
+                          ports: [("main", port)], healthcheck: .tcp(host: "localhost", port: port, timeout: .seconds(10)))
+        }
+        let own = NSTemporaryDirectory() + "faultbox-own-tmp-\(getpid())"
+        try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: own) }
+        try supervisor.start([service("a", 28131), service("b", 28132, env: ["TMPDIR": own])], trapSets: [:])
+        XCTAssertNil(supervisor.stopAll(grace: .seconds(2)))
+        let made = try String(contentsOfFile: logs.stdoutPath("a"), encoding: .utf8).split(separator: "\n").first.map(String.init) ?? ""
+        XCTAssertTrue(made.hasPrefix(logs.path + "/a.tmp/tmp"), made)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: made), "left with the logs: \(made)")
+        let given = try String(contentsOfFile: logs.stdoutPath("b"), encoding: .utf8)
+        XCTAssertTrue(given.hasPrefix(own + "/tmp"), given)
+    }
+
     func testExitBeforeReadyAndHealthTimeout() throws {
         let session = InjectorSession(seed: 0, onEvent: { _ in })
         let supervisor = Supervisor(session: session, logs: logs, cancellation: CellCancellation())
