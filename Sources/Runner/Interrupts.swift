@@ -9,7 +9,8 @@ import Foundation
 ///
 /// A closed stdout/stderr reader (`faultbox test | head`) stops the run the same way but
 /// exits 141 (128 + SIGPIPE), as a pipeline expects: SIGPIPE is ignored and the EPIPE of a
-/// console write is the trigger (`ConsoleWrite`). A broken pipe never counts as the
+/// console write, or the kernel's POLLERR on the pipe, is the trigger (`ConsoleWrite`,
+/// `watchConsoleReaders`). A broken pipe never counts as the
 /// "second" interrupt: the teardown's own messages hit the same closed pipe.
 ///
 /// Signals are process-wide, so exactly one watcher should exist per run; the command owns
@@ -38,6 +39,38 @@ public final class InterruptWatcher: @unchecked Sendable {
             // Held strongly: one watcher per process, alive for the whole run anyway.
             $0 = { [self, queue] in queue.async { self.brokenPipe() } }
         }
+        watchConsoleReaders()
+    }
+
+    /// A write only fails when there is something to write, and a slow cell (a 5 s delayed
+    /// connect) may print nothing for seconds: `faultbox test | head -1` would keep the
+    /// services running all that time. So a thread waits in poll(2) on stdout and stderr
+    /// when they are pipes or sockets; the kernel reports POLLERR on a pipe's write end once
+    /// its last reader is gone (POLLHUP on a socket), and the run stops at once.
+    private func watchConsoleReaders() {
+        var watched: [Int32] = []
+        for fd in [ConsoleWrite.stdout, ConsoleWrite.stderr] {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { continue }
+            let kind = info.st_mode & S_IFMT
+            if kind == S_IFIFO || kind == S_IFSOCK { watched.append(fd) }
+        }
+        guard !watched.isEmpty else { return }
+        let thread = Thread { [self, queue, watched] in
+            var fds = watched.map { pollfd(fd: $0, events: 0, revents: 0) }
+            while true {
+                let n = poll(&fds, nfds_t(fds.count), -1)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return }
+                if fds.contains(where: { $0.revents & Int16(POLLERR | POLLHUP) != 0 }) {
+                    queue.async { self.brokenPipe() }
+                    return
+                }
+            }
+        }
+        thread.name = "faultbox.console-readers"
+        thread.stackSize = 64 << 10
+        thread.start()
     }
 
     public var interrupted: Bool { state.withLock { $0.count > 0 } }

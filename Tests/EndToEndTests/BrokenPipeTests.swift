@@ -58,4 +58,36 @@ final class BrokenPipeTests: XCTestCase {
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []
         XCTAssertEqual(leftovers.filter { $0.hasPrefix("mock-db-") }, [], "mock-db's data folder left behind")
     }
+
+    /// The reader leaves while a slow cell runs and nothing is being printed: the run must
+    /// stop then, not when the cell's 10 s of delayed connects are over.
+    func testReaderLeavingDuringASilentSlowCellStopsTheRunAtOnce() throws {
+        try harness.write("slow.star", """
+            load("topology.star", "api", "db", "order_flow")
+            def test_quick():
+                order_flow()
+            def test_slow():
+                fault(api, connect = delay("5s"), run = order_flow)
+            """)
+        let (process, out, err) = try harness.start(["test", "slow.star"])
+        var firstLine = Data()
+        let reader = out.fileHandleForReading
+        while !firstLine.contains(UInt8(ascii: "\n")) {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            firstLine.append(chunk)
+        }
+        // test_slow has just started; give it time to be inside its first delayed connect.
+        Thread.sleep(forTimeInterval: 0.5)
+        let closed = Date()
+        try reader.close()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let afterClose = Date().timeIntervalSince(closed)
+        XCTAssertTrue(String(decoding: firstLine, as: UTF8.self).contains("PASS: test_quick"),
+                      String(decoding: firstLine, as: UTF8.self))
+        XCTAssertEqual(process.terminationStatus, 141, stderr)
+        XCTAssertTrue(stderr.contains("broken pipe"), stderr)
+        XCTAssertLessThan(afterClose, 3, "stopped \(afterClose) s after the reader left: \(stderr)")
+    }
 }
