@@ -34,6 +34,47 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(global(m, "b"), "12")
     }
 
+    /// A container used by the code that works on it (a key function reading the list it
+    /// sorts, self-extension, self-update). Release builds drop exclusivity checks
+    /// (Package.swift); this debug-built test is where an overlapping access would trap.
+    func testContainersUsedWhileTheyAreWorkedOn() throws {
+        let m = try run("""
+            l = [3, 1, 2]
+            def k(x):
+                return len(l) + l[0] - x
+            a = sorted(l, key=k)
+            def grow(x):
+                l.append(x)
+                return x
+            b = sorted(l, key=grow)
+            c = max(l, key=lambda x: l.index(x))
+            l2 = [1, 2]
+            l2 += l2
+            l2.extend(l2)
+            d = {1: 2}
+            d.update(d)
+            d.update(**{"k": len(d)})
+            s = set([1, 2])
+            s2 = s.union(s)
+            t = (1, 2)
+            t2 = t + t
+            """)
+        XCTAssertEqual(global(m, "a"), "[3, 2, 1]")
+        XCTAssertEqual(global(m, "b"), "[1, 2, 3]")
+        XCTAssertEqual(global(m, "l"), "[3, 1, 2, 3, 1, 2]")
+        XCTAssertEqual(global(m, "c"), "2")
+        XCTAssertEqual(global(m, "l2"), "[1, 2, 1, 2, 1, 2, 1, 2]")
+        XCTAssertEqual(global(m, "d"), "{1: 2, \"k\": 1}")
+        XCTAssertEqual(global(m, "s2"), "set([1, 2])")
+        XCTAssertEqual(global(m, "t2"), "(1, 2, 1, 2)")
+        XCTAssertThrowsError(try run("l = [1]\nfor x in l:\n    l.append(x)")) { e in
+            XCTAssertEqual((e as? EvalError)?.message, "append: cannot append to list during iteration")
+        }
+        XCTAssertThrowsError(try run("d = {1: 1}\nfor k in d:\n    d[k + 1] = 1")) { e in
+            XCTAssertEqual((e as? EvalError)?.message.contains("during iteration"), true, "\(e)")
+        }
+    }
+
     func testArgumentBindingMessages() throws {
         XCTAssertThrowsError(try run("def f(x, y): pass\nf(1)")) { e in
             XCTAssertEqual((e as? EvalError)?.message, "function f missing 1 argument (y)")
