@@ -30,7 +30,9 @@ final class ScriptedServer: @unchecked Sendable {
         thread = Thread {
             while true {
                 let client = accept(listener, nil, nil)
-                if client < 0 { return }
+                // The listener is closed here, not in deinit: closing it there would free its
+                // number for the next test's socket while this thread may still call accept.
+                if client < 0 { close(listener); return }
                 var request: [UInt8] = []
                 var chunk = [UInt8](repeating: 0, count: 4096)
                 // Read the head, then as much body as Content-Length says.
@@ -60,7 +62,7 @@ final class ScriptedServer: @unchecked Sendable {
     var received: [String] { log.all }
     var url: String { "http://127.0.0.1:\(port)" }
 
-    deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    deinit { shutdown(fd, Int32(SHUT_RDWR)) }
 }
 
 final class RequestLog: @unchecked Sendable {
