@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The language, one layer per target.
@@ -42,8 +44,13 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .target(name: "Reports", dependencies: ["CLibXML2"]),
 
-        // HTTP and TCP clients that specs use to talk to services.
-        .target(name: "ServiceClients"),
+        // HTTP and TCP clients that specs use to talk to services (HTTP: async-http-client).
+        .target(name: "ServiceClients", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
 
         // Execution of cells against real services.
         .target(name: "Runner", dependencies: [

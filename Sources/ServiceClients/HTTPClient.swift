@@ -1,8 +1,12 @@
-// The HTTP interface's get/post/put/delete/patch: plain HTTP/1.1 on a socket of its own per
-// call (`Connection: close`). Written here rather than on URLSession: FoundationNetworking
-// and libcurl tripled the memory every `faultbox` run starts with (7.7 -> 22.7 MB), and a
-// fresh connection per call keeps cells apart. docs/clients.md has the choices and numbers.
+// The HTTP interface's get/post/put/delete/patch, on async-http-client (SwiftNIO). Chosen
+// over URLSession: the same kept library the issue names, but statically linked, where
+// FoundationNetworking pulls libcurl, gnutls, krb5 and ldap into every faultbox process
+// (peak RSS of `faultbox eval` 19.9 -> ~16 MB; docs/clients.md has the numbers).
+import AsyncHTTPClient
 import Glibc
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 
 /// The result of one HTTP call. Transport failures are values, not errors: `ok == false`,
 /// `status == 0`, and `error` says what happened.
@@ -31,14 +35,25 @@ public struct HTTPResponse: Sendable {
 }
 
 public enum HTTPClient {
+    /// One client for the process, on NIO's shared event loops (threads start at the first
+    /// call, so `faultbox eval` never pays for them). Every connection serves one request
+    /// (`maximumUsesPerConnection`), so no connection outlives its cell, and redirects are
+    /// returned, not followed: the scenario sees the 3xx the service sent.
+    private static let client: AsyncHTTPClient.HTTPClient = {
+        var configuration = AsyncHTTPClient.HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            connectionPool: .init(idleTimeout: .seconds(1)))
+        configuration.maximumUsesPerConnection = 1
+        configuration.httpVersion = .http1Only
+        return AsyncHTTPClient.HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// Sends one request and waits for the answer (synchronous: the VM calls it from its own
-    /// thread). `url` may omit the scheme (`localhost:8080/health` means http://). `timeout`
-    /// bounds the whole call, connect included. Redirects are not followed: the scenario sees
-    /// the 3xx the service sent. Never throws.
+    /// thread, never from an event loop). `url` may omit the scheme (`localhost:8080/health`
+    /// means http://). `timeout` bounds the whole call, connect included. Never throws.
     public static func request(method: String, url: String, body: [UInt8]?,
                                headers: [(String, String)], timeout: Duration) -> HTTPResponse {
         let started = monotonicMs()
-        let deadline = started + milliseconds(timeout)
         func failure(_ message: String) -> HTTPResponse { .failure(message, durationMs: monotonicMs() - started) }
 
         let target: HTTPTarget
@@ -46,94 +61,96 @@ public enum HTTPClient {
         case .success(let parsed): target = parsed
         case .failure(let problem): return failure(problem.message)
         }
-        let shown = url.contains("://") ? url : "http://" + url
+        let shown = target.url
         let verb = method.uppercased()
         guard !verb.isEmpty, verb.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
             return failure("invalid HTTP method '\(method)'")
         }
-        let request: [UInt8]
-        switch encode(verb: verb, target: target, body: body, headers: headers) {
-        case .success(let bytes): request = bytes
-        case .failure(let problem): return failure(problem.message)
-        }
-
-        let fd: Int32
-        switch connectTCP(host: target.host, port: target.port, deadlineMs: deadline) {
-        case .success(let connected): fd = connected
-        case .failure(let problem):
-            if problem.unresolved { return failure("cannot resolve host (\(shown))") }
-            switch problem.errno {
-            case ECONNREFUSED?: return failure("connection refused (\(shown))")
-            case ETIMEDOUT?: return failure("timed out after \(describe(timeout)) (\(shown))")
-            default: return failure("\(problem.message) (\(shown))")
-            }
-        }
-        defer { close(fd) }
-        // A send that fails (the service answered early and closed) is not the end: the
-        // answer it sent is what the scenario should see, so the response is read anyway.
-        let sent = sendAll(fd, request, deadlineMs: deadline)
-        if sent == ETIMEDOUT { return failure("timed out after \(describe(timeout)) (\(shown))") }
-        var reader = SocketReader(fd: fd, deadlineMs: deadline)
-        do {
-            let response = try ResponseReader.read(&reader, head: verb == "HEAD")
-            return HTTPResponse(status: response.status, body: response.body, headers: response.headers,
-                                durationMs: monotonicMs() - started, ok: (200...399).contains(response.status), error: nil)
-        } catch WireError.timedOut {
-            return failure("timed out after \(describe(timeout)) (\(shown))")
-        } catch WireError.lost {
-            return failure("connection lost before a complete response (\(shown))")
-        } catch WireError.malformed(let why) {
-            return failure("malformed HTTP response (\(shown)): \(why)")
-        } catch {
-            return failure("\(error) (\(shown))")
-        }
-    }
-
-    /// The request's bytes; header names and values are checked so that nothing a spec
-    /// passes can smuggle a second header or request onto the wire.
-    static func encode(verb: String, target: HTTPTarget, body: [UInt8]?,
-                       headers: [(String, String)]) -> Result<[UInt8], ClientFailure> {
-        var given = Set<String>()
-        var lines = "\(verb) \(target.pathAndQuery) HTTP/1.1\r\n"
-        var custom = ""
+        var fields = HTTPHeaders()
         for (name, value) in headers {
+            // A CR or LF would let a header smuggle another one (or a second request) onto the wire.
             guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }) else {
-                return .failure(ClientFailure("invalid header name '\(name)': use visible ASCII without ':'"))
+                return failure("invalid header name '\(name)': use visible ASCII without ':'")
             }
             guard !value.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0 }) else {
-                return .failure(ClientFailure("invalid value for header '\(name)': it contains a line break or NUL"))
+                return failure("invalid value for header '\(name)': it contains a line break or NUL")
             }
             let lower = name.lowercased()
             if lower == "content-length" || lower == "transfer-encoding" {
-                return .failure(ClientFailure("header '\(name)' is set by faultbox from the body; leave it out"))
+                return failure("header '\(name)' is set by faultbox from the body; leave it out")
             }
-            given.insert(lower)
-            custom += "\(name): \(value)\r\n"
+            fields.add(name: name, value: value)
         }
-        if !given.contains("host") { lines += "Host: \(target.hostHeader)\r\n" }
-        if !given.contains("user-agent") { lines += "User-Agent: faultbox\r\n" }
-        if !given.contains("accept") { lines += "Accept: */*\r\n" }
-        if !given.contains("connection") { lines += "Connection: close\r\n" }
-        let payload = body ?? []
-        // POST, PUT and PATCH always say their length (some servers answer 411 otherwise).
-        if !payload.isEmpty || ["POST", "PUT", "PATCH"].contains(verb) {
-            lines += "Content-Length: \(payload.count)\r\n"
+        if !fields.contains(name: "user-agent") { fields.add(name: "User-Agent", value: "faultbox") }
+
+        let request: AsyncHTTPClient.HTTPClient.Request
+        do {
+            let payload: AsyncHTTPClient.HTTPClient.Body? = (body?.isEmpty ?? true) ? nil : .bytes(body!)
+            request = try .init(url: shown, method: HTTPMethod(rawValue: verb), headers: fields, body: payload)
+        } catch {
+            return failure("invalid URL '\(url)': \(error)")
         }
-        lines += custom + "\r\n"
-        return .success(Array(lines.utf8) + payload)
+        let nanos = Int64(milliseconds(timeout) * 1_000_000)
+        do {
+            let response = try client.execute(request: request, deadline: .now() + .nanoseconds(nanos)).wait()
+            var pairs: [(String, String)] = []
+            for (name, value) in response.headers {
+                let lower = name.lowercased()
+                if let i = pairs.firstIndex(where: { $0.0 == lower }) { pairs[i].1 += ", " + value } else { pairs.append((lower, value)) }
+            }
+            let status = Int(response.status.code)
+            let bytes = response.body.map { Array($0.readableBytesView) } ?? []
+            return HTTPResponse(status: status, body: bytes, headers: pairs, durationMs: monotonicMs() - started,
+                                ok: (200...399).contains(status), error: nil)
+        } catch {
+            return failure(describe(error, url: shown, timeout: timeout))
+        }
     }
 
-    /// Sends every byte before the deadline: 0 when done, else the errno that stopped it.
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8], deadlineMs: Double) -> Int32 {
-        var offset = 0
-        while offset < bytes.count {
-            guard waitReady(fd, events: Int16(POLLOUT), deadlineMs: deadlineMs) else { return ETIMEDOUT }
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n > 0 { offset += n } else if n < 0 && (errno == EINTR || errno == EAGAIN) { continue } else {
-                return n == 0 ? EPIPE : errno
+    /// A short, stable message for a transport error (the library's own are type dumps).
+    static func describe(_ error: Error, url: String, timeout: Duration) -> String {
+        if let code = errnoCode(of: error) {
+            switch code {
+            case ECONNREFUSED: return "connection refused (\(url))"
+            case ECONNRESET, EPIPE: return "connection lost before a complete response (\(url))"
+            case ETIMEDOUT: return "timed out after \(describe(timeout)) (\(url))"
+            default: return "\(errnoText(code)) (\(url))"
             }
         }
-        return 0
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .deadlineExceeded, .connectTimeout, .readTimeout, .writeTimeout:
+                return "timed out after \(describe(timeout)) (\(url))"
+            case .remoteConnectionClosed, .cancelled:
+                return "connection lost before a complete response (\(url))"
+            default:
+                return "\(client) (\(url))"
+            }
+        }
+        if let parser = error as? HTTPParserError, parser == .invalidEOFState {
+            return "connection lost before a complete response (\(url))"
+        }
+        if error is HTTPParserError {
+            return "malformed HTTP response (\(url)): \(error)"
+        }
+        if let name = error as? NIOConnectionError, name.dnsAError != nil || name.dnsAAAAError != nil, name.connectionErrors.isEmpty {
+            return "cannot resolve host (\(url))"
+        }
+        if error is SocketAddressError || "\(error)".contains("getaddrinfo") {
+            return "cannot resolve host (\(url))"
+        }
+        return "\(error) (\(url))"
+    }
+
+    /// The errno beneath a connect or I/O failure, however the library wrapped it.
+    static func errnoCode(of error: Error) -> Int32? {
+        if let io = error as? IOError { return io.errnoCode }
+        if let connection = error as? NIOConnectionError {
+            for attempt in connection.connectionErrors {
+                if let code = errnoCode(of: attempt.error) { return code }
+            }
+        }
+        return nil
     }
 
     static func describe(_ timeout: Duration) -> String {

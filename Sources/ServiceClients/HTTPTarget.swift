@@ -1,15 +1,18 @@
-// Where an HTTP call goes: `http://host:port/path?query`, the scheme optional
-// (`localhost:8080/health` is how healthchecks are written). Plain HTTP only: the services
-// faultbox starts listen on loopback, and a TLS stack would cost every `faultbox` run its
-// start-up time and memory (docs/clients.md).
+// Where an HTTP call goes: `http(s)://host:port/path?query`, the scheme optional
+// (`localhost:8080/health` is how healthchecks are written). Checked here, before the HTTP
+// library sees it, so that a spec's mistake gets a sentence that says what to write instead.
 
 struct HTTPTarget: Equatable {
+    var scheme = "http"
     var host: String
     var port: Int
     /// The request target as sent: path plus query, never empty, no fragment.
     var pathAndQuery: String
     /// The Host header's value: the authority as written (port kept when it was given).
     var hostHeader: String
+
+    /// The URL handed to the HTTP library: scheme added, fragment dropped.
+    var url: String { "\(scheme)://\(hostHeader)\(pathAndQuery)" }
 
     /// Parses `url`; the error is a sentence for the spec's author.
     static func parse(_ url: String) -> Result<HTTPTarget, ClientFailure> {
@@ -20,12 +23,10 @@ struct HTTPTarget: Equatable {
             return invalid("it contains a space or a control character; percent-encode it (a space is %20)")
         }
         var rest = Substring(url)
+        var scheme = "http"
         if let schemeEnd = rest.firstRange(of: "://") {
-            let scheme = rest[..<schemeEnd.lowerBound].lowercased()
-            if scheme == "https" {
-                return invalid("https is not supported; faultbox speaks plain HTTP/1.1 to the services it starts (use http://)")
-            }
-            guard scheme == "http" else { return invalid("expected http://host:port/path") }
+            scheme = rest[..<schemeEnd.lowerBound].lowercased()
+            guard scheme == "http" || scheme == "https" else { return invalid("expected http://host:port/path") }
             rest = rest[schemeEnd.upperBound...]
         }
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
@@ -55,13 +56,14 @@ struct HTTPTarget: Equatable {
             host = authority
         }
         guard !host.isEmpty else { return invalid("expected http://host:port/path") }
-        var port = 80
+        var port = scheme == "https" ? 443 : 80
         if let portText {
             guard let value = Int(portText), (1...65535).contains(value), portText.allSatisfy(\.isASCII) else {
                 return invalid("port '\(portText)' is not a number in 1-65535")
             }
             port = value
         }
-        return .success(HTTPTarget(host: String(host), port: port, pathAndQuery: path, hostHeader: String(authority)))
+        return .success(HTTPTarget(scheme: scheme, host: String(host), port: port, pathAndQuery: path,
+                                   hostHeader: String(authority)))
     }
 }

@@ -87,8 +87,9 @@ final class HTTPWireTests: XCTestCase {
         XCTAssertEqual(r.headers.map(\.0), ["x-b", "content-length", "x-a", "set-cookie"])
         XCTAssertEqual(r.headers.last?.1, "a=1, b=2")
         let request = server.received.first ?? ""
-        XCTAssertTrue(request.hasPrefix("GET /items?x=1 HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\n"), request)
-        XCTAssertTrue(request.contains("Connection: close\r\n"), request)
+        XCTAssertTrue(request.hasPrefix("GET /items?x=1 HTTP/1.1\r\n"), request)
+        XCTAssertTrue(request.lowercased().contains("\r\nhost: 127.0.0.1:\(server.port)\r\n"), request)
+        XCTAssertTrue(request.contains("\r\nUser-Agent: faultbox\r\n"), request)
     }
 
     func testChunkedBodyWithExtensionsAndTrailers() throws {
@@ -130,7 +131,8 @@ final class HTTPWireTests: XCTestCase {
         XCTAssertEqual(r.status, 200, r.error ?? "")
         let request = server.received.first ?? ""
         XCTAssertTrue(request.contains("Content-Type: application/json\r\n"), request)
-        XCTAssertTrue(request.hasSuffix("Content-Length: 7\r\nContent-Type: application/json\r\n\r\n{\"q\":1}"), request)
+        XCTAssertTrue(request.contains("\r\nContent-Length: 7\r\n"), request)
+        XCTAssertTrue(request.hasSuffix("\r\n\r\n{\"q\":1}"), request)
     }
 
     func testBrokenResponsesAreErrorValues() throws {
@@ -163,7 +165,8 @@ final class HTTPWireTests: XCTestCase {
             if case .failure(let f) = HTTPTarget.parse(s) { return f.message }
             return "parsed"
         }
-        XCTAssertEqual(error("https://localhost/"), "invalid URL 'https://localhost/': https is not supported; faultbox speaks plain HTTP/1.1 to the services it starts (use http://)")
+        XCTAssertEqual(parse("https://svc/x"), HTTPTarget(scheme: "https", host: "svc", port: 443, pathAndQuery: "/x", hostHeader: "svc"))
+        XCTAssertEqual(parse("https://svc/x")?.url, "https://svc/x")
         XCTAssertEqual(error("ftp://x/"), "invalid URL 'ftp://x/': expected http://host:port/path")
         XCTAssertEqual(error("http://a b/"), "invalid URL 'http://a b/': it contains a space or a control character; percent-encode it (a space is %20)")
         XCTAssertEqual(error("http://localhost:99999/"), "invalid URL 'http://localhost:99999/': port '99999' is not a number in 1-65535")
@@ -177,10 +180,11 @@ final class HTTPWireTests: XCTestCase {
         XCTAssertEqual(r.error, "header 'Content-Length' is set by faultbox from the body; leave it out")
     }
 
+    /// SwiftNIO's parser caps a response head at 80 KiB; beyond, an error, not unbounded memory.
     func testOversizedHeadersAreRefused() throws {
-        let server = try ScriptedServer(reply: ["HTTP/1.1 200 OK\r\n" + String(repeating: "X-Pad: \(String(repeating: "p", count: 1000))\r\n", count: 80) + "\r\n"])
+        let server = try ScriptedServer(reply: ["HTTP/1.1 200 OK\r\n" + String(repeating: "X-Pad: \(String(repeating: "p", count: 1000))\r\n", count: 200) + "\r\n"])
         let r = get(server)
         XCTAssertEqual(r.status, 0)
-        XCTAssertEqual(r.error?.contains("the headers exceed 64 KiB"), true, r.error ?? "")
+        XCTAssertEqual(r.error?.hasPrefix("malformed HTTP response"), true, r.error ?? "")
     }
 }
