@@ -1,7 +1,7 @@
 // The HTTP interface's get/post/put/delete/patch, on async-http-client (SwiftNIO). Chosen
 // over URLSession: the same kept library the issue names, but statically linked, where
 // FoundationNetworking pulls libcurl, gnutls, krb5 and ldap into every faultbox process
-// (peak RSS of `faultbox eval` 19.9 -> ~16 MB; docs/clients.md has the numbers).
+// (peak RSS of `faultbox eval` 19.9 -> 16.2 MB; docs/clients.md has the numbers).
 import AsyncHTTPClient
 import Glibc
 import NIOCore
