@@ -1,6 +1,7 @@
 import Foundation
 import Injector
 import Reports
+import ServiceClients
 
 /// One test or matrix cell, ready to run: what to start, what to trap, what to arm, and
 /// the body that runs the scenario and the oracle in the VM. Built from the plan by
@@ -32,6 +33,8 @@ final class CellContext: @unchecked Sendable {
     let cancellation: CellCancellation
     let supervisor: Supervisor
     let seed: UInt64
+    /// The cell's HTTP connections; shut down when the cell stops or ends.
+    let http = HTTPSession()
     /// What the spec printed and remarks for the report, filled on the VM thread.
     let printed = Locked<[String]>([])
     let warnings = Locked<[String]>([])
@@ -78,6 +81,10 @@ struct CellProgram {
         let rules = ArmedRules(session: session)
         let context = CellContext(rules: rules, events: events, cancellation: cancellation,
                                   supervisor: supervisor, seed: seed)
+        // Stopping also fails the scenario's HTTP calls, even one still waiting for a
+        // connection (the killed services alone do not end those).
+        cancellation.onStop { _ in context.http.shutdown() }
+        defer { context.http.shutdown() }
         // What the cell was doing, for the timeout message.
         let phase = Locked("starting the services")
         let worker = DedicatedThread<String?>(name: "faultbox-cell") {

@@ -41,7 +41,7 @@ final class CellRuntime: SpecRuntime {
     func http(service: String, interface: String, address: String, method: String, path: String,
               body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
         let (host, port) = Self.split(address)
-        let r = Clients.http(method: method, host: host, port: port, path: path, body: body,
+        let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
                              headers: headers, timeout: Self.requestTimeout)
         runMonitors()
         return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,

@@ -11,9 +11,9 @@ enum Clients {
         var error: String?
     }
 
-    static func http(method: String, host: String, port: Int, path: String, body: [UInt8]?,
+    static func http(_ session: HTTPSession, method: String, host: String, port: Int, path: String, body: [UInt8]?,
                      headers: [(String, String)], timeout: Duration) -> HTTPResult {
-        let r = HTTPClient.request(method: method, url: "http://\(loopback(host)):\(port)\(path)", body: body,
+        let r = session.request(method: method, url: "http://\(loopback(host)):\(port)\(path)", body: body,
                                    headers: headers, timeout: timeout)
         return HTTPResult(status: r.status, body: r.body, headers: r.headers, durationMs: r.durationMs, error: r.error)
     }

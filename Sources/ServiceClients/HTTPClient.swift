@@ -7,6 +7,7 @@ import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// The result of one HTTP call. Transport failures are values, not errors: `ok == false`,
 /// `status == 0`, and `error` says what happened.
@@ -34,27 +35,45 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-public enum HTTPClient {
-    /// One client for the process, on NIO's shared event loops (threads start at the first
-    /// call, so `faultbox eval` never pays for them). Every connection serves one request
-    /// (`maximumUsesPerConnection`), so no connection outlives its cell, and redirects are
-    /// returned, not followed: the scenario sees the 3xx the service sent.
-    private static let client: AsyncHTTPClient.HTTPClient = {
+/// A set of HTTP calls with their own connections: the runner makes one per cell, so no
+/// connection, pool state or backoff crosses from one cell to the next, and stopping a cell
+/// (`shutdown`) fails its calls at once, even one still waiting for a connection. Every
+/// connection serves one request (`maximumUsesPerConnection`), and redirects are returned,
+/// not followed: the scenario sees the 3xx the service sent. The event-loop threads are
+/// NIO's shared ones, started at the first call, so `faultbox eval` never pays for them.
+public final class HTTPSession: Sendable {
+    private let client: AsyncHTTPClient.HTTPClient
+    private let closed = Mutex(false)
+
+    public init() {
         var configuration = AsyncHTTPClient.HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             connectionPool: .init(idleTimeout: .seconds(1)))
         configuration.maximumUsesPerConnection = 1
         configuration.httpVersion = .http1Only
-        return AsyncHTTPClient.HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
+        client = AsyncHTTPClient.HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    deinit { shutdown() }
+
+    /// Fails the calls in flight and refuses later ones. Idempotent; never call it from an
+    /// event loop (the runner calls it from its own threads).
+    public func shutdown() {
+        let first = closed.withLock { value -> Bool in
+            defer { value = true }
+            return !value
+        }
+        if first { try? client.syncShutdown() }
+    }
 
     /// Sends one request and waits for the answer (synchronous: the VM calls it from its own
     /// thread, never from an event loop). `url` may omit the scheme (`localhost:8080/health`
     /// means http://). `timeout` bounds the whole call, connect included. Never throws.
-    public static func request(method: String, url: String, body: [UInt8]?,
-                               headers: [(String, String)], timeout: Duration) -> HTTPResponse {
+    public func request(method: String, url: String, body: [UInt8]?,
+                        headers: [(String, String)], timeout: Duration) -> HTTPResponse {
         let started = monotonicMs()
         func failure(_ message: String) -> HTTPResponse { .failure(message, durationMs: monotonicMs() - started) }
+        if closed.withLock({ $0 }) { return failure("the test was stopped before this call (\(url))") }
 
         let target: HTTPTarget
         switch HTTPTarget.parse(url) {
@@ -103,8 +122,18 @@ public enum HTTPClient {
             return HTTPResponse(status: status, body: bytes, headers: pairs, durationMs: monotonicMs() - started,
                                 ok: (200...399).contains(status), error: nil)
         } catch {
-            return failure(describe(error, url: shown, timeout: timeout))
+            return failure(HTTPClient.describe(error, url: shown, timeout: timeout))
         }
+    }
+}
+
+/// One-off calls (probes, tools): each gets a session of its own.
+public enum HTTPClient {
+    public static func request(method: String, url: String, body: [UInt8]?,
+                               headers: [(String, String)], timeout: Duration) -> HTTPResponse {
+        let session = HTTPSession()
+        defer { session.shutdown() }
+        return session.request(method: method, url: url, body: body, headers: headers, timeout: timeout)
     }
 
     /// A short, stable message for a transport error (the library's own are type dumps).
@@ -121,8 +150,10 @@ public enum HTTPClient {
             switch client {
             case .deadlineExceeded, .connectTimeout, .readTimeout, .writeTimeout:
                 return "timed out after \(describe(timeout)) (\(url))"
-            case .remoteConnectionClosed, .cancelled:
+            case .remoteConnectionClosed:
                 return "connection lost before a complete response (\(url))"
+            case .cancelled, .alreadyShutdown:
+                return "the test was stopped during this call (\(url))"
             default:
                 return "\(client) (\(url))"
             }
@@ -158,3 +189,4 @@ public enum HTTPClient {
         return ms < 1000 ? "\(Int(ms.rounded()))ms" : "\((ms).rounded() / 1000)s"
     }
 }
+
