@@ -32,13 +32,8 @@ final class BrokenPipeTests: XCTestCase {
         let (process, out, err) = try harness.start(["test", "many.star", "--junit", junit],
                                                     environment: ["TMPDIR": tmp])
         // The reader: one line, then it closes its end (what `head -1` does).
-        var firstLine = Data()
         let reader = out.fileHandleForReading
-        while !firstLine.contains(UInt8(ascii: "\n")) {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            firstLine.append(chunk)
-        }
+        let firstLine = Self.readFirstLine(reader)
         try reader.close()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -70,13 +65,8 @@ final class BrokenPipeTests: XCTestCase {
                 fault(api, connect = delay("5s"), run = order_flow)
             """)
         let (process, out, err) = try harness.start(["test", "slow.star"])
-        var firstLine = Data()
         let reader = out.fileHandleForReading
-        while !firstLine.contains(UInt8(ascii: "\n")) {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            firstLine.append(chunk)
-        }
+        let firstLine = Self.readFirstLine(reader)
         // test_slow has just started; give it time to be inside its first delayed connect.
         Thread.sleep(forTimeInterval: 0.5)
         let closed = Date()
@@ -89,5 +79,16 @@ final class BrokenPipeTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 141, stderr)
         XCTAssertTrue(stderr.contains("broken pipe"), stderr)
         XCTAssertLessThan(afterClose, 3, "stopped \(afterClose) s after the reader left: \(stderr)")
+    }
+
+    /// What `head -1` reads before it closes its end: up to the first newline.
+    private static func readFirstLine(_ reader: FileHandle) -> Data {
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        return line
     }
 }
