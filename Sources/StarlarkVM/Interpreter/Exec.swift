@@ -76,7 +76,7 @@ public final class ModuleLoader {
         let path = module.hasPrefix("/") ? module : (dir == "." ? module : dir + "/" + module)
         if let cached = cache[path] { return try cached.get() }
         if inProgress.contains(path) { throw StarlarkError("cycle in load graph") }
-        guard let bytes = readFile(path) else {
+        guard let bytes = SourceFileReader.read(path) else {
             throw StarlarkError("cannot read \(path): no such file or readable")
         }
         inProgress.insert(path)
@@ -97,16 +97,28 @@ public final class ModuleLoader {
     }
 }
 
-/// Reads a whole file, or nil.
-func readFile(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n > 0 { out.append(contentsOf: buf[0..<n]) }
-        if n < buf.count { break }
+/// Reads a source file whole. Regular files and pipes (`faultbox eval <(...)`) only:
+/// fopen() succeeds on a directory and fread() then returns nothing, which would run an
+/// "empty file" with status 0, and a device such as /dev/zero never ends. On failure
+/// returns nil with errno set (EISDIR for a directory) for the caller's message.
+public enum SourceFileReader {
+    public static func read(_ path: String) -> [UInt8]? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFREG || kind == S_IFIFO else {
+            errno = (st.st_mode & S_IFMT) == S_IFDIR ? EISDIR : EINVAL
+            return nil
+        }
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buf, 1, buf.count, f)
+            if n > 0 { out.append(contentsOf: buf[0..<n]) }
+            if n < buf.count { break }
+        }
+        return out
     }
-    return out
 }
