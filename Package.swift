@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The language, one layer per target.
@@ -33,7 +34,14 @@ let package = Package(
 
         // The fault plan (typed IR) and the bridge from VM values to it.
         .target(name: "FaultPlan"),
-        .target(name: "SpecLowering", dependencies: ["StarlarkVM", "FaultPlan", "ServiceClients"]),
+        .target(name: "SpecLowering", dependencies: [
+            "StarlarkVM", "FaultPlan", "ServiceClients", "Trace",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        // The event trace: events, filters, the per-test store, decoders and encoders.
+        // Imports nothing of Starlark, the injector or the runner (docs/trace.md).
+        .target(name: "Trace"),
 
         // The syscall injector: C for fork/exec/ptrace/seccomp, Swift above it.
         .target(name: "CInjector", linkerSettings: [.linkedLibrary("seccomp")]),
@@ -42,7 +50,7 @@ let package = Package(
         // Reports (JUnit through libxml2, JSON, console).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
-        .target(name: "Reports", dependencies: ["CLibXML2"]),
+        .target(name: "Reports", dependencies: ["CLibXML2", "Trace"]),
 
         // HTTP and TCP clients that specs use to talk to services (HTTP: async-http-client).
         .target(name: "ServiceClients", dependencies: [
@@ -54,14 +62,14 @@ let package = Package(
 
         // Execution of cells against real services.
         .target(name: "Runner", dependencies: [
-            "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM",
+            "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM", "Trace",
         ]),
         .target(name: "Generator", dependencies: ["FaultPlan"]),
 
         // The command line: a testable library and a thin executable.
         .target(name: "FaultboxCommands", dependencies: [
             "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
-            "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator",
+            "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator", "Trace",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Linked as a position-dependent executable (as Go links its binaries): a PIE of
@@ -87,6 +95,7 @@ let package = Package(
                     exclude: ["testdata"]),
         .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "TraceTests", dependencies: ["Trace"]),
         .testTarget(name: "ServiceClientsTests", dependencies: ["ServiceClients"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FaultPlan", "SpecLowering"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FaultboxCommands"]),
