@@ -26,3 +26,9 @@ ln -s "$PWD/bin" "$work/bin"
 
 # 4. Curated: expectations per cell (overrides) and an excluded pair.
 step faultbox test examples/order_flow.overrides.star
+
+# 5. What happened, not only what was answered: assertions over the event trace, a
+#    stateful monitor, and the trace written for tools (normalised for faultbox diff).
+step faultbox test examples/trace.star --normalize "$work/trace.norm" --shiviz "$work/trace.shiviz"
+step faultbox test examples/trace.star --normalize "$work/again.norm"
+step faultbox diff "$work/trace.norm" "$work/again.norm"

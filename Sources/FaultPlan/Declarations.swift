@@ -60,6 +60,8 @@ public struct ServiceDecl: Sendable, Hashable {
     public var position: SourcePosition
     public var variable: String?
     public var definedIn: String
+    /// `observe=[observe.stdout(...), ...]`: output streams recorded as trace events.
+    public var observe: [ObservedStream] = []
     public init(name: String, binary: String, args: [String], env: [EnvVar], interfaces: [InterfaceDecl],
                 dependsOn: [NameRef], healthcheck: HealthCheckDecl?, position: SourcePosition,
                 variable: String?, definedIn: String) {
@@ -96,8 +98,15 @@ public struct MonitorDecl: Sendable, Hashable {
     public var service: NameRef?
     public var syscall: String?
     public var position: SourcePosition
-    public init(callable: CallableRef, service: NameRef?, syscall: String?, position: SourcePosition) {
+    /// Set for the stateful form `monitor(name, on=, state_init=, update=, check=)`.
+    public var stateful: StatefulMonitor?
+    /// Passed to some `monitors=` (an assumption, fault_scenario or fault_matrix): it then
+    /// watches only there, not every test.
+    public var claimed: Bool = false
+    public init(callable: CallableRef, service: NameRef?, syscall: String?, position: SourcePosition,
+                stateful: StatefulMonitor? = nil) {
         self.callable = callable; self.service = service; self.syscall = syscall; self.position = position
+        self.stateful = stateful
     }
 }
 
@@ -134,6 +143,8 @@ public struct FaultScenarioDecl: Sendable, Hashable {
     public var expect: CallableRef?
     public var position: SourcePosition
     public var sequence: Int
+    /// Monitor ids passed as `monitors=` (they watch only this test or matrix).
+    public var monitors: [Int] = []
     public init(name: String, scenario: CallableRef, faults: [Int], expect: CallableRef?,
                 position: SourcePosition, sequence: Int) {
         self.name = name; self.scenario = scenario; self.faults = faults; self.expect = expect
@@ -165,6 +176,8 @@ public struct MatrixDecl: Sendable, Hashable {
     public var exclude: [PairDecl]
     public var position: SourcePosition
     public var sequence: Int
+    /// Monitor ids passed as `monitors=` (they watch only this test or matrix).
+    public var monitors: [Int] = []
     public init(scenarios: [CallableRef], faults: [Int], defaultExpect: CallableRef?,
                 overrides: [(pair: PairDecl, oracle: CallableRef)], exclude: [PairDecl],
                 position: SourcePosition, sequence: Int) {

@@ -57,12 +57,19 @@ public struct Monitor: Sendable, Hashable {
     /// Expanded syscall names (empty when `keyword` is nil).
     public var syscalls: [String]
     public var position: SourcePosition
+    /// Set for `monitor(name, on=, ...)`; `callable` is then its `check` (or `on`'s handle).
+    public var stateful: StatefulMonitor?
+    /// Not passed to any `monitors=`: it watches every test of the spec.
+    public var specWide: Bool
 
     public init(id: Int, callable: CallableRef, service: String?, keyword: String?,
-                syscalls: [String], position: SourcePosition) {
+                syscalls: [String], position: SourcePosition, stateful: StatefulMonitor? = nil, specWide: Bool = false) {
         self.id = id; self.callable = callable; self.service = service; self.keyword = keyword
-        self.syscalls = syscalls; self.position = position
+        self.syscalls = syscalls; self.position = position; self.stateful = stateful; self.specWide = specWide
     }
+
+    /// What the user calls it in messages.
+    public var name: String { stateful?.name ?? callable.name }
 }
 
 /// `fault_assumption(name, target=, monitors=[], **syscall_faults)`.
@@ -116,8 +123,11 @@ public struct DynamicFaultUse: Sendable, Hashable {
     /// Why the analysis could not see everything (a call through a value it cannot
     /// resolve that may reach `fault`, keywords from `**kw` ...); empty when exact.
     public var unknowns: [String]
-    public init(faults: [FaultCallSite] = [], partitions: [PartitionSite] = [], unknowns: [String] = []) {
-        self.faults = faults; self.partitions = partitions; self.unknowns = unknowns
+    /// `trace()` calls and trace assertions with the syscalls they need traced.
+    public var traces: [TraceSite]
+    public init(faults: [FaultCallSite] = [], partitions: [PartitionSite] = [], unknowns: [String] = [],
+                traces: [TraceSite] = []) {
+        self.faults = faults; self.partitions = partitions; self.unknowns = unknowns; self.traces = traces
     }
-    public var isEmpty: Bool { faults.isEmpty && partitions.isEmpty && unknowns.isEmpty }
+    public var isEmpty: Bool { faults.isEmpty && partitions.isEmpty && unknowns.isEmpty && traces.isEmpty }
 }

@@ -12,10 +12,30 @@ extension PlanBuilder {
             if let keyword = decl.syscall {
                 syscalls = expandKeyword(keyword, at: decl.position, context: "monitor(syscall=)") ?? []
             }
+            if let stateful = decl.stateful {
+                checkMatcherServices(stateful.on, monitor: stateful.name, at: decl.position, serviceNames: serviceNames)
+            }
             monitors.append(Monitor(id: id, callable: decl.callable, service: decl.service?.name,
-                                    keyword: decl.syscall, syscalls: syscalls, position: decl.position))
+                                    keyword: decl.syscall, syscalls: syscalls, position: decl.position,
+                                    stateful: decl.stateful, specWide: !decl.claimed))
         }
         return monitors
+    }
+
+    /// A matcher that names a service exactly must name a declared one (a typo would make
+    /// the monitor watch nothing, silently).
+    mutating func checkMatcherServices(_ m: EventMatch, monitor: String, at position: SourcePosition, serviceNames: [String]) {
+        switch m {
+        case .event(let fields):
+            for f in fields where f.key == "service" && f.isExact && f.pattern != "test" && !serviceNames.contains(f.pattern) {
+                error(position, "monitor \(monitor) matches unknown service \"\(f.pattern)\"",
+                      fix: (Spelling.suggest(f.pattern, among: serviceNames).map { "did you mean \"\($0)\"? " } ?? "")
+                        + "declared services: " + serviceNames.joined(separator: ", "))
+            }
+        case .any(let l), .all(let l):
+            for x in l { checkMatcherServices(x, monitor: monitor, at: position, serviceNames: serviceNames) }
+        case .never: break
+        }
     }
 
     mutating func buildAssumptions(serviceNames: [String], monitorCount: Int) -> [FaultAssumption] {

@@ -45,6 +45,7 @@ extension PlanBuilder {
                 args: decl.args, env: decl.env, interfaces: interfaces, healthcheck: healthcheck,
                 dependsOn: decl.dependsOn.map(\.name), position: decl.position,
                 variable: decl.variable, definedIn: decl.definedIn))
+            services[services.count - 1].observe = decl.observe
         }
         checkDependencies(services)
         return addGeneratedEnv(services)

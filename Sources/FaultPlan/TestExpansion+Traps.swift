@@ -1,10 +1,13 @@
 /// Per test and per service, the exact set of syscalls the injector must trap.
 extension TestExpansion {
     mutating func finish(_ test: inout PlanTest) {
-        var monitorIDs: [Int] = []
+        // The test's own (fault_scenario / fault_matrix monitors=), its assumptions', then
+        // the spec-wide ones (declared but passed to no monitors=).
+        var monitorIDs: [Int] = test.monitors
         for a in test.assumptions {
             for m in assumptions[a].monitors where !monitorIDs.contains(m) { monitorIDs.append(m) }
         }
+        for m in monitors where m.specWide && !monitorIDs.contains(m.id) { monitorIDs.append(m.id) }
         test.monitors = monitorIDs
         var dynamic = declarations.dynamicUse[test.body.id] ?? DynamicFaultUse()
         if let oracle = test.oracle, oracle.callable.id != test.body.id,
@@ -12,6 +15,7 @@ extension TestExpansion {
             dynamic.faults += more.faults
             dynamic.partitions += more.partitions
             dynamic.unknowns += more.unknowns
+            dynamic.traces += more.traces
         }
         test.dynamic = dynamic
         test.traps = traps(assumptionIDs: test.assumptions, monitorIDs: monitorIDs, dynamic: dynamic)
@@ -41,6 +45,20 @@ extension TestExpansion {
             let monitor = monitors[m]
             if !monitor.syscalls.isEmpty {
                 add(monitor.service, monitor.syscalls, "monitor \(monitor.callable.name): \(monitor.keyword ?? "")")
+            }
+            for target in monitor.stateful?.on.syscallTargets ?? [] {
+                add(target.service, vocabulary.expand(target.syscall) ?? [target.syscall],
+                    "monitor \(monitor.name): \(target.syscall)")
+            }
+        }
+        // trace()/trace_start() and the literal filters of trace assertions: without these
+        // an assert_never over an untraced syscall would pass vacuously.
+        for t in dynamic.traces {
+            guard let syscalls = t.syscalls else { continue }
+            var names: [String] = []
+            for k in syscalls { names += vocabulary.expand(k) ?? [] }
+            if !names.isEmpty {
+                add(t.service, names, "\(t.what) at \(t.position): " + syscalls.joined(separator: ", "))
             }
         }
         for p in dynamic.partitions {

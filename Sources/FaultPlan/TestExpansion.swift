@@ -46,14 +46,17 @@ struct TestExpansion {
             faultScenarios.append(FaultScenario(name: d.name, scenario: d.scenario, faults: faults,
                                                 expect: d.expect, position: d.position))
             let oracle = d.expect.map { Oracle(callable: $0, source: .expect, position: d.position) }
-            pending.append(Pending(sequence: d.sequence, subOrder: 0,
-                                   test: make("test_" + d.name, .faultScenario, body: d.scenario,
-                                              assumptions: faults, oracle: oracle, position: d.position)))
+            var test = make("test_" + d.name, .faultScenario, body: d.scenario,
+                            assumptions: faults, oracle: oracle, position: d.position)
+            test.monitors = d.monitors.filter { monitors.indices.contains($0) }
+            pending.append(Pending(sequence: d.sequence, subOrder: 0, test: test))
         }
         for d in declarations.matrices {
             let id = matrices.count
             let cells = expandMatrix(d, id: id)
             for (i, cell) in cells.enumerated() {
+                var cell = cell
+                cell.monitors = d.monitors.filter { monitors.indices.contains($0) }
                 pending.append(Pending(sequence: d.sequence, subOrder: i, test: cell))
             }
         }

@@ -70,6 +70,8 @@ public struct Service: Sendable, Hashable {
     public var variable: String?
     /// Absolute path of the file that declared the service.
     public var definedIn: String
+    /// Output streams recorded as trace events (`observe=`).
+    public var observe: [ObservedStream] = []
 
     public init(name: String, binary: String, executable: String, args: [String], env: [EnvVar],
                 interfaces: [Interface], healthcheck: HealthCheck?, dependsOn: [String],

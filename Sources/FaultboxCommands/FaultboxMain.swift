@@ -9,7 +9,7 @@ public struct FaultboxCommand: ParsableCommand {
         commandName: "faultbox",
         abstract: "Fault-injection testing for multi-service systems.",
         subcommands: [EvalCommand.self, CompileCommand.self, TestCommand.self,
-                      GenerateCommand.self, RunCommand.self])
+                      GenerateCommand.self, RunCommand.self, DiffCommand.self])
     public init() {}
 }
 

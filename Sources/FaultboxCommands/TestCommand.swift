@@ -40,6 +40,12 @@ struct TestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the results (in --format; json if --format is not given) to FILE.", valueName: "FILE"))
     var output: String?
 
+    @Option(help: ArgumentHelp("Write each test's event trace, normalised (no times, pids, fds, OS-chosen ports), to FILE for faultbox diff.", valueName: "FILE"))
+    var normalize: String?
+
+    @Option(help: ArgumentHelp("Write the event traces in ShiViz's log format (vector clocks) to FILE.", valueName: "FILE"))
+    var shiviz: String?
+
     @Flag(name: .customLong("dry-run"), help: "List the tests and cells that would run; start nothing.")
     var dryRun = false
 
@@ -77,7 +83,8 @@ struct TestCommand: ParsableCommand {
             throw usage("--show \(show): expected all or fail")
         }
         options.showOutput = showOutput
-        for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json")] {
+        for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json"),
+                                      ("--normalize", normalize, "trace.norm"), ("--shiviz", shiviz, "trace.shiviz")] {
             if let path, let problem = ReportPath.problem(path, example: example) {
                 throw usage("\(flag) \(path): \(problem)")
             }
@@ -91,7 +98,8 @@ struct TestCommand: ParsableCommand {
 
     private func makeRequest() -> TestRun.Request {
         TestRun.Request(junitPath: junit, format: format == "json" ? .json : .text,
-                        formatGiven: format != "text", outputPath: output, dryRun: dryRun)
+                        formatGiven: format != "text", outputPath: output, dryRun: dryRun,
+                        normalizePath: normalize, shivizPath: shiviz)
     }
 
     static let defaultSpec = "faultbox.star"

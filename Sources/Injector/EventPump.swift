@@ -10,6 +10,9 @@ final class EventPump: @unchecked Sendable {
     private var stopped = false
     private let onEvent: @Sendable (SyscallEvent) -> Void
     private var deliveryThread: pthread_t?
+    /// Events posted and events handed to `onEvent`, for `flush`.
+    private var posted = 0
+    private var delivered = 0
 
     init(onEvent: @escaping @Sendable (SyscallEvent) -> Void) {
         self.onEvent = onEvent
@@ -21,6 +24,7 @@ final class EventPump: @unchecked Sendable {
     func post(_ event: SyscallEvent) {
         condition.lock()
         queue.append(event)
+        posted += 1
         if queue.count == 1 { condition.signal() }
         condition.unlock()
     }
@@ -35,6 +39,17 @@ final class EventPump: @unchecked Sendable {
         let onDeliveryThread = deliveryThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false
         while !stopped && !onDeliveryThread { condition.wait() }
         condition.unlock()
+    }
+
+    /// Returns once every event posted before the call has been handed to the consumer, so
+    /// a query that follows sees every decision the tracer has taken so far. Returns at once
+    /// on the delivery thread itself or once the pump stopped.
+    func flush() {
+        condition.lock()
+        defer { condition.unlock() }
+        if let t = deliveryThread, pthread_equal(t, pthread_self()) != 0 { return }
+        let target = posted
+        while delivered < target && !stopped { condition.wait() }
     }
 
     private func deliverLoop() {
@@ -54,6 +69,12 @@ final class EventPump: @unchecked Sendable {
             condition.unlock()
             if done { return }
             for event in batch { onEvent(event) }
+            if !batch.isEmpty {
+                condition.lock()
+                delivered += batch.count
+                condition.broadcast()
+                condition.unlock()
+            }
         }
     }
 }

@@ -91,6 +91,9 @@ public final class InjectorSession: @unchecked Sendable {
         store.snapshot.withLock { $0 = nil }
     }
 
+    /// Waits until every event the tracer has produced so far reached `onEvent`.
+    public func flushEvents() { pump?.flush() }
+
     /// Rule id -> times it fired (decided a call).
     public func ruleHits() -> [Int: Int] {
         store.hits.withLock { $0 }

@@ -3,6 +3,7 @@
 //   --- FAIL: test_x (212ms, seed=0) ---   + reason, decisions, replay, output tail
 //   the fault-matrix table (MatrixTable.swift), and the last line `N passed, M failed`.
 import Foundation
+import Trace
 
 public enum ConsoleReport {
     /// Decisions listed under a failure before the rest are summarised as a count.
@@ -21,6 +22,7 @@ public enum ConsoleReport {
         }
         guard !outcome.passed else { return text }
         text += indentedBlock(label: "reason", TextCleaning.consoleSafe(outcome.reason ?? "(no reason recorded)"))
+        text += traceSummary(outcome)
         if !outcome.decisions.isEmpty {
             text += "    decisions that fired:\n"
             for decision in outcome.decisions.prefix(decisionLimit) {
@@ -35,6 +37,14 @@ public enum ConsoleReport {
         if !outcome.replay.isEmpty { text += "    replay: \(TextCleaning.consoleSafe(outcome.replay))\n" }
         text += outputTail(outcome.output)
         return text
+    }
+
+    /// `    syscall trace (N events; M in all)`: how much the test's trace holds (the JSON
+    /// report and --normalize have every event).
+    public static func traceSummary(_ outcome: TestOutcome) -> String {
+        let syscalls = outcome.trace.reduce(0) { $0 + ($1.kind == .syscall ? 1 : 0) }
+        let all = outcome.trace.count + outcome.traceDropped
+        return "    syscall trace (\(syscalls) event\(syscalls == 1 ? "" : "s"); \(all) in all)\n"
     }
 
     /// The last line of a run: `N passed, M failed`, with a newline.
@@ -66,6 +76,15 @@ public enum ConsoleReport {
         return lines.enumerated().map { ($0.offset == 0 ? prefix : pad) + $0.element }.joined(separator: "\n") + "\n"
     }
 
+    /// Characters of one output line shown on the console; a service that prints a 1 MB line
+    /// must not flood the terminal (the JSON report and the log files keep it whole).
+    static let outputLineLimit = 400
+
+    static func clipped<S: StringProtocol>(_ line: S) -> String {
+        guard line.count > outputLineLimit else { return String(line) }
+        return String(line.prefix(outputLineLimit)) + "... (\(line.utf8.count) bytes)"
+    }
+
     /// The last lines of every non-empty stream, headed by service and stream.
     static func outputTail(_ output: [ServiceOutput]) -> String {
         var text = ""
@@ -74,7 +93,7 @@ public enum ConsoleReport {
                 let (lines, total) = TextCleaning.tail(content, lines: outputTailLines)
                 let shown = total > lines.count ? "last \(lines.count) of \(total) lines" : "\(total) line\(total == 1 ? "" : "s")"
                 text += "    \(TextCleaning.consoleSafe(service.service)) \(stream) (\(shown)):\n"
-                for line in lines { text += "      | " + TextCleaning.consoleSafe(String(line)) + "\n" }
+                for line in lines { text += "      | " + TextCleaning.consoleSafe(clipped(line)) + "\n" }
             }
         }
         return text

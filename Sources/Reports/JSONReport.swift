@@ -1,6 +1,7 @@
 // `--format json`: the run for tools. Written by hand rather than with JSONEncoder so that the
 // key order is the documented one and stays stable between releases (docs/reports.md).
 import Foundation
+import Trace
 
 public enum JSONReport {
     /// Schema version; bump when a field changes meaning or disappears.
@@ -24,13 +25,13 @@ public enum JSONReport {
                     w.field("duration_ms") { w.milliseconds(report.outcomes.reduce(0) { $0 + ($1.durationMs.isFinite ? max($1.durationMs, 0) : 0) }) }
                 }
             }
-            w.field("tests") { w.array(report.outcomes) { encodeOutcome($0, into: w) } }
+            w.field("tests") { w.array(report.outcomes) { encodeOutcome($0, ports: report.portOwners, into: w) } }
             w.field("matrices") { w.array(report.matrices) { encodeMatrix($0, report.outcomes, into: w) } }
         }
         return w.text + "\n"
     }
 
-    private static func encodeOutcome(_ o: TestOutcome, into w: JSONWriter) {
+    private static func encodeOutcome(_ o: TestOutcome, ports: [Int: String], into w: JSONWriter) {
         w.object {
             w.field("name") { w.string(o.name) }
             w.field("spec_file") { w.string(o.specFile) }
@@ -44,6 +45,8 @@ public enum JSONReport {
             w.field("decisions") { w.array(o.decisions) { w.string($0) } }
             w.field("replay") { w.string(o.replay) }
             w.field("warnings") { w.array(o.warnings) { w.string($0) } }
+            w.field("events_dropped") { w.number(o.traceDropped) }
+            w.field("events") { w.raw(TraceJSON.encode(events: o.trace, clocks: VectorClocks.compute(events: o.trace, portOwners: ports))) }
             w.field("output") {
                 w.array(o.output) { service in
                     w.object {

@@ -2,6 +2,7 @@
 // between `Runner` and `Reports`; they hold plain data only (no VM values, no plan types), so
 // every report (console, JSON, JUnit) is a pure function of a `RunReport`.
 import Foundation
+import Trace
 
 /// What one service printed during a test (already captured by the runner; may hold any bytes
 /// the service wrote, decoded leniently).
@@ -42,6 +43,11 @@ public struct TestOutcome: Sendable {
     public var warnings: [String]
     /// Output of each service during the test, in start order.
     public var output: [ServiceOutput]
+    /// What happened, in order: trapped syscalls, life-cycle steps, faults armed and removed,
+    /// the spec's client calls, observed output lines (docs/trace.md).
+    public var trace: [TraceEvent] = []
+    /// Events left out of `trace` by its bounds.
+    public var traceDropped = 0
 
     public init(name: String, specFile: String, scenario: String? = nil, fault: String? = nil,
                 matrixID: Int? = nil, passed: Bool, durationMs: Double, seed: UInt64 = 0,
@@ -91,6 +97,9 @@ public struct RunReport: Sendable {
     public var startedAt: Date
     /// True when the run was stopped (Ctrl-C, --duration): outcomes hold what finished.
     public var interrupted: Bool
+    /// Interface port -> service, so that a traced connect can be matched to the service it
+    /// reached (vector clocks of the JSON report).
+    public var portOwners: [Int: String] = [:]
 
     public init(specFiles: [String], outcomes: [TestOutcome], matrices: [MatrixLayout] = [],
                 startedAt: Date = Date(), interrupted: Bool = false) {

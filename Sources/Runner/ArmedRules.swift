@@ -21,6 +21,8 @@ final class ArmedRules: @unchecked Sendable {
     }
 
     private let session: InjectorSession
+    /// `fault_applied` / `fault_removed` events go here.
+    private let trace: CellTrace?
     private let lock = NSRecursiveLock()
     private var layers: [(token: Int, rules: [String: [FaultRule]])] = []
     private var nextToken = 0
@@ -31,7 +33,7 @@ final class ArmedRules: @unchecked Sendable {
     private var probabilistic: Set<Int> = []
     private var isArmed = false
 
-    init(session: InjectorSession) { self.session = session }
+    init(session: InjectorSession, trace: CellTrace? = nil) { self.session = session; self.trace = trace }
 
     /// Allocates an id for a new rule and remembers where it came from.
     func newRuleID(origin: Origin) -> Int {
@@ -48,6 +50,7 @@ final class ArmedRules: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         nextToken += 1
         layers.append((nextToken, rules))
+        note(applied: true, rules)
         for list in rules.values {
             everArmed.append(contentsOf: list.map(\.id))
             probabilistic.formUnion(list.filter { $0.probability < 1 }.map(\.id))
@@ -61,9 +64,32 @@ final class ArmedRules: @unchecked Sendable {
     func pop(_ token: Int) {
         lock.lock(); defer { lock.unlock() }
         if let i = layers.firstIndex(where: { $0.token == token }) {
+            for layer in layers[i...].reversed() { note(applied: false, layer.rules) }
             layers.removeSubrange(i...)
         }
         rearm()
+    }
+
+    /// One trace event per service whose rules changed, naming where they came from.
+    private func note(applied: Bool, _ rules: [String: [FaultRule]]) {
+        guard let trace else { return }
+        for service in rules.keys.sorted() {
+            let list = rules[service] ?? []
+            guard !list.isEmpty else { continue }
+            let names = Array(Set(list.compactMap { origins[$0.id]?.name })).sorted()
+            trace.faults(applied: applied, service: service, origin: names.joined(separator: ", "),
+                         rules: list.map(Self.describe))
+        }
+    }
+
+    /// `connect deny(ECONNREFUSED) [db_down]`.
+    static func describe(_ r: FaultRule) -> String {
+        var text = r.syscalls.joined(separator: ",") + " " + EventLog.describe(r.action)
+        if r.probability < 1 { text += " p=\(r.probability)" }
+        if let glob = r.pathGlob { text += " path=\(glob)" }
+        if let dest = r.destination { text += " dest=\(dest)" }
+        if !r.label.isEmpty { text += " [\(r.label)]" }
+        return text
     }
 
     /// Starts the armed window even with no rules, so monitors see events.
@@ -75,6 +101,7 @@ final class ArmedRules: @unchecked Sendable {
 
     func disarmAll() {
         lock.lock(); defer { lock.unlock() }
+        for layer in layers.reversed() { note(applied: false, layer.rules) }
         layers = []
         isArmed = false
         session.disarm()

@@ -32,13 +32,11 @@ enum CellBodies {
         let traps = PlanAdapter.trapSets(test)
         var ports: [String: [Int]] = [:]
         for s in plan.services { ports[s.name] = s.interfaces.map(\.port) }
-        let monitors: [CellRuntime.WatchingMonitor] = test.monitors.compactMap { id in
-            guard plan.monitors.indices.contains(id), let fn = box.spec.callable(plan.monitors[id].callable) else { return nil }
-            let m = plan.monitors[id]
-            return .init(name: m.callable.name, position: m.position, callable: fn, service: m.service,
-                         syscalls: Set(m.syscalls))
-        }
-        let runtime = CellRuntime(context: context, thread: thread, monitors: monitors, ports: ports, trapSets: traps)
+        let monitors = MonitorRunner(test.monitors.compactMap { id in
+            plan.monitors.indices.contains(id) ? watch(plan.monitors[id], box.spec) : nil
+        })
+        let runtime = CellRuntime(context: context, thread: thread, monitors: monitors,
+                                  serviceNames: plan.servicesInStartOrder.map(\.name), ports: ports, trapSets: traps)
         SpecRuntimeSlot.install(runtime, on: thread)
         defer {
             SpecRuntimeSlot.install(nil, on: thread)
@@ -70,6 +68,20 @@ enum CellBodies {
             }
         }
         return finalMonitors(runtime, !monitors.isEmpty)
+    }
+
+    /// The runner's form of one plan monitor (its state fresh for this test).
+    private static func watch(_ m: Monitor, _ spec: LoadedSpec) -> MonitorRunner.Watch? {
+        if let s = m.stateful {
+            let state = s.stateInit.flatMap { spec.callable($0) }.map { StateCopy.fresh($0) } ?? Value.none
+            return .init(name: s.name, position: m.position,
+                         kind: .stateful(match: CompiledMatch(s.on), state: state,
+                                         update: s.update.flatMap { spec.callable($0) },
+                                         check: s.check.flatMap { spec.callable($0) }))
+        }
+        guard let fn = spec.callable(m.callable) else { return nil }
+        return .init(name: m.callable.name, position: m.position,
+                     kind: .callback(fn: fn, service: m.service, syscalls: Set(m.syscalls)))
     }
 
     /// Gives events still in flight (the injector delivers them asynchronously) a moment to

@@ -19,8 +19,6 @@ struct CellDefinition: Sendable {
     /// The cell's fault assumptions, armed once every service is ready: per service, the
     /// rules without ids, with the assumption's name.
     var assumptionRules: [(origin: String, service: String, rule: FaultRule)]
-    /// Syscalls that monitors watch, per service (concrete names).
-    var monitored: [String: Set<String>]
     /// Runs the scenario and the oracle on the cell's VM thread. Returns nil when the test
     /// passed, else the reason.
     var body: @Sendable (CellContext) -> String?
@@ -30,6 +28,9 @@ struct CellDefinition: Sendable {
 final class CellContext: @unchecked Sendable {
     let rules: ArmedRules
     let events: EventLog
+    let trace: CellTrace
+    /// The trace's last `seq` before faults were armed: monitors judge what comes after.
+    let armedAfterSeq = Locked(0)
     let cancellation: CellCancellation
     let supervisor: Supervisor
     let seed: UInt64
@@ -38,8 +39,9 @@ final class CellContext: @unchecked Sendable {
     /// What the spec printed and remarks for the report, filled on the VM thread.
     let printed = Locked<[String]>([])
     let warnings = Locked<[String]>([])
-    init(rules: ArmedRules, events: EventLog, cancellation: CellCancellation, supervisor: Supervisor, seed: UInt64) {
-        self.rules = rules; self.events = events; self.cancellation = cancellation
+    init(rules: ArmedRules, events: EventLog, trace: CellTrace, cancellation: CellCancellation,
+         supervisor: Supervisor, seed: UInt64) {
+        self.rules = rules; self.events = events; self.trace = trace; self.cancellation = cancellation
         self.supervisor = supervisor; self.seed = seed
     }
 }
@@ -68,18 +70,20 @@ struct CellProgram {
         if debug {
             debugSink = { event in CellProgram.debugLine("event \(EventLog.describe(event))") }
         }
-        let events = EventLog(watched: cell.monitored, debugSink: debugSink)
+        let trace = CellTrace(startedAt: began)
+        let events = EventLog(trace: trace, debugSink: debugSink)
         let session = InjectorSession(seed: seed, onEvent: { events.record($0) })
+        trace.flushInjector = { session.flushEvents() }
         let cancellation = CellCancellation()
-        let supervisor = Supervisor(session: session, logs: logs, cancellation: cancellation)
-        if debug { supervisor.trace = { CellProgram.debugLine($0) } }
+        let supervisor = Supervisor(session: session, logs: logs, cancellation: cancellation, trace: trace)
+        if debug { supervisor.debugLog = { CellProgram.debugLine($0) } }
         // Stopping kills the services, so that a scenario blocked in I/O returns at once.
         cancellation.onStop { _ in session.shutdown(grace: .milliseconds(100)) }
         current.withLock { $0 = cancellation }
         defer { current.withLock { $0 = nil } }
 
-        let rules = ArmedRules(session: session)
-        let context = CellContext(rules: rules, events: events, cancellation: cancellation,
+        let rules = ArmedRules(session: session, trace: trace)
+        let context = CellContext(rules: rules, events: events, trace: trace, cancellation: cancellation,
                                   supervisor: supervisor, seed: seed)
         // Stopping also fails the scenario's HTTP calls, even one still waiting for a
         // connection (the killed services alone do not end those).
@@ -103,6 +107,7 @@ struct CellProgram {
                 rule.id = rules.newRuleID(origin: .init(name: "fault " + entry.origin, warnIfUnused: true))
                 base[entry.service, default: []].append(rule)
             }
+            context.armedAfterSeq.withLock { $0 = trace.store.recordedCount }
             rules.push(base)
             rules.armWindow()
             let armedAt = clock.now
@@ -139,6 +144,9 @@ struct CellProgram {
         let hits = session.ruleHits()
         let stoppingAt = clock.now
         if let busy = supervisor.stopAll(grace: options.grace) { outcome.warnings.append(busy) }
+        trace.drainOutputs(final: true)
+        outcome.trace = trace.store.all()
+        outcome.traceDropped = trace.store.dropped
         if debug { Self.debugLine("teardown took \(Self.ms(clock.now - stoppingAt)) ms") }
 
         outcome.durationMs = Double((clock.now - began).milliseconds)

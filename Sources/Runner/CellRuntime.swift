@@ -3,37 +3,34 @@ import Foundation
 import Injector
 import SpecLowering
 import StarlarkVM
+import Trace
 
 /// What spec code reaches while one cell runs (`api.get`, `db.main.send`, `fault`,
-/// `partition`), installed on the cell's Starlark thread. It also runs the cell's monitors
-/// on the events the injector reported since the last call, on this (the VM) thread.
-final class CellRuntime: SpecRuntime {
-    struct WatchingMonitor {
-        var name: String
-        var position: SourcePosition
-        var callable: Value
-        var service: String?
-        var syscalls: Set<String>
-    }
-
+/// `partition`, the trace queries), installed on the cell's Starlark thread. It also runs
+/// the cell's monitors on the events recorded since the last call, on this (the VM) thread.
+final class CellRuntime: SpecRuntime, TraceRuntime {
     private let context: CellContext
     private let thread: StarThread
-    private let monitors: [WatchingMonitor]
+    private let monitors: MonitorRunner
+    let serviceNames: [String]
     /// Interface ports per service, for partitions.
     private let ports: [String: [Int]]
     /// Per service, what the injector traps (a runtime fault on anything else cannot fire).
     private let trapSets: [String: Set<String>]
     /// The first monitor failure: it decides the test's reason.
-    private(set) var monitorFailure: String?
+    var monitorFailure: String? { monitors.failure }
+    /// Services with a `trace_start` in force, and where it was called (for the warning
+    /// when a test leaves one running).
+    private var tracing: [String: SourcePosition] = [:]
     /// Remarks for the report (e.g. a runtime fault on a syscall that is not trapped).
     private(set) var warnings: [String] = []
 
     static let requestTimeout: Duration = .seconds(30)
 
-    init(context: CellContext, thread: StarThread, monitors: [WatchingMonitor],
+    init(context: CellContext, thread: StarThread, monitors: MonitorRunner, serviceNames: [String],
          ports: [String: [Int]], trapSets: [String: Set<String>]) {
         self.context = context; self.thread = thread; self.monitors = monitors
-        self.ports = ports; self.trapSets = trapSets
+        self.serviceNames = serviceNames; self.ports = ports; self.trapSets = trapSets
     }
 
     // MARK: clients
@@ -41,8 +38,18 @@ final class CellRuntime: SpecRuntime {
     func http(service: String, interface: String, address: String, method: String, path: String,
               body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
         let (host, port) = Self.split(address)
+        context.trace.stepSend(service: service, interface: interface, [("method", method), ("path", path)])
         let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
                              headers: headers, timeout: Self.requestTimeout)
+        var fields: [(key: String, value: String)] = [("method", method), ("path", path), ("status", String(r.status)),
+                                                      ("duration_ms", Self.ms(r.durationMs)),
+                                                      ("success", r.error == nil && r.status < 400 ? "True" : "False")]
+        if let error = r.error { fields.append(("error", error)) }
+        if r.error == nil, !(200..<300).contains(r.status) {
+            // Why a 4xx/5xx happened, readable from the trace (2xx bodies stay out: size).
+            fields.append(("body", String(decoding: r.body.prefix(2048), as: UTF8.self)))
+        }
+        context.trace.stepRecv(service: service, interface: interface, fields)
         runMonitors()
         return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,
                               durationMilliseconds: r.durationMs, error: r.error)
@@ -50,7 +57,16 @@ final class CellRuntime: SpecRuntime {
 
     func tcpSend(service: String, interface: String, address: String, data: [UInt8]) throws -> [UInt8] {
         let (host, port) = Self.split(address)
+        let command = String(decoding: data.prefix(256), as: UTF8.self)
+        context.trace.stepSend(service: service, interface: interface, [("command", command)])
+        let began = ContinuousClock.now
         let r = Clients.tcpSendLine(host: host, port: port, data: data, timeout: Self.requestTimeout)
+        var fields: [(key: String, value: String)] = [("command", command),
+                                                      ("duration_ms", Self.ms((ContinuousClock.now - began).secondsDouble * 1000)),
+                                                      ("success", r.error == nil ? "True" : "False")]
+        if let error = r.error { fields.append(("error", error)) }
+        if let reply = r.reply { fields.append(("reply", String(decoding: reply.prefix(2048), as: UTF8.self))) }
+        context.trace.stepRecv(service: service, interface: interface, fields)
         try runMonitorsOrThrow()
         if let error = r.error { throw StarlarkError("\(service).\(interface).send: \(error)") }
         return r.reply ?? []
@@ -101,32 +117,46 @@ final class CellRuntime: SpecRuntime {
 
     // MARK: monitors
 
-    /// Hands each pending event to the monitors that watch it. A monitor that raises or
-    /// calls `fail` fails the test; the first failure is kept with its event.
+    /// Hands the events recorded since the last call to the monitors. A monitor that
+    /// raises, calls `fail` or returns False fails the test; the first failure is kept.
     func runMonitors() {
-        let events = context.events.takeForMonitors()
-        guard !events.isEmpty, monitorFailure == nil else { return }
-        for event in events {
-            for m in monitors where (m.service == nil || m.service == event.service)
-                && (m.syscalls.isEmpty || m.syscalls.contains(event.syscall)) {
-                let value = Value.object(EventValue(event))
-                do {
-                    let verdict = try thread.call(m.callable, Arguments([value]))
-                    if case .bool(false) = verdict {
-                        monitorFailure = "monitor \(m.name) (\(m.position)) returned False on event \(EventLog.describe(event))"
-                    }
-                } catch {
-                    monitorFailure = "monitor \(m.name) (\(m.position)) failed on event \(EventLog.describe(event)):\n"
-                        + Self.indent(CellBodies.describe(error))
-                }
-                if monitorFailure != nil { return }
-            }
-        }
+        monitors.run(context.trace, armedAfter: context.armedAfterSeq.current, thread: thread)
     }
 
     func runMonitorsOrThrow() throws {
         runMonitors()
         if let failure = monitorFailure { throw StarlarkError(failure) }
+    }
+
+    // MARK: trace
+
+    func traceQuery(_ filter: EventFilter) -> [TraceEvent] {
+        context.trace.drainOutputs()
+        return context.trace.store.query(filter)
+    }
+
+    func tracedSyscalls(_ service: String) -> Set<String> { trapSets[service] ?? [] }
+
+    func traceStart(service: String, syscalls: [String], at position: SourcePosition) -> [String] {
+        tracing[service] = position
+        let missing = syscalls.filter { !(trapSets[service]?.contains($0) ?? false) }
+        if !missing.isEmpty {
+            warnings.append("\(position): trace_start(\(service)): \(missing.joined(separator: ", ")) not traced in \(service) "
+                            + "for this test (the syscalls were not known when the services started; write them as a "
+                            + "literal list so faultbox can trace them)")
+        }
+        return missing
+    }
+
+    func traceStop(service: String) { tracing[service] = nil }
+
+    /// `trace_start` calls the test left running, for a warning.
+    var openTraces: [(service: String, position: SourcePosition)] {
+        tracing.map { ($0.key, $0.value) }.sorted { $0.service < $1.service }
+    }
+
+    static func ms(_ x: Double) -> String {
+        x.isFinite ? String(format: "%.1f", x) : "0"
     }
 
     static func split(_ address: String) -> (String, Int) {

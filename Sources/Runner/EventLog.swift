@@ -1,18 +1,15 @@
 import Injector
 
-/// Collects one cell's injector events. The injector calls `record` from its own thread and
-/// must never wait, so this only appends under a lock; the cell's VM thread later takes
-/// the events its monitors watch (`takeForMonitors`) and the report takes the decisions
-/// that fired (`firedDecisions`).
+/// Receives one cell's injector events. The injector calls `record` from its own thread and
+/// must never wait, so this only appends under a lock: every event goes into the cell's
+/// trace (the one event path, `CellTrace`), and the decisions that fired are kept apart for
+/// the report.
 final class EventLog: @unchecked Sendable {
-    /// Syscalls watched by monitors, per service (concrete names). Only these events are
-    /// queued for the VM thread.
-    private let watched: [String: Set<String>]
+    private let trace: CellTrace
     private let debugSink: (@Sendable (SyscallEvent) -> Void)?
     private let state = Locked<State>(State())
 
     private struct State {
-        var pendingForMonitors: [SyscallEvent] = []
         var fired: [SyscallEvent] = []
         var firedDropped = 0
         var total = 0
@@ -21,15 +18,14 @@ final class EventLog: @unchecked Sendable {
     /// Bounds memory for a test that hammers a trapped syscall for minutes.
     static let maxFired = 10_000
 
-    init(watched: [String: Set<String>], debugSink: (@Sendable (SyscallEvent) -> Void)? = nil) {
-        self.watched = watched; self.debugSink = debugSink
+    init(trace: CellTrace, debugSink: (@Sendable (SyscallEvent) -> Void)? = nil) {
+        self.trace = trace; self.debugSink = debugSink
     }
 
     func record(_ event: SyscallEvent) {
-        let forMonitor = watched[event.service]?.contains(event.syscall) ?? false
+        trace.record(event)
         state.withLock { s in
             s.total += 1
-            if forMonitor { s.pendingForMonitors.append(event) }
             if event.decision != .allow {
                 if s.fired.count < Self.maxFired { s.fired.append(event) } else { s.firedDropped += 1 }
             }
@@ -37,12 +33,8 @@ final class EventLog: @unchecked Sendable {
         debugSink?(event)
     }
 
-    func takeForMonitors() -> [SyscallEvent] {
-        state.withLock { s in
-            defer { s.pendingForMonitors = [] }
-            return s.pendingForMonitors
-        }
-    }
+    /// Every trapped call reported so far, allowed ones included.
+    var total: Int { state.withLock { $0.total } }
 
     /// "#12 api connect deny(ECONNREFUSED) [db_down]" lines, in sequence order.
     func firedDecisions() -> [String] {

@@ -10,10 +10,12 @@ enum PlanAdapter {
         plan.servicesInStartOrder.map { s in
             var env: [String: String] = [:]
             for v in s.env { env[v.key] = v.value }
-            return ServiceLaunch(
+            var launch = ServiceLaunch(
                 name: s.name, executable: s.executable, arguments: s.args, environment: env,
                 ports: s.interfaces.map { ($0.name, $0.port) },
                 healthcheck: s.healthcheck.map(healthcheck))
+            launch.observe = s.observe
+            return launch
         }
     }
 
@@ -53,21 +55,6 @@ enum PlanAdapter {
     static func assumptionRules(_ plan: FaultPlan, _ test: PlanTest) -> [(origin: String, service: String, rule: FaultRule)] {
         test.assumptions.compactMap { plan.assumptions.indices.contains($0) ? plan.assumptions[$0] : nil }
             .flatMap { a in a.rules.map { (a.name, $0.target, rule($0, id: 0, defaultLabel: a.name)) } }
-    }
-
-    /// Per service, the syscalls some monitor of the test watches. A monitor without
-    /// `service=` watches every service; without `syscall=`, every trapped syscall.
-    static func monitored(_ plan: FaultPlan, _ test: PlanTest, trapSets: [String: Set<String>]) -> [String: Set<String>] {
-        var watched: [String: Set<String>] = [:]
-        for id in test.monitors where plan.monitors.indices.contains(id) {
-            let m = plan.monitors[id]
-            let services = m.service.map { [$0] } ?? plan.services.map(\.name)
-            for s in services {
-                let calls = m.syscalls.isEmpty ? (trapSets[s] ?? []) : Set(m.syscalls)
-                watched[s, default: []].formUnion(calls)
-            }
-        }
-        return watched
     }
 
     /// Scenario, fault, matrix id and collapsed row name, as the reports and `--test` use them.

@@ -33,7 +33,7 @@ final class Progress: @unchecked Sendable {
 
     func finished(_ outcome: TestOutcome, showOutput: Bool) {
         var text = ConsoleReport.testLine(outcome, color: color)
-        if showOutput && outcome.passed { text += Self.outputBlock(outcome.output) }
+        if showOutput && outcome.passed { text += ConsoleReport.traceSummary(outcome) + Self.outputBlock(outcome.output) }
         state.withLock { $0.current = nil }
         print(text)
     }

@@ -1,6 +1,8 @@
 /// What the supervisor needs to start one service, independent of how the plan spells it
 /// (the adapter from FaultPlan lives in PlanAdapter.swift). Kept small so that the
 /// supervisor can be tested and reasoned about without a spec.
+import FaultPlan
+
 public struct ServiceLaunch: Sendable {
     public var name: String
     /// Resolved executable path (the plan resolves relative paths and PATH look-ups).
@@ -13,6 +15,8 @@ public struct ServiceLaunch: Sendable {
     /// and waited free after the teardown.
     public var ports: [(interface: String, port: Int)]
     public var healthcheck: Healthcheck?
+    /// Output streams recorded as trace events (`observe=`).
+    public var observe: [ObservedStream] = []
 
     public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
                 ports: [(interface: String, port: Int)] = [], healthcheck: Healthcheck? = nil) {

@@ -1,5 +1,7 @@
+import FaultPlan
 import Foundation
 import Injector
+import Trace
 
 /// Why services could not be brought up; the message is what the user sees as the test's
 /// failure reason.
@@ -24,10 +26,13 @@ final class Supervisor: @unchecked Sendable {
     /// The environment every service inherits before its own variables are added.
     private let baseEnvironment: [String: String]
     /// `--debug`: start-up timings per service.
-    var trace: ((String) -> Void)?
+    var debugLog: ((String) -> Void)?
+    /// The cell's trace: started, ready, exited and stopped events, and observed output.
+    let trace: CellTrace
 
-    init(session: InjectorSession, logs: TestLogDirectory, cancellation: CellCancellation) {
-        self.session = session; self.logs = logs; self.cancellation = cancellation
+    init(session: InjectorSession, logs: TestLogDirectory, cancellation: CellCancellation,
+         trace: CellTrace = CellTrace(startedAt: .now)) {
+        self.session = session; self.logs = logs; self.cancellation = cancellation; self.trace = trace
         self.baseEnvironment = ProcessInfo.processInfo.environment
     }
 
@@ -71,9 +76,16 @@ final class Supervisor: @unchecked Sendable {
                 throw StartFailure(description: "service \(service.name): cannot start \(service.executable): \(error)")
             }
             started.withLock { $0.append((service, process)) }
+            trace.lifecycle(service.name, "started", [("pid", String(process.pid))])
+            for o in service.observe {
+                trace.observe(service: service.name, kind: o.stream == .stdout ? .stdout : .stderr,
+                              path: o.stream == .stdout ? logs.stdoutPath(service.name) : logs.stderrPath(service.name),
+                              decoder: o.decoder.flatMap(Self.decoder))
+            }
             let runningAt = clock.now
             try waitReady(service, process)
-            trace?("\(service.name): launched in \((runningAt - launchedAt).milliseconds) ms, ready \((clock.now - runningAt).milliseconds) ms later")
+            trace.lifecycle(service.name, "ready")
+            debugLog?("\(service.name): launched in \((runningAt - launchedAt).milliseconds) ms, ready \((clock.now - runningAt).milliseconds) ms later")
         }
     }
 
@@ -134,7 +146,19 @@ final class Supervisor: @unchecked Sendable {
     /// whole tree) and waits until the cell's ports are free for the next cell. Returns a
     /// warning when a port stays taken.
     func stopAll(grace: Duration = .seconds(2)) -> String? {
+        // A service that died on its own is `exited` (with its status); the others are
+        // `stopped` by the teardown.
+        let before = running
+        var exited = Set<String>()
+        for entry in before {
+            guard let exit = entry.process.exitStatus else { continue }
+            exited.insert(entry.launch.name)
+            trace.lifecycle(entry.launch.name, "exited", Self.fields(exit))
+        }
         session.shutdown(grace: grace)
+        for entry in before where !exited.contains(entry.launch.name) {
+            trace.lifecycle(entry.launch.name, "stopped")
+        }
         let ports = running.flatMap { $0.launch.ports.map(\.port) }
         let busy = PortCheck.waitUntilFree(ports, timeout: .seconds(5))
         if busy.isEmpty { return nil }
@@ -146,6 +170,21 @@ final class Supervisor: @unchecked Sendable {
         if tail.isEmpty { return "" }
         return "\n  last lines of \(service) \(label):\n" + tail.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "    " + $0 }.joined(separator: "\n")
+    }
+
+    static func fields(_ exit: ProcessExit) -> [(key: String, value: String)] {
+        switch exit {
+        case .exited(let code): return [("status", String(code))]
+        case .signaled(let sig): return [("signal", String(sig))]
+        }
+    }
+
+    static func decoder(_ d: ObservedStream.Decoder) -> TraceDecoder? {
+        switch d {
+        case .json: return .json
+        case .logfmt: return .logfmt
+        case .regex(let pattern): return try? .regex(pattern)
+        }
     }
 
     static func describe(_ exit: ProcessExit) -> String {

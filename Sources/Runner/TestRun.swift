@@ -15,9 +15,14 @@ public enum TestRun {
         public var formatGiven: Bool
         public var outputPath: String?
         public var dryRun: Bool
-        public init(junitPath: String?, format: Format, formatGiven: Bool, outputPath: String?, dryRun: Bool) {
+        /// `--normalize FILE` and `--shiviz FILE`: the trace files.
+        public var normalizePath: String?
+        public var shivizPath: String?
+        public init(junitPath: String?, format: Format, formatGiven: Bool, outputPath: String?, dryRun: Bool,
+                    normalizePath: String? = nil, shivizPath: String? = nil) {
             self.junitPath = junitPath; self.format = format; self.formatGiven = formatGiven
             self.outputPath = outputPath; self.dryRun = dryRun
+            self.normalizePath = normalizePath; self.shivizPath = shivizPath
         }
     }
 
@@ -87,9 +92,12 @@ public enum TestRun {
                 return shifted
             }
         }
-        let report = RunReport(specFiles: options.specPaths, outcomes: outcomes,
+        var portOwners: [Int: String] = [:]
+        for spec in specs { for s in spec.plan.services { for i in s.interfaces { portOwners[i.port] = s.name } } }
+        var report = RunReport(specFiles: options.specPaths, outcomes: outcomes,
                                matrices: layouts, startedAt: startedAt,
                                interrupted: interrupts.interrupted)
+        report.portOwners = portOwners
         progress.stop()
         var text = ""
         for layout in report.matrices where outcomes.contains(where: { $0.matrixID == layout.id }) {
@@ -105,6 +113,19 @@ public enum TestRun {
         if let path = request.junitPath {
             do { try JUnitReport.write(report, to: path) } catch {
                 writeStderr("faultbox test: --junit \(path): \(error)\n")
+                if status == 0 { status = 1 }
+            }
+        }
+        if let path = request.normalizePath {
+            let text = TraceOutputs.normalized(outcomes, runDirectory: runDirectory.path, knownPorts: Set(portOwners.keys))
+            if let problem = TraceOutputs.write(text, to: path, flag: "--normalize") {
+                writeStderr(problem)
+                if status == 0 { status = 1 }
+            }
+        }
+        if let path = request.shivizPath {
+            if let problem = TraceOutputs.write(TraceOutputs.shiviz(outcomes, portOwners: portOwners), to: path, flag: "--shiviz") {
+                writeStderr(problem)
                 if status == 0 { status = 1 }
             }
         }
@@ -128,7 +149,6 @@ public enum TestRun {
             name: test.name, scenario: id.scenario, fault: id.fault, matrixID: id.matrixID, matrixRow: id.row,
             services: services, trapSets: traps,
             assumptionRules: PlanAdapter.assumptionRules(plan, test),
-            monitored: PlanAdapter.monitored(plan, test, trapSets: traps),
             body: spec.cellBody(for: test))
     }
 

@@ -50,7 +50,7 @@ struct ArityCheck {
             if let e = m.defaultExpect { verify(e, args: 1, role: "oracle", usedAt: e.position) }
             for (p, o) in zip(m.overridePairs, m.overrideOracles) { verify(o, args: 1, role: "oracle", usedAt: p.position) }
         }
-        for m in d.monitors { verify(m.callable, args: 1, role: "monitor", usedAt: m.position) }
+        for m in d.monitors where m.stateful == nil { verify(m.callable, args: 1, role: "monitor", usedAt: m.position) }
         return errors
     }
 }

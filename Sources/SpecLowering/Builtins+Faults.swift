@@ -72,6 +72,7 @@ enum FaultBuiltins {
                 throw StarlarkError("fault_assumption: for parameter monitors: element \(i) is \(v.typeName), want monitor(...)")
             }
             monitors.append(o.index)
+            r.claimMonitor(o.index)
         }
         let rules = try rules(a, recorder: r, site: here, params: ["name", "target", "monitors"], thread: thread)
         let index = r.declarations.assumptions.count
@@ -82,7 +83,14 @@ enum FaultBuiltins {
         return .object(value)
     }
 
+    /// `monitor(fn, service=, syscall=)` (a callback on syscall events), or the stateful
+    /// form `monitor(name, on=match..., state_init=, update=, check=)`.
     static func monitor(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        try MonitorSandbox.refuse("monitor", thread)
+        if case .string? = args.positional.first { return try statefulMonitor(thread, args) }
+        if args.positional.isEmpty, args.named.contains(where: { $0.0 == "on" || $0.0 == "name" }) {
+            return try statefulMonitor(thread, args)
+        }
         let r = try SpecRecorder.of(thread, "monitor")
         let a = try BoundArgs(args, fn: "monitor", params: ["fn", "service?", "syscall?"], positional: 1)
         let here = r.callSite(thread)
@@ -99,6 +107,39 @@ enum FaultBuiltins {
         r.declarations.monitors.append(MonitorDecl(callable: ref, service: service, syscall: try a.string("syscall"),
                                                    position: here))
         return .object(MonitorValue(index: index, function: ref.name))
+    }
+
+    static func statefulMonitor(_ thread: StarThread, _ args: Arguments) throws -> Value {
+        let r = try SpecRecorder.of(thread, "monitor")
+        let a = try BoundArgs(args, fn: "monitor", params: ["name", "on", "state_init?", "update?", "check?"], positional: 1)
+        let here = r.callSite(thread)
+        let name = try a.requiredString("name")
+        guard case .object(let m as MatcherValue) = a.values["on"] ?? .none else {
+            throw a.typeError("on", a.values["on"] ?? .none, "a matcher: match.event(type=..., ...), match.any(...) or match.all(...)")
+        }
+        let update = try a.callable("update").map { r.callable($0, at: r.keywordPosition("update", in: here)) }
+        let check = try a.callable("check").map { r.callable($0, at: r.keywordPosition("check", in: here)) }
+        for (param, ref) in [("update", update), ("check", check)] {
+            guard let ref, case .function(let f) = r.callables[ref.id] else { continue }
+            if f.code.numParams != 2 {
+                throw StarlarkError("monitor \(name): \(param) takes (event, state), but \(f.name) takes \(f.code.numParams) "
+                                    + "parameter\(f.code.numParams == 1 ? "" : "s"); write lambda event, state: ...")
+            }
+        }
+        var stateInit: CallableRef?
+        if let v = a.values["state_init"], !TestBuiltins.isNone(v) {
+            stateInit = r.callable(v, at: r.keywordPosition("state_init", in: here))
+        }
+        let stateful = StatefulMonitor(name: name, on: m.match, stateInit: stateInit, update: update, check: check)
+        if let dup = r.declarations.monitors.first(where: { $0.stateful?.name == name }) {
+            r.recordError(here, "monitor \(name) is declared twice (first at \(dup.position))",
+                          fix: "give each monitor its own name")
+        }
+        let handle = check ?? update ?? r.callable(.object(m), at: here)
+        let index = r.declarations.monitors.count
+        r.declarations.monitors.append(MonitorDecl(callable: handle, service: nil, syscall: nil, position: here,
+                                                   stateful: stateful))
+        return .object(MonitorValue(index: index, function: name))
     }
 
     /// `fault(target, run=fn, **syscall_faults)`: arms the rules while `fn` runs.

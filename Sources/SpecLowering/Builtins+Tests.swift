@@ -42,7 +42,7 @@ enum TestBuiltins {
 
     static func faultScenario(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let r = try SpecRecorder.of(thread, "fault_scenario")
-        let a = try BoundArgs(args, fn: "fault_scenario", params: ["name", "scenario", "faults", "expect?"], positional: 1)
+        let a = try BoundArgs(args, fn: "fault_scenario", params: ["name", "scenario", "faults", "expect?", "monitors?"], positional: 1)
         let here = r.callSite(thread)
         guard let scenario = try a.callable("scenario") else { throw StarlarkError("fault_scenario: missing argument for scenario") }
         let faults = try assumptions(a.values["faults"] ?? .none, a, "faults")
@@ -50,6 +50,7 @@ enum TestBuiltins {
         r.declarations.faultScenarios.append(FaultScenarioDecl(
             name: try a.requiredString("name"), scenario: r.callable(scenario, at: here), faults: faults,
             expect: expect, position: here, sequence: 0))
+        r.declarations.faultScenarios[r.declarations.faultScenarios.count - 1].monitors = try monitorIDs(a, r)
         r.register(.faultScenario, index: r.declarations.faultScenarios.count - 1, thread: thread)
         return .none
     }
@@ -71,7 +72,8 @@ enum TestBuiltins {
     static func faultMatrix(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let r = try SpecRecorder.of(thread, "fault_matrix")
         let a = try BoundArgs(args, fn: "fault_matrix",
-                              params: ["scenarios", "faults", "default_expect?", "overrides?", "exclude?"], positional: 0)
+                              params: ["scenarios", "faults", "default_expect?", "overrides?", "exclude?", "monitors?"],
+                              positional: 0)
         let here = r.callSite(thread)
         let scenarios = try a.sequence("scenarios").enumerated().map { i, v -> CallableRef in
             guard case .function = v else {
@@ -105,8 +107,21 @@ enum TestBuiltins {
         }
         r.declarations.matrices.append(MatrixDecl(scenarios: scenarios, faults: faults, defaultExpect: defaultExpect,
                                                   overrides: overrides, exclude: exclude, position: here, sequence: 0))
+        r.declarations.matrices[r.declarations.matrices.count - 1].monitors = try monitorIDs(a, r)
         r.register(.matrix, index: r.declarations.matrices.count - 1, thread: thread)
         return .none
+    }
+
+    /// `monitors=[...]`: the monitors watch only this test or matrix (claimed from the
+    /// spec-wide list).
+    static func monitorIDs(_ a: BoundArgs, _ r: SpecRecorder) throws -> [Int] {
+        try a.sequence("monitors").enumerated().map { i, v in
+            guard case .object(let o as MonitorValue) = v else {
+                throw StarlarkError("\(a.fn): for parameter monitors: element \(i) is \(v.typeName), want monitor(...)")
+            }
+            r.claimMonitor(o.index)
+            return o.index
+        }
     }
 
     static func isNone(_ v: Value) -> Bool { if case .none = v { return true }; return false }

@@ -33,7 +33,7 @@ enum TopologyBuiltins {
     static func service(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let r = try SpecRecorder.of(thread, "service")
         let a = try BoundArgs(args, fn: "service",
-                              params: ["name", "binary", "env?", "args?", "depends_on?", "healthcheck?"],
+                              params: ["name", "binary", "env?", "args?", "depends_on?", "healthcheck?", "observe?"],
                               positional: 2, varargs: true)
         let site = r.callSite(thread)
         let name = try a.requiredString("name")
@@ -86,6 +86,7 @@ enum TopologyBuiltins {
             name: name, binary: binary, args: argv, env: env,
             interfaces: interfaces.map { InterfaceDecl(name: $0.name, proto: $0.proto, port: $0.port, position: $0.position) },
             dependsOn: deps, healthcheck: health, position: site, variable: nil, definedIn: site.file))
+        r.declarations.services[index].observe = try ObserveBuiltins.sources(a)
         let value = ServiceValue(name: name, interfaces: interfaces, index: index)
         r.services.append(value)
         return .object(value)

@@ -164,6 +164,19 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
         let use = analysis.analyze(recorder.callables[ref.id])
         if !use.isEmpty { decls.dynamicUse[ref.id] = use }
     }
+    // A stateful monitor's update/check only observe: calls that act are refused at load
+    // where they can be seen (the sandbox refuses the rest when they run).
+    for m in decls.monitors {
+        guard let stateful = m.stateful else { continue }
+        for ref in [stateful.update, stateful.check].compactMap({ $0 }) {
+            for (name, pos) in analysis.calls(in: recorder.callables[ref.id], among: MonitorSandbox.forbidden) {
+                decls.recordedErrors.append(PlanError(pos, "monitor \(stateful.name): \(ref.name) calls \(name)(), "
+                    + "which a monitor's update/check may not call (they only observe events)",
+                    fix: "keep update/check pure: compute the new state and return True/False; "
+                        + "assert in the test body or with fault_scenario(expect=) instead"))
+            }
+        }
+    }
 
     let plan: FaultPlan
     do {
@@ -183,6 +196,8 @@ public enum SpecBuiltins {
         var d = TopologyBuiltins.all()
         d.merge(FaultBuiltins.all()) { a, _ in a }
         d.merge(TestBuiltins.all()) { a, _ in a }
+        d.merge(TraceBuiltins.all()) { a, _ in a }
+        d.merge(ObserveBuiltins.all()) { a, _ in a }
         return d
     }
 }

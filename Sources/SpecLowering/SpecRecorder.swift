@@ -79,6 +79,11 @@ final class SpecRecorder {
         return CallableRef(id: callables.count - 1, name: name, position: position)
     }
 
+    /// A monitor passed to some `monitors=` watches only there, not every test.
+    func claimMonitor(_ index: Int) {
+        if declarations.monitors.indices.contains(index) { declarations.monitors[index].claimed = true }
+    }
+
     func recordError(_ position: SourcePosition, _ message: String, fix: String) {
         declarations.recordedErrors.append(PlanError(position, message, fix: fix))
     }

@@ -17,13 +17,25 @@ final class StaticFaultAnalysis {
         var partitions: [PartitionSite] = []
         var unknowns: [String] = []
         var references: [StarFunction] = []
+        var traces: [TraceSite] = []
     }
     private var cache: [ObjectIdentifier: Direct] = [:]
     private var globalTables: [String: [String: Value]] = [:]
     private var loadTables: [String: [String: (String, String)]] = [:]
 
+    /// The trace builtins whose literal arguments say what a test must trace.
+    private let traceBuiltins: [ObjectIdentifier: String]
+
     init(files: SpecFiles, predeclared: [String: Value]) {
         self.files = files
+        var tb: [ObjectIdentifier: String] = [:]
+        var pt: [String: Value] = [:]
+        for name in ["trace", "trace_start", "assert_before"] + TraceBuiltins.queryNames.sorted() {
+            if case .builtin(let b)? = predeclared[name] { tb[ObjectIdentifier(b)] = name; pt[name] = .builtin(b) }
+        }
+        traceBuiltins = tb
+        predeclaredTrace = pt
+        self.predeclared = predeclared
         if case .builtin(let b) = predeclared["fault"] { faultBuiltin = b } else { faultBuiltin = nil }
         if case .builtin(let b) = predeclared["partition"] { partitionBuiltin = b } else { partitionBuiltin = nil }
     }
@@ -40,6 +52,7 @@ final class StaticFaultAnalysis {
             result.faults += d.faults
             result.partitions += d.partitions
             result.unknowns += d.unknowns
+            result.traces += d.traces
             queue += d.references
         }
         return result
@@ -80,6 +93,8 @@ final class StaticFaultAnalysis {
                         if keywords == nil { break }
                     }
                     d.faults.append(FaultCallSite(target: target, keywords: keywords, position: pos))
+                } else if let name = traceBuiltins[ObjectIdentifier(b)] {
+                    d.traces += traceSites(name, args, locals, entry, pos)
                 } else if b === partitionBuiltin {
                     d.partitions.append(PartitionSite(
                         a: argument(args, "a", 0).flatMap { serviceName($0, locals, entry) },
@@ -129,7 +144,79 @@ final class StaticFaultAnalysis {
         }
         if name == "fault", let b = faultBuiltin { return .builtin(b) }
         if name == "partition", let b = partitionBuiltin { return .builtin(b) }
-        return nil
+        return predeclaredTrace[name]
+    }
+
+    private let predeclaredTrace: [String: Value]
+    private let predeclared: [String: Value]
+
+    /// The calls, in `v`'s own body and the functions it reaches, of the predeclared
+    /// builtins named in `names` (`fault`, `assert_true`, ...), with their positions.
+    func calls(in v: Value, among names: Set<String>) -> [(String, SourcePosition)] {
+        guard case .function(let root) = v else { return [] }
+        var found: [(String, SourcePosition)] = []
+        var queue = [root]
+        var seen = Set<ObjectIdentifier>()
+        while let f = queue.popLast() {
+            guard seen.insert(ObjectIdentifier(f.code)).inserted,
+                  let entry = files.entry(f.moduleName), let node = entry.functions[f.code.pos] else { continue }
+            let locals = Self.boundNames(node)
+            ASTWalk.forEachExpr(in: node.body) { x in
+                guard case .call(.ident(let id), let lparen, _, _) = x, !locals.contains(id.name) else { return }
+                if names.contains(id.name), case .builtin(let b)? = predeclared[id.name],
+                   globals(entry)[id.name] == nil, loads(entry)[id.name] == nil, b.name == id.name {
+                    found.append((id.name, files.position(entry, lparen)))
+                } else if case .function(let g)? = globals(entry)[id.name] {
+                    queue.append(g)
+                }
+            }
+        }
+        return found
+    }
+
+    /// What one trace call needs traced: `trace(svc, syscalls=[...])`, the literal
+    /// `service=`/`syscall=` of `assert_eventually`/`assert_never`/`events`, and those of
+    /// `assert_before`'s `first`/`then` dicts.
+    private func traceSites(_ name: String, _ args: [Argument], _ locals: Set<String>, _ entry: SpecFiles.Entry,
+                            _ pos: SourcePosition) -> [TraceSite] {
+        func service(_ x: Expr?) -> String? {
+            guard let x else { return nil }
+            if case .literal(.string(let bytes), _, _) = x { return String(decoding: bytes, as: UTF8.self) }
+            return serviceName(x, locals, entry)
+        }
+        func string(_ x: Expr?) -> String? {
+            if case .literal(.string(let bytes), _, _)? = x { return String(decoding: bytes, as: UTF8.self) }
+            return nil
+        }
+        switch name {
+        case "trace", "trace_start":
+            var syscalls: [String]?
+            if case .list(_, let items, _)? = argument(args, "syscalls", 1) {
+                let names = items.compactMap(string)
+                syscalls = names.count == items.count ? names : nil
+            }
+            return [TraceSite(what: name, service: service(argument(args, "service", 0)), syscalls: syscalls, position: pos)]
+        case "assert_before":
+            var sites: [TraceSite] = []
+            for key in ["first", "then"] {
+                guard case .dict(_, let entries, _)? = argument(args, key, -1) else { continue }
+                var svc: String?, sc: String?
+                for e in entries {
+                    switch string(e.key) {
+                    case "service": svc = service(e.value)
+                    case "syscall": sc = string(e.value)
+                    default: break
+                    }
+                }
+                if let sc, !sc.hasPrefix("*"), !sc.hasSuffix("*") {
+                    sites.append(TraceSite(what: "assert_before(\(key)=)", service: svc, syscalls: [sc], position: pos))
+                }
+            }
+            return sites
+        default:
+            guard let sc = string(argument(args, "syscall", -1)), !sc.hasPrefix("*"), !sc.hasSuffix("*") else { return [] }
+            return [TraceSite(what: name, service: service(argument(args, "service", -1)), syscalls: [sc], position: pos)]
+        }
     }
 
     private func globals(_ entry: SpecFiles.Entry) -> [String: Value] {
