@@ -14,6 +14,9 @@ public struct SpecDeclarations: Sendable {
     public var testFunctions: [TestFunctionDecl] = []
     /// Static analysis of callables, by `CallableRef.id` (absent: nothing found).
     public var dynamicUse: [Int: DynamicFaultUse] = [:]
+    /// Built-in expectations (`expect_success()`...) used as oracles, by `CallableRef.id`
+    /// of their value.
+    public var expectations: [Int: Expectation] = [:]
     /// Errors the builtins found while recording (bad types are raised at once; these are
     /// the ones that can wait, e.g. a target that is not a service).
     public var recordedErrors: [PlanError] = []
@@ -134,6 +137,8 @@ public struct FaultScenarioDecl: Sendable, Hashable {
     public var expect: CallableRef?
     public var position: SourcePosition
     public var sequence: Int
+    /// `timeout=` as written (validated by the builder).
+    public var timeout: TimeoutDecl?
     public init(name: String, scenario: CallableRef, faults: [Int], expect: CallableRef?,
                 position: SourcePosition, sequence: Int) {
         self.name = name; self.scenario = scenario; self.faults = faults; self.expect = expect
@@ -165,6 +170,8 @@ public struct MatrixDecl: Sendable, Hashable {
     public var exclude: [PairDecl]
     public var position: SourcePosition
     public var sequence: Int
+    /// `require_faults_fire=True`.
+    public var requireFaultsFire = false
     public init(scenarios: [CallableRef], faults: [Int], defaultExpect: CallableRef?,
                 overrides: [(pair: PairDecl, oracle: CallableRef)], exclude: [PairDecl],
                 position: SourcePosition, sequence: Int) {
