@@ -16,7 +16,7 @@ public struct SpecDeclarations: Sendable {
     public var dynamicUse: [Int: DynamicFaultUse] = [:]
     /// Built-in expectations (`expect_success()`...) used as oracles, by `CallableRef.id`
     /// of their value.
-    public var expectations: [Int: Expectation] = [:]
+    public var expectations: [Int: ExpectedOutcome] = [:]
     /// Errors the builtins found while recording (bad types are raised at once; these are
     /// the ones that can wait, e.g. a target that is not a service).
     public var recordedErrors: [PlanError] = []

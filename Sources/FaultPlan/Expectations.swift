@@ -2,7 +2,7 @@
 /// `expect_hang()`: outcome predicates that stand where an oracle function can stand
 /// (`fault_scenario(expect=)`, `fault_matrix(default_expect=, overrides=)`). The runner
 /// judges them (docs/runner.md, "Expectations"); the plan only carries which one.
-public enum Expectation: Sendable, Hashable {
+public enum ExpectedOutcome: Sendable, Hashable {
     /// The scenario returned a value that is not an error shape (a response: no transport
     /// error and status below 500).
     case success

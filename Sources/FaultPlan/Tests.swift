@@ -31,8 +31,8 @@ public struct Oracle: Sendable, Hashable {
     public var position: SourcePosition
     /// Set when the oracle is `expect_success()`, `expect_error_within(ms=)` or
     /// `expect_hang()` rather than a function.
-    public var expectation: Expectation?
-    public init(callable: CallableRef, source: OracleSource, position: SourcePosition, expectation: Expectation? = nil) {
+    public var expectation: ExpectedOutcome?
+    public init(callable: CallableRef, source: OracleSource, position: SourcePosition, expectation: ExpectedOutcome? = nil) {
         self.callable = callable; self.source = source; self.position = position; self.expectation = expectation
     }
 

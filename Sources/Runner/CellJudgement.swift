@@ -65,7 +65,7 @@ final class CellJudgement: @unchecked Sendable {
 /// docs/runner.md, "Expectations".
 enum ExpectationJudge {
     /// Why the result violates the expectation, or nil when it meets it.
-    static func violation(_ e: Expectation, result: Value, elapsedMs: Double, thread: StarThread) -> String? {
+    static func violation(_ e: ExpectedOutcome, result: Value, elapsedMs: Double, thread: StarThread) -> String? {
         let shape = ResultShape(result, thread: thread)
         switch e {
         case .success:

@@ -67,8 +67,8 @@ enum ExpectationBuiltins {
 /// The value of `expect_success()` and its siblings: `type()` is "expectation", `str()`
 /// is the call as written.
 final class ExpectationValue: StarObject {
-    let expectation: Expectation
-    init(_ expectation: Expectation) { self.expectation = expectation }
+    let expectation: ExpectedOutcome
+    init(_ expectation: ExpectedOutcome) { self.expectation = expectation }
     override var typeName: String { "expectation" }
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
         out += Array(expectation.text.utf8)
