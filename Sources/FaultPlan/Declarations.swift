@@ -14,6 +14,9 @@ public struct SpecDeclarations: Sendable {
     public var testFunctions: [TestFunctionDecl] = []
     /// Static analysis of callables, by `CallableRef.id` (absent: nothing found).
     public var dynamicUse: [Int: DynamicFaultUse] = [:]
+    /// Built-in expectations (`expect_success()`...) used as oracles, by `CallableRef.id`
+    /// of their value.
+    public var expectations: [Int: ExpectedOutcome] = [:]
     /// Errors the builtins found while recording (bad types are raised at once; these are
     /// the ones that can wait, e.g. a target that is not a service).
     public var recordedErrors: [PlanError] = []
@@ -145,6 +148,8 @@ public struct FaultScenarioDecl: Sendable, Hashable {
     public var sequence: Int
     /// Monitor ids passed as `monitors=` (they watch only this test or matrix).
     public var monitors: [Int] = []
+    /// `timeout=` as written (validated by the builder).
+    public var timeout: TimeoutDecl?
     public init(name: String, scenario: CallableRef, faults: [Int], expect: CallableRef?,
                 position: SourcePosition, sequence: Int) {
         self.name = name; self.scenario = scenario; self.faults = faults; self.expect = expect
@@ -178,6 +183,8 @@ public struct MatrixDecl: Sendable, Hashable {
     public var sequence: Int
     /// Monitor ids passed as `monitors=` (they watch only this test or matrix).
     public var monitors: [Int] = []
+    /// `require_faults_fire=True`.
+    public var requireFaultsFire = false
     public init(scenarios: [CallableRef], faults: [Int], defaultExpect: CallableRef?,
                 overrides: [(pair: PairDecl, oracle: CallableRef)], exclude: [PairDecl],
                 position: SourcePosition, sequence: Int) {

@@ -45,9 +45,10 @@ struct TestExpansion {
             let faults = d.faults.filter { $0 >= 0 && $0 < assumptions.count }
             faultScenarios.append(FaultScenario(name: d.name, scenario: d.scenario, faults: faults,
                                                 expect: d.expect, position: d.position))
-            let oracle = d.expect.map { Oracle(callable: $0, source: .expect, position: d.position) }
+            let oracle = d.expect.map { oracleFor($0, .expect, d.position) }
             var test = make("test_" + d.name, .faultScenario, body: d.scenario,
                             assumptions: faults, oracle: oracle, position: d.position)
+            test.timeout = d.timeout.flatMap { validTimeout($0, test: test.name) }
             test.monitors = d.monitors.filter { monitors.indices.contains($0) }
             pending.append(Pending(sequence: d.sequence, subOrder: 0, test: test))
         }
@@ -135,13 +136,15 @@ struct TestExpansion {
                 let pair = MatrixPair(scenario: s.name, fault: assumptions[f].name)
                 var oracle: Oracle?
                 if let (fn, pos) = overrideByKey["\(s.id)/\(f)"] {
-                    oracle = Oracle(callable: fn, source: .override, position: pos)
+                    oracle = oracleFor(fn, .override, pos)
                 } else if let fn = d.defaultExpect {
-                    oracle = Oracle(callable: fn, source: .defaultExpect, position: d.position)
+                    oracle = oracleFor(fn, .defaultExpect, d.position)
                 }
-                cells.append(PlanTest(name: "test_matrix_\(s.name)_\(pair.fault)", kind: .matrixCell(matrix: id, pair: pair),
-                                      body: s, assumptions: [f], oracle: oracle, monitors: [], traps: [],
-                                      dynamic: DynamicFaultUse(), position: d.position))
+                var cell = PlanTest(name: "test_matrix_\(s.name)_\(pair.fault)", kind: .matrixCell(matrix: id, pair: pair),
+                                    body: s, assumptions: [f], oracle: oracle, monitors: [], traps: [],
+                                    dynamic: DynamicFaultUse(), position: d.position)
+                cell.requireFaultsFire = d.requireFaultsFire
+                cells.append(cell)
             }
         }
         matrices.append(FaultMatrix(id: id, scenarios: d.scenarios,
@@ -149,5 +152,29 @@ struct TestExpansion {
                                     defaultExpect: d.defaultExpect, overrides: overrides,
                                     excluded: excludedPairs, cells: cells.map(\.name), position: d.position))
         return cells
+    }
+
+    /// An oracle for a callable handle; a built-in expectation's handle carries it along.
+    /// An expectation is attached where it is written (its handle's position: the keyword or
+    /// the override entry), which is where messages about it point.
+    func oracleFor(_ ref: CallableRef, _ source: OracleSource, _ position: SourcePosition) -> Oracle {
+        guard let expectation = declarations.expectations[ref.id] else {
+            return Oracle(callable: ref, source: source, position: position)
+        }
+        return Oracle(callable: ref, source: source, position: ref.position, expectation: expectation)
+    }
+
+    /// `fault_scenario(timeout=)`: a Go duration of at least 1ms (as `--timeout`).
+    mutating func validTimeout(_ d: TimeoutDecl, test: String) -> TestTimeout? {
+        let fix = "write a Go duration such as timeout = \"2s\", \"500ms\" or \"1m30s\""
+        switch GoDuration.parse(d.text) {
+        case .success(let ns) where ns >= 1_000_000:
+            return TestTimeout(duration: PlanDuration(nanoseconds: ns, text: d.text), position: d.position)
+        case .success:
+            errors.append(PlanError(d.position, "timeout \"\(d.text)\" of \(test) is shorter than 1ms; nothing could run in it", fix: fix))
+        case .failure(let e):
+            errors.append(PlanError(d.position, "malformed duration \"\(d.text)\" for timeout of \(test): \(e.reason)", fix: fix))
+        }
+        return nil
     }
 }

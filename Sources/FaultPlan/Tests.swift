@@ -24,13 +24,21 @@ public enum OracleSource: String, Sendable, Hashable {
 /// A callable that judges the scenario's return value: it fails the test if it raises,
 /// calls `fail`, or returns `False`.
 public struct Oracle: Sendable, Hashable {
+    /// The function, or for a built-in expectation the handle of its value.
     public var callable: CallableRef
     public var source: OracleSource
     /// Where the oracle was attached (the `expect=` / override entry / `default_expect=`).
     public var position: SourcePosition
-    public init(callable: CallableRef, source: OracleSource, position: SourcePosition) {
-        self.callable = callable; self.source = source; self.position = position
+    /// Set when the oracle is `expect_success()`, `expect_error_within(ms=)` or
+    /// `expect_hang()` rather than a function.
+    public var expectation: ExpectedOutcome?
+    public init(callable: CallableRef, source: OracleSource, position: SourcePosition, expectation: ExpectedOutcome? = nil) {
+        self.callable = callable; self.source = source; self.position = position; self.expectation = expectation
     }
+
+    /// What the reports call it: the expectation's text, else the function's name
+    /// (`lambda` for a lambda).
+    public var label: String { expectation?.text ?? callable.name }
 }
 
 /// `fault_scenario(name, scenario=, faults=, expect=)`.
@@ -141,6 +149,11 @@ public struct PlanTest: Sendable, Hashable {
     public var dynamic: DynamicFaultUse
     /// Where the test was declared (the registration, or the `def`).
     public var position: SourcePosition
+    /// `fault_scenario(timeout=)`: replaces `--timeout` for this test.
+    public var timeout: TestTimeout?
+    /// `fault_matrix(require_faults_fire=True)`: a cell whose armed assumption never fired
+    /// is reported as `fault_bypassed`.
+    public var requireFaultsFire = false
 
     public init(name: String, kind: TestKind, body: CallableRef, assumptions: [Int], oracle: Oracle?,
                 monitors: [Int], traps: [ServiceTraps], dynamic: DynamicFaultUse, position: SourcePosition) {

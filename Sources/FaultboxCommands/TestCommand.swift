@@ -25,10 +25,10 @@ struct TestCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed for probabilistic faults; with --runs, run i uses seed+i.", valueName: "N"))
     var seed: String = "0"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Run each selected test N times.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run each selected test up to N times (seeds seed..seed+N-1); a test stops at its first failing run.", valueName: "N"))
     var runs: String = "1"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Per-test timeout (Go duration: 90s, 2m, 500ms).", valueName: "D"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Per-test timeout (Go duration: 90s, 2m, 500ms); fault_scenario(timeout=) overrides it for its test.", valueName: "D"))
     var timeout: String = "60s"
 
     @Option(help: ArgumentHelp("Write a JUnit XML report (also when interrupted).", valueName: "FILE"))
@@ -49,8 +49,8 @@ struct TestCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "List the tests and cells that would run; start nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Show service output for all tests or only failed ones.", valueName: "all|fail"))
-    var show: String = "fail"
+    @Option(help: ArgumentHelp("all: also print passed tests' service output; fail: print only tests that did not pass (default: every test's line, service output under failures).", valueName: "all|fail"))
+    var show: String?
 
     @Flag(help: "Print the run directory, start-up timings and every injector event.")
     var debug = false
@@ -79,8 +79,11 @@ struct TestCommand: ParsableCommand {
         }
         options.runs = runCount
         do { options.timeout = try DurationFlag.parse(timeout, flag: "--timeout") } catch { throw usage(error.description) }
-        guard let showOutput = ShowOutput(rawValue: show) else {
-            throw usage("--show \(show): expected all or fail")
+        if let show {
+            guard let showOutput = ShowOutput(rawValue: show) else {
+                throw usage("--show \(show): expected all (every test, with passed tests' service output) or fail (only tests that did not pass)")
+            }
+            options.showOutput = showOutput
         }
         options.showOutput = showOutput
         for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json"),

@@ -17,8 +17,10 @@ public enum ConsoleReport {
     public static func testLine(_ outcome: TestOutcome, color: Bool = false) -> String {
         let word = outcome.passed ? paint("PASS", .green, color) : paint("FAIL", .red, color)
         var text = "--- \(word): \(outcome.name) (\(TextCleaning.wholeMs(outcome.durationMs))ms, seed=\(outcome.seed)) ---\n"
-        for warning in outcome.warnings {
-            text += "    " + paint("warning:", .yellow, color) + " " + TextCleaning.consoleSafe(warning) + "\n"
+        text += outcomeLine(outcome)
+        text += warningLines(outcome, color: color)
+        if outcome.outcome == .faultBypassed, let reason = outcome.reason {
+            text += indentedBlock(label: "reason", TextCleaning.consoleSafe(reason))
         }
         guard !outcome.passed else { return text }
         text += indentedBlock(label: "reason", TextCleaning.consoleSafe(outcome.reason ?? "(no reason recorded)"))
@@ -47,9 +49,55 @@ public enum ConsoleReport {
         return "    syscall trace (\(syscalls) event\(syscalls == 1 ? "" : "s"); \(all) in all)\n"
     }
 
-    /// The last line of a run: `N passed, M failed`, with a newline.
-    public static func summary(_ report: RunReport) -> String {
-        "\(report.passedCount) passed, \(report.failedCount) failed\n"
+    /// The end of a run: the run's coded warnings (`NO_POSITIVE_CONTROL`), the outcomes
+    /// by kind when any is not plain passed/failed, and the last line `N passed, M failed`.
+    public static func summary(_ report: RunReport, color: Bool = false) -> String {
+        var text = ""
+        for d in report.diagnostics {
+            text += paint("warning:", .yellow, color) + " " + TextCleaning.consoleSafe(d.text) + "\n"
+            if !d.fix.isEmpty { text += "    fix: " + TextCleaning.consoleSafe(d.fix) + "\n" }
+        }
+        let counts = Outcome.allCases.map { kind in (kind, report.outcomes.filter { $0.outcome == kind }.count) }
+        if counts.contains(where: { ($0.0 != .passed && $0.0 != .failed) && $0.1 > 0 }) {
+            text += "Outcomes: " + counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ") + "\n"
+        }
+        return text + "\(report.passedCount) passed, \(report.failedCount) failed\n"
+    }
+
+    /// `--runs N`, a test whose every run passed: `--- PASS: test_x (100/100 runs, seeds 0-99) ---`
+    /// and the distinct warnings of its runs.
+    public static func runsPassLine(_ runs: [TestOutcome], of total: Int, color: Bool = false) -> String {
+        guard let first = runs.first, let last = runs.last else { return "" }
+        let seeds = first.seed == last.seed ? "seed=\(first.seed)" : "seeds \(first.seed)-\(last.seed)"
+        var text = "--- \(paint("PASS", .green, color)): \(first.name) (\(runs.count)/\(total) runs, \(seeds)) ---\n"
+        var seen = Set<String>()
+        for outcome in runs {
+            let lines = outcomeLine(outcome) + warningLines(outcome, color: color)
+            for line in lines.split(separator: "\n") where seen.insert(String(line)).inserted { text += line + "\n" }
+        }
+        return text
+    }
+
+    /// `--runs N`, under the block of the run that failed: how far the runs got.
+    public static func runsFailLine(_ failed: TestOutcome, run: Int, of total: Int) -> String {
+        "    runs: run \(run) of \(total) failed (seed=\(failed.seed)); \(run - 1) passed before it; the remaining runs were skipped\n"
+    }
+
+    /// `    outcome: expectation_violated (expectation expect_success())` for every outcome
+    /// but plain passed.
+    static func outcomeLine(_ outcome: TestOutcome) -> String {
+        guard outcome.outcome != .passed else { return "" }
+        let expectation = outcome.expectation.map { " (expectation \(TextCleaning.consoleSafe($0)))" } ?? ""
+        return "    outcome: \(outcome.outcome.rawValue)\(expectation)\n"
+    }
+
+    /// One `    warning:` line per plain warning, then per coded one (`[CODE] message`).
+    static func warningLines(_ outcome: TestOutcome, color: Bool) -> String {
+        var text = ""
+        for warning in outcome.warnings + outcome.diagnostics.map(\.text) {
+            text += "    " + paint("warning:", .yellow, color) + " " + TextCleaning.consoleSafe(warning) + "\n"
+        }
+        return text
     }
 
     /// Colour only when stdout is a terminal and NO_COLOR is unset (https://no-color.org:

@@ -25,6 +25,7 @@ public enum JSONReport {
                     w.field("duration_ms") { w.milliseconds(report.outcomes.reduce(0) { $0 + ($1.durationMs.isFinite ? max($1.durationMs, 0) : 0) }) }
                 }
             }
+            w.field("diagnostics") { w.array(report.diagnostics) { encodeDiagnostic($0, into: w) } }
             w.field("tests") { w.array(report.outcomes) { encodeOutcome($0, ports: report.portOwners, into: w) } }
             w.field("matrices") { w.array(report.matrices) { encodeMatrix($0, report.outcomes, into: w) } }
         }
@@ -39,12 +40,15 @@ public enum JSONReport {
             w.field("fault") { w.optionalString(o.fault) }
             w.field("matrix_id") { if let id = o.matrixID { w.number(id) } else { w.null() } }
             w.field("result") { w.string(o.passed ? "pass" : "fail") }
+            w.field("outcome") { w.string(o.outcome.rawValue) }
+            w.field("expectation") { w.optionalString(o.expectation) }
             w.field("duration_ms") { w.milliseconds(o.durationMs) }
             w.field("seed") { w.raw(String(o.seed)) }
             w.field("reason") { w.optionalString(o.reason) }
             w.field("decisions") { w.array(o.decisions) { w.string($0) } }
             w.field("replay") { w.string(o.replay) }
-            w.field("warnings") { w.array(o.warnings) { w.string($0) } }
+            w.field("warnings") { w.array(o.warnings + o.diagnostics.map(\.text)) { w.string($0) } }
+            w.field("diagnostics") { w.array(o.diagnostics) { encodeDiagnostic($0, into: w) } }
             w.field("events_dropped") { w.number(o.traceDropped) }
             w.field("events") { w.raw(TraceJSON.encode(events: o.trace, clocks: VectorClocks.compute(events: o.trace, portOwners: ports))) }
             w.field("output") {
@@ -59,10 +63,26 @@ public enum JSONReport {
         }
     }
 
+    private static func encodeDiagnostic(_ d: Diagnostic, into w: JSONWriter) {
+        w.object {
+            w.field("code") { w.string(d.code) }
+            w.field("message") { w.string(d.message) }
+            w.field("fix") { w.optionalString(d.fix.isEmpty ? nil : d.fix) }
+        }
+    }
+
     private static func encodeMatrix(_ m: MatrixLayout, _ outcomes: [TestOutcome], into w: JSONWriter) {
         var results: [String: Bool] = [:]
-        // With --runs N a cell passed only if every run of it passed (as in the console table).
-        for o in outcomes where o.matrixID == m.id || o.matrixID == nil { results[o.name] = (results[o.name] ?? true) && o.passed }
+        var kinds: [String: Outcome] = [:]
+        // With --runs N a cell passed only if every run of it passed (as in the console table);
+        // its outcome is the first failed run's, else a bypass, else passed.
+        for o in outcomes where o.matrixID == m.id || o.matrixID == nil {
+            let before = results[o.name] ?? true
+            results[o.name] = before && o.passed
+            if kinds[o.name] == nil || (before && !o.passed) || (o.passed && before && o.outcome == .faultBypassed) {
+                kinds[o.name] = o.outcome
+            }
+        }
         w.object {
             w.field("id") { w.number(m.id) }
             w.field("scenarios") { w.array(m.scenarios) { w.string($0) } }
@@ -82,6 +102,7 @@ public enum JSONReport {
                             result = "excluded"
                         }
                         w.field("result") { w.string(result) }
+                        w.field("outcome") { w.optionalString(cell.2.flatMap { kinds[$0]?.rawValue }) }
                     }
                 }
             }

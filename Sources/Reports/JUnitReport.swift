@@ -28,8 +28,8 @@ public enum JUnitReport {
         try xml.start("testsuites")
         try xml.attribute("name", "faultbox")
         try xml.attribute("tests", String(report.outcomes.count))
-        try xml.attribute("failures", String(report.failedCount))
-        try xml.attribute("errors", "0")
+        try xml.attribute("failures", String(report.failedCount - report.erroredCount))
+        try xml.attribute("errors", String(report.erroredCount))
         try xml.attribute("time", TextCleaning.seconds(totalMs(report.outcomes)))
         for (index, spec) in specOrder(report).enumerated() {
             try writeSuite(xml, spec: spec, id: index, outcomes: report.outcomes.filter { $0.specFile == spec }, report: report)
@@ -61,12 +61,13 @@ public enum JUnitReport {
     }
 
     private static func writeSuite(_ xml: XMLWriter, spec: String, id: Int, outcomes: [TestOutcome], report: RunReport) throws {
-        let failures = outcomes.filter { !$0.passed }.count
+        let errors = outcomes.filter { $0.outcome == .errored }.count
+        let failures = outcomes.filter { !$0.passed }.count - errors
         try xml.start("testsuite")
         try xml.attribute("name", suiteName(spec))
         try xml.attribute("tests", String(outcomes.count))
         try xml.attribute("failures", String(failures))
-        try xml.attribute("errors", "0")
+        try xml.attribute("errors", String(errors))
         try xml.attribute("skipped", "0")
         try xml.attribute("time", TextCleaning.seconds(totalMs(outcomes)))
         try xml.attribute("timestamp", Timestamps.iso8601UTC(report.startedAt))
@@ -85,11 +86,24 @@ public enum JUnitReport {
             if seeds.count > 1 { try property(xml, "seed." + name.name, String(outcome.seed)) }
             if let fault = outcome.fault { try property(xml, "fault." + name.name, fault) }
             if let scenario = outcome.scenario { try property(xml, "scenario." + name.name, scenario) }
+            // The schema has no per-testcase properties: keyed by test name, like the seed.
+            try property(xml, "outcome." + name.name, outcome.outcome.rawValue)
+            if let expectation = outcome.expectation { try property(xml, "expectation." + name.name, expectation) }
+        }
+        // Run-level findings go with the first suite (JUnit has no run-level slot).
+        if id == 0 {
+            for d in report.diagnostics { try property(xml, "diagnostic." + d.code, d.message) }
         }
         try xml.end()
 
         for (outcome, name) in zip(outcomes, names) {
             try writeCase(xml, outcome, classname: name.classname, name: name.name)
+        }
+        if id == 0 && !report.diagnostics.isEmpty {
+            try xml.start("system-err")
+            try xml.text(report.diagnostics.map { "warning: " + $0.text + ($0.fix.isEmpty ? "" : "\n    fix: " + $0.fix) }
+                .joined(separator: "\n") + "\n")
+            try xml.end()
         }
         try xml.end()
     }
@@ -101,9 +115,11 @@ public enum JUnitReport {
         try xml.attribute("time", TextCleaning.seconds(outcome.durationMs))
         if !outcome.passed {
             let firstLine = TextCleaning.headline(outcome.reason)
-            try xml.start("failure")
+            // errored: the test could not be judged (<error>); failed and
+            // expectation_violated: it was judged and lost (<failure>).
+            try xml.start(outcome.outcome == .errored ? "error" : "failure")
             try xml.attribute("message", String(firstLine.unicodeScalars.prefix(500)))
-            try xml.attribute("type", "faultbox.TestFailure")
+            try xml.attribute("type", failureType(outcome.outcome))
             try xml.text(TextCleaning.truncateMiddle(failureBody(outcome), limit: failureBodyLimit))
             try xml.end()
         }
@@ -113,9 +129,13 @@ public enum JUnitReport {
             try xml.text(TextCleaning.truncateMiddle(out, limit: systemOutLimit))
             try xml.end()
         }
-        if !outcome.warnings.isEmpty {
+        var remarks = (outcome.warnings + outcome.diagnostics.map(\.text)).map { "warning: " + $0 }
+        if outcome.outcome == .faultBypassed {
+            remarks.insert("outcome: fault_bypassed: " + (outcome.reason ?? "an armed fault never fired"), at: 0)
+        }
+        if !remarks.isEmpty {
             try xml.start("system-err")
-            try xml.text(outcome.warnings.map { "warning: " + $0 }.joined(separator: "\n") + "\n")
+            try xml.text(remarks.joined(separator: "\n") + "\n")
             try xml.end()
         }
         try xml.end()
@@ -143,8 +163,17 @@ public enum JUnitReport {
         }
     }
 
+    static func failureType(_ outcome: Outcome) -> String {
+        switch outcome {
+        case .expectationViolated: return "faultbox.ExpectationViolated"
+        case .errored: return "faultbox.TestError"
+        default: return "faultbox.TestFailure"
+        }
+    }
+
     static func failureBody(_ outcome: TestOutcome) -> String {
-        var body = (outcome.reason ?? "failed") + "\n"
+        var body = "outcome: " + outcome.outcome.rawValue + (outcome.expectation.map { " (expectation \($0))" } ?? "") + "\n"
+        body += (outcome.reason ?? "failed") + "\n"
         body += outcome.decisions.isEmpty ? "\ndecisions that fired: none\n"
             : "\ndecisions that fired:\n" + outcome.decisions.map { "  " + $0 + "\n" }.joined()
         if !outcome.replay.isEmpty { body += "\nreplay: " + outcome.replay + "\n" }

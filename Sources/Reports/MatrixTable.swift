@@ -24,7 +24,8 @@ extension ConsoleReport {
         let byName = outcomesByName(layout, outcomes)
         var texts: [[String]] = []
         var passed = 0, cells = 0, notRun = 0
-        var failures: [String] = []
+        var failures: [String] = [], bypassed: [String] = []
+        var words = Set<Outcome>()
         for scenario in layout.scenarios {
             var row: [String] = []
             for fault in layout.faults {
@@ -38,12 +39,16 @@ extension ConsoleReport {
                     row.append(notRunCell)
                     continue
                 }
+                let kind = outcome.outcome
+                words.insert(kind)
+                row.append("\(kind.cellWord) (\(TextCleaning.wholeMs(outcome.durationMs))ms)")
+                let line = "  \(scenario) × \(fault): \(TextCleaning.consoleSafe(TextCleaning.headline(outcome.reason)))"
                 if outcome.passed {
                     passed += 1
-                    row.append("PASS (\(TextCleaning.wholeMs(outcome.durationMs))ms)")
+                    if kind == .faultBypassed { bypassed.append(line) }
                 } else {
-                    row.append("FAIL")
-                    failures.append("  \(scenario) × \(fault): \(TextCleaning.consoleSafe(TextCleaning.headline(outcome.reason)))")
+                    failures.append(kind == .failed ? line : "  \(scenario) × \(fault): \(kind.rawValue): "
+                                    + TextCleaning.consoleSafe(TextCleaning.headline(outcome.reason)))
                 }
             }
             texts.append(row)
@@ -63,10 +68,22 @@ extension ConsoleReport {
         for (scenario, cellTexts) in zip(layout.scenarios, texts) {
             lines.append(row(label: scenario, cells: cellTexts, labelWidth: labelWidth, widths: columnWidths))
         }
-        lines.append("Result: \(passed)/\(cells) passed" + (notRun > 0 ? " (\(notRun) not run)" : ""))
+        var notes: [String] = []
+        if !bypassed.isEmpty { notes.append("\(bypassed.count) \(Outcome.faultBypassed.rawValue)") }
+        if notRun > 0 { notes.append("\(notRun) not run") }
+        lines.append("Result: \(passed)/\(cells) passed" + (notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")"))
+        // The words beyond PASS/FAIL are spelled out once, so the table reads without colour.
+        let legend = [Outcome.expectationViolated, .faultBypassed, .errored].filter(words.contains)
+        if !legend.isEmpty {
+            lines.append("Legend: " + legend.map { "\($0.cellWord) = \($0.rawValue)" }.joined(separator: ", "))
+        }
         if !failures.isEmpty {
             lines.append("Failed cells:")
             lines.append(contentsOf: failures)
+        }
+        if !bypassed.isEmpty {
+            lines.append("Bypassed cells (require_faults_fire):")
+            lines.append(contentsOf: bypassed)
         }
         return lines.map { $0 + "\n" }.joined()
     }
@@ -80,10 +97,14 @@ extension ConsoleReport {
             guard let kept = map[outcome.name] else { map[outcome.name] = outcome; continue }
             let closer = outcome.matrixID == layout.id && kept.matrixID != layout.id
             let sameMatrix = (outcome.matrixID == layout.id) == (kept.matrixID == layout.id)
-            if closer || (sameMatrix && kept.passed && !outcome.passed) { map[outcome.name] = outcome }
+            if closer || (sameMatrix && rank(outcome) > rank(kept)) { map[outcome.name] = outcome }
         }
         return map
     }
+
+    /// Which run of a cell stands for it: a failure over a bypass over a pass (the first of
+    /// equals).
+    private static func rank(_ o: TestOutcome) -> Int { !o.passed ? 2 : (o.outcome == .faultBypassed ? 1 : 0) }
 
     private static func row(label: String, cells: [String], labelWidth: Int, widths: [Int]) -> String {
         var line = pad(label, labelWidth + 2)

@@ -30,10 +30,13 @@ public struct TestOutcome: Sendable {
     public var fault: String?
     /// The `MatrixLayout.id` this cell belongs to, nil for tests outside a matrix.
     public var matrixID: Int?
+    /// Counts for the exit status and `N passed, M failed`: true for `passed` and
+    /// `fault_bypassed`. Setting `outcome` keeps it in step.
     public var passed: Bool
     public var durationMs: Double
     public var seed: UInt64
-    /// Why the test failed (multi-line allowed); nil when it passed.
+    /// Why the test failed (multi-line allowed), or why it was `fault_bypassed`; nil when it
+    /// passed.
     public var reason: String?
     /// The syscall decisions that fired, e.g. `#12 api connect deny(ECONNREFUSED) [db_down]`.
     public var decisions: [String]
@@ -48,6 +51,25 @@ public struct TestOutcome: Sendable {
     public var trace: [TraceEvent] = []
     /// Events left out of `trace` by its bounds.
     public var traceDropped = 0
+    /// The test's expectation as written (`expect_error_within(ms=500)`, an oracle
+    /// function's name, `lambda`); nil when it has none.
+    public var expectation: String?
+    /// Warnings with a stable code (`FAULT_NOT_FIRED`, `TEST_NO_ASSERTIONS`), docs/diagnostics.md.
+    public var diagnostics: [Diagnostic] = []
+    private var storedOutcome: Outcome?
+
+    /// passed / failed / expectation_violated / fault_bypassed / errored. Without an explicit
+    /// value: `passed` or `failed` by `passed`.
+    public var outcome: Outcome {
+        get {
+            if let o = storedOutcome, o.countsAsPassed == passed { return o }
+            return passed ? .passed : .failed
+        }
+        set {
+            storedOutcome = newValue
+            passed = newValue.countsAsPassed
+        }
+    }
 
     public init(name: String, specFile: String, scenario: String? = nil, fault: String? = nil,
                 matrixID: Int? = nil, passed: Bool, durationMs: Double, seed: UInt64 = 0,
@@ -100,6 +122,8 @@ public struct RunReport: Sendable {
     /// Interface port -> service, so that a traced connect can be matched to the service it
     /// reached (vector clocks of the JSON report).
     public var portOwners: [Int: String] = [:]
+    /// Findings about the run as a whole (`NO_POSITIVE_CONTROL`).
+    public var diagnostics: [Diagnostic] = []
 
     public init(specFiles: [String], outcomes: [TestOutcome], matrices: [MatrixLayout] = [],
                 startedAt: Date = Date(), interrupted: Bool = false) {
@@ -112,6 +136,8 @@ public struct RunReport: Sendable {
 
     public var passedCount: Int { outcomes.reduce(0) { $0 + ($1.passed ? 1 : 0) } }
     public var failedCount: Int { outcomes.count - passedCount }
+    /// Outcomes that are `errored` (JUnit `<error>`); the rest of the failed ones are `<failure>`.
+    public var erroredCount: Int { outcomes.reduce(0) { $0 + ($1.outcome == .errored ? 1 : 0) } }
 }
 
 /// Errors writing a report file.

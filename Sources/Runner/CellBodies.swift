@@ -1,5 +1,6 @@
 import FaultPlan
 import Foundation
+import Reports
 import SpecLowering
 import StarlarkVM
 
@@ -38,36 +39,71 @@ enum CellBodies {
         let runtime = CellRuntime(context: context, thread: thread, monitors: monitors,
                                   serviceNames: plan.servicesInStartOrder.map(\.name), ports: ports, trapSets: traps)
         SpecRuntimeSlot.install(runtime, on: thread)
+        let tally = AssertionCounter.install(on: thread)
+        let judgement = context.judgement
+        // A registered monitor is a check (like the reference tool's temporal properties).
+        var judged = monitors.isEmpty ? 0 : 1
         defer {
             SpecRuntimeSlot.install(nil, on: thread)
             context.warnings.withLock { $0.append(contentsOf: runtime.warnings) }
+            judgement.record(tally, extra: judged)
+        }
+        /// Ends the body with a reason and the outcome it stands for; a monitor failure
+        /// (the first one, kept by the runtime) wins and is `failed`.
+        func end(_ kind: Outcome, _ reason: String) -> String {
+            if let m = finalMonitors(runtime, !monitors.isEmpty) {
+                judgement.update { $0.kind = .failed }
+                return m
+            }
+            judgement.update { $0.kind = kind }
+            return reason
         }
 
         guard let body = box.spec.callable(test.body) else {
-            return "internal error: no function for \(test.body.name) (\(test.body.position))"
+            return end(.errored, "internal error: no function for \(test.body.name) (\(test.body.position))")
         }
         let what = test.kind == .function ? "\(test.name)" : "scenario \(test.body.name)"
         let result: Value
+        let began = ContinuousClock.now
+        judgement.update { $0.scenarioRunning = true }
         do { result = try thread.call(body, Arguments()) } catch {
-            return finalMonitors(runtime, !monitors.isEmpty) ?? "\(what) raised an error:\n" + CellRuntime.indent(describe(error))
+            judgement.update { $0.scenarioRunning = false }
+            // An assertion that failed (assert_*, fail) is `failed`; any other error is
+            // `errored` (also a cancellation: the timeout decides those).
+            return end(tally.failures > 0 ? .failed : .errored, "\(what) raised an error:\n" + CellRuntime.indent(describe(error)))
         }
+        judgement.update { $0.scenarioRunning = false }
+        let elapsedMs = Double((ContinuousClock.now - began).milliseconds)
         if let oracle = test.oracle {
-            guard let fn = box.spec.callable(oracle.callable) else {
-                return "internal error: no function for the oracle at \(oracle.position)"
-            }
-            let label = "\(oracle.source.rawValue) oracle \(oracle.callable.name) (\(oracle.position))"
-            do {
-                let verdict = try thread.call(fn, Arguments([result]))
-                if case .bool(false) = verdict {
-                    return finalMonitors(runtime, !monitors.isEmpty)
-                        ?? "\(label) returned False for \(repr(result))"
+            judged += 1
+            if let expectation = oracle.expectation {
+                if let why = ExpectationJudge.violation(expectation, result: result, elapsedMs: elapsedMs, thread: thread) {
+                    return end(.expectationViolated, "\(oracle.source.rawValue) \(expectation.text) (\(oracle.position)) not met: \(why)")
                 }
-            } catch {
-                return finalMonitors(runtime, !monitors.isEmpty)
-                    ?? "\(label) failed for \(repr(result)):\n" + CellRuntime.indent(describe(error))
+            } else {
+                guard let fn = box.spec.callable(oracle.callable) else {
+                    return end(.errored, "internal error: no function for the oracle at \(oracle.position)")
+                }
+                let label = "\(oracle.source.rawValue) oracle \(oracle.callable.name) (\(oracle.position))"
+                let failuresBefore = tally.failures
+                do {
+                    let verdict = try thread.call(fn, Arguments([result]))
+                    if case .bool(false) = verdict {
+                        return end(.expectationViolated, "\(label) returned False for \(repr(result))")
+                    }
+                } catch {
+                    // An assertion in the oracle is the oracle disagreeing; a typo in it is
+                    // an error of the spec, not a verdict.
+                    return end(tally.failures > failuresBefore ? .expectationViolated : .errored,
+                               "\(label) failed for \(repr(result)):\n" + CellRuntime.indent(describe(error)))
+                }
             }
         }
-        return finalMonitors(runtime, !monitors.isEmpty)
+        if let m = finalMonitors(runtime, !monitors.isEmpty) {
+            judgement.update { $0.kind = .failed }
+            return m
+        }
+        return nil
     }
 
     /// The runner's form of one plan monitor (its state fresh for this test).

@@ -22,6 +22,8 @@ struct CellDefinition: Sendable {
     /// Runs the scenario and the oracle on the cell's VM thread. Returns nil when the test
     /// passed, else the reason.
     var body: @Sendable (CellContext) -> String?
+    /// Timeout, expectation and fault-firing rules of the outcome (CellJudgement.swift).
+    var judging = CellJudging()
 }
 
 /// What the cell's body can use while it runs (on the VM thread only).
@@ -39,6 +41,8 @@ final class CellContext: @unchecked Sendable {
     /// What the spec printed and remarks for the report, filled on the VM thread.
     let printed = Locked<[String]>([])
     let warnings = Locked<[String]>([])
+    /// What the body found out for the outcome (assertions, steps, its verdict).
+    let judgement = CellJudgement()
     init(rules: ArmedRules, events: EventLog, trace: CellTrace, cancellation: CellCancellation,
          supervisor: Supervisor, seed: UInt64) {
         self.rules = rules; self.events = events; self.trace = trace; self.cancellation = cancellation
@@ -53,6 +57,8 @@ struct CellProgram {
     let runDirectory: RunDirectory
     /// Set while the cell runs so that Ctrl-C can stop it.
     let current: Locked<CellCancellation?>
+    /// Run-wide `NO_POSITIVE_CONTROL` bookkeeping; each finished cell reports to it.
+    var vacuity: VacuityTracker?
 
     func run(_ cell: CellDefinition, index: Int, runNumber: Int, seed: UInt64) -> TestOutcome {
         let clock = ContinuousClock()
@@ -118,15 +124,22 @@ struct CellProgram {
             return reason
         }
         var reason: String?
-        if let finished = worker.wait(timeout: options.timeout) {
+        let limit = cell.judging.timeout ?? options.timeout
+        var hung = false
+        if let finished = worker.wait(timeout: limit) {
             reason = finished
         } else {
-            cancellation.stop(.timeout(options.timeout))
+            hung = context.judgement.current.scenarioRunning
+            cancellation.stop(.timeout(limit))
             _ = worker.wait(timeout: Duration.seconds(5))
         }
         switch cancellation.reason {
+        case .timeout(let d)? where hung && cell.judging.expectsHang:
+            // expect_hang(): the timeout stopping the scenario is the expected outcome.
+            reason = nil
+            if debug { Self.debugLine("the scenario hung until the timeout (\(DurationFlag.format(d))), as expect_hang() wants") }
         case .timeout(let d)?:
-            reason = "timed out after \(DurationFlag.format(d)) (--timeout) while \(phase.current); "
+            reason = "timed out after \(DurationFlag.format(d)) (\(cell.judging.timeoutSource ?? "--timeout")) while \(phase.current); "
                 + "the test was stopped and its services torn down"
         case .interrupted?:
             reason = "interrupted (Ctrl-C)"
@@ -153,13 +166,17 @@ struct CellProgram {
         outcome.passed = reason == nil
         outcome.reason = reason.map { $0 + "\nlogs: \(logs.path)" }
         outcome.decisions = events.firedDecisions()
-        for (name, probabilistic) in rules.unusedOrigins(hits: hits) {
+        let unused = rules.unusedOrigins(hits: hits)
+        outcome.diagnostics = unused.map { name, probabilistic in
             // With a probability below 1, matching calls may all have drawn "no fault".
-            outcome.warnings.append(probabilistic
+            Diagnostic(code: DiagnosticCode.faultNotFired, message: probabilistic
                 ? "\(name) never fired: no matching call, or every draw with its probability (seed \(seed)) said no; try other seeds with --runs"
                 : "\(name) never fired: the scenario made no call it matches")
         }
         outcome.warnings.append(contentsOf: context.warnings.current)
+        Self.judge(&outcome, cell: cell, facts: context.judgement.current, stopped: cancellation.reason,
+                   hung: hung, unused: unused.map(\.name))
+        vacuity?.endTest(context.judgement.current, passed: outcome.passed)
         outcome.output = supervisor.running.map { entry in
             ServiceOutput(service: entry.launch.name,
                           stdout: TestLogDirectory.contents(of: logs.stdoutPath(entry.launch.name)),

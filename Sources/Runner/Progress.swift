@@ -31,10 +31,13 @@ final class Progress: @unchecked Sendable {
         redraw()
     }
 
-    func finished(_ outcome: TestOutcome, showOutput: Bool) {
-        var text = ConsoleReport.testLine(outcome, color: color)
-        if showOutput && outcome.passed { text += ConsoleReport.traceSummary(outcome) + Self.outputBlock(outcome.output) }
+    /// `hide`: print nothing (`--show fail` and a passed test, or a passed run of `--runs`);
+    /// `after`: lines under the block.
+    func finished(_ outcome: TestOutcome, showOutput: Bool, hide: Bool = false, after: String = "") {
         state.withLock { $0.current = nil }
+        if hide { return }
+        var text = ConsoleReport.testLine(outcome, color: color) + after
+        if showOutput && outcome.passed { text += ConsoleReport.traceSummary(outcome) + Self.outputBlock(outcome.output) }
         print(text)
     }
 

@@ -12,8 +12,10 @@ public struct RunOptions: Sendable {
     public var runs: Int = 1
     /// `--timeout`: per test, from the first service start to the end of the teardown.
     public var timeout: Duration = .seconds(60)
-    /// `--show`: print service output for every test or only for failed ones.
-    public var showOutput: ShowOutput = .fail
+    /// `--show`: nil (the default) prints every test's line and service output under
+    /// failures; `.all` adds passed tests' service output; `.fail` prints only the tests that
+    /// did not plainly pass (the summary, tables and reports stay complete).
+    public var showOutput: ShowOutput?
     /// `--debug`: print the run directory, start-up timings and every injector event.
     public var debug = false
     /// Colour in console output (only on a terminal and without NO_COLOR).

@@ -64,23 +64,43 @@ public enum TestRun {
         var outcomes: [TestOutcome] = []
         let total = specs.reduce(0) { $0 + $1.selected.count } * options.runs
         var position = 0
-        runs: for run in 0..<options.runs {
-            let seed = options.seed &+ UInt64(run)  // --seed 18446744073709551615 --runs 2 wraps to 0
-            for spec in specs {
-                let program = CellProgram(options: spec.options, runDirectory: runDirectory, current: current)
-                let services = PlanAdapter.services(spec.plan)
-                for index in spec.selected {
-                    if interrupts.interrupted { break runs }
+        let vacuity = VacuityTracker()
+        // `--show fail`: only what did not plainly pass is printed as it finishes.
+        let hidePasses = options.showOutput == .fail
+        tests: for spec in specs {
+            var program = CellProgram(options: spec.options, runDirectory: runDirectory, current: current)
+            program.vacuity = vacuity
+            let services = PlanAdapter.services(spec.plan)
+            for index in spec.selected {
+                let test = spec.plan.tests[index]
+                var cell = makeCell(spec.plan, test, services: services, spec: spec.bridge)
+                cell.matrixID = cell.matrixID.map { $0 + spec.matrixOffset }
+                // `--runs N`: run i uses seed+i; the first failing run ends the test's runs.
+                var runs: [TestOutcome] = []
+                for run in 0..<options.runs {
+                    if interrupts.interrupted { break tests }
                     position += 1
-                    let test = spec.plan.tests[index]
-                    var cell = makeCell(spec.plan, test, services: services, spec: spec.bridge)
-                    cell.matrixID = cell.matrixID.map { $0 + spec.matrixOffset }
+                    let seed = options.seed &+ UInt64(run)  // --seed 18446744073709551615 --runs 2 wraps to 0
                     progress.started(test.name, index: position, total: total)
                     let outcome = program.run(cell, index: spec.testOffset + index + 1, runNumber: run + 1, seed: seed)
                     // A test stopped by Ctrl-C did not finish: the reports hold what did.
-                    if interrupts.interrupted { break runs }
+                    if interrupts.interrupted { break tests }
                     outcomes.append(outcome)
-                    progress.finished(outcome, showOutput: options.showOutput == .all)
+                    runs.append(outcome)
+                    if options.runs == 1 {
+                        progress.finished(outcome, showOutput: options.showOutput == .all,
+                                          hide: hidePasses && outcome.outcome == .passed)
+                    } else if !outcome.passed {
+                        progress.finished(outcome, showOutput: false, hide: false,
+                                          after: ConsoleReport.runsFailLine(outcome, run: run + 1, of: options.runs))
+                        break
+                    } else {
+                        progress.finished(outcome, showOutput: false, hide: true)
+                    }
+                }
+                if options.runs > 1, runs.count == options.runs, runs.allSatisfy(\.passed),
+                   !(hidePasses && runs.allSatisfy { $0.outcome == .passed }) {
+                    progress.print(ConsoleReport.runsPassLine(runs, of: options.runs, color: options.color))
                 }
             }
         }
@@ -97,6 +117,8 @@ public enum TestRun {
         var report = RunReport(specFiles: options.specPaths, outcomes: outcomes,
                                matrices: layouts, startedAt: startedAt,
                                interrupted: interrupts.interrupted)
+        // A partial run cannot say what the whole suite never checks.
+        if !report.interrupted { report.diagnostics = vacuity.diagnostics() }
         report.portOwners = portOwners
         progress.stop()
         var text = ""
@@ -104,7 +126,7 @@ public enum TestRun {
             text += "\n" + ConsoleReport.matrixTable(layout, outcomes: outcomes)
         }
         if report.interrupted { text += "interrupted: \(outcomes.count) of \(total) tests finished\n" }
-        text += ConsoleReport.summary(report)
+        text += ConsoleReport.summary(report, color: options.color)
         progress.print(text)
 
         // Only failed tests left files; an all-passed run leaves no directory behind.
@@ -149,7 +171,7 @@ public enum TestRun {
             name: test.name, scenario: id.scenario, fault: id.fault, matrixID: id.matrixID, matrixRow: id.row,
             services: services, trapSets: traps,
             assumptionRules: PlanAdapter.assumptionRules(plan, test),
-            body: spec.cellBody(for: test))
+            body: spec.cellBody(for: test), judging: CellJudging.make(test))
     }
 
     /// `--dry-run`: the selected tests in run order and the counts (the plan's listing,

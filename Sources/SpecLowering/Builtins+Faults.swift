@@ -87,7 +87,14 @@ enum FaultBuiltins {
     /// form `monitor(name, on=match..., state_init=, update=, check=)`.
     static func monitor(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         try MonitorSandbox.refuse("monitor", thread)
-        if case .string? = args.positional.first { return try statefulMonitor(thread, args) }
+        if case .string(let name)? = args.positional.first {
+            if !args.named.contains(where: { $0.0 == "on" }),
+               let seed = args.named.first(where: { $0.0 == "service" || $0.0 == "syscall" }) {
+                throw StarlarkError("monitor: got a name (\(Ops.repr(.string(name)))) with \(seed.0)=; a named monitor takes "
+                                    + "on=match.event(...), a callback monitor takes a function: monitor(fn, service=, syscall=)")
+            }
+            return try statefulMonitor(thread, args)
+        }
         if args.positional.isEmpty, args.named.contains(where: { $0.0 == "on" || $0.0 == "name" }) {
             return try statefulMonitor(thread, args)
         }

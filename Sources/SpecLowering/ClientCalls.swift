@@ -35,6 +35,8 @@ enum ClientCalls {
         let result = runtime.http(service: iface.service ?? "", interface: iface.name, address: iface.address,
                                   method: method.uppercased(), path: path.hasPrefix("/") ? path : "/" + path,
                                   body: body, headers: headers)
+        AssertionCounter.noteStep(thread, service: iface.service ?? "", interface: iface.name,
+                                  succeeded: result.error == nil && (200..<400).contains(result.status))
         return SpecValues.response(result, thread: thread)
     }
 
@@ -47,7 +49,14 @@ enum ClientCalls {
         case let v: throw a.typeError("data", v, "string or bytes")
         }
         guard let runtime = SpecRuntimeSlot.runtime(thread) else { throw onlyWhileTesting("\(label)()") }
-        return .str(try runtime.tcpSend(service: iface.service ?? "", interface: iface.name,
-                                        address: iface.address, data: data))
+        let reply: [UInt8]
+        do {
+            reply = try runtime.tcpSend(service: iface.service ?? "", interface: iface.name, address: iface.address, data: data)
+        } catch {
+            AssertionCounter.noteStep(thread, service: iface.service ?? "", interface: iface.name, succeeded: false)
+            throw error
+        }
+        AssertionCounter.noteStep(thread, service: iface.service ?? "", interface: iface.name, succeeded: true)
+        return .str(reply)
     }
 }

@@ -116,8 +116,8 @@ final class UserMistakeTests: TopologyTestCase {
             """)
         let r = try harness.run(["test", "chance.star"])
         XCTAssertEqual(r.status, 0, r.all)
-        XCTAssertTrue(r.stdout.contains("warning: fault rare never fired: no matching call, or every draw with its probability (seed 0) said no; try other seeds with --runs"), r.all)
-        XCTAssertTrue(r.stdout.contains("warning: fault never never fired: the scenario made no call it matches"), r.all)
+        XCTAssertTrue(r.stdout.contains("warning: [FAULT_NOT_FIRED] fault rare never fired: no matching call, or every draw with its probability (seed 0) said no; try other seeds with --runs"), r.all)
+        XCTAssertTrue(r.stdout.contains("warning: [FAULT_NOT_FIRED] fault never never fired: the scenario made no call it matches"), r.all)
     }
 
     func testNonExecutableBinaryStopsBeforeAnyTest() throws {

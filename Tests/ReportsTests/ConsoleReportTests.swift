@@ -98,7 +98,7 @@ final class MatrixTableTests: XCTestCase {
         }
         for outcomes in [[run(false, seed: 0), run(true, seed: 1)], [run(true, seed: 0), run(false, seed: 1)]] {
             let text = ConsoleReport.matrixTable(layout, outcomes: outcomes)
-            XCTAssertTrue(text.contains("order_flow        │ FAIL\n"), text)
+            XCTAssertTrue(text.contains("order_flow        │ FAIL (20ms)\n"), text)
             XCTAssertTrue(text.contains("Result: 0/1 passed\n"), text)
             XCTAssertTrue(text.contains("  order_flow × flaky: run \(outcomes.first { !$0.passed }!.seed) failed\n"), text)
             let json = JSONReport.encode(RunReport(specFiles: ["s.star"], outcomes: outcomes, matrices: [layout]))

@@ -128,9 +128,22 @@ public enum PlanJSON {
         case .function: kind = "function"
         }
         let oracle: JSONValue = t.oracle.map {
-            .object([("source", .string($0.source.rawValue)), ("function", .string($0.callable.name)),
-                     ("defined_at", pos($0.callable.position)), ("attached_at", pos($0.position))])
+            if let e = $0.expectation {
+                return .object([("source", .string($0.source.rawValue)), ("expectation", .string(e.text)),
+                                ("attached_at", pos($0.position))])
+            }
+            return .object([("source", .string($0.source.rawValue)), ("function", .string($0.callable.name)),
+                            ("defined_at", pos($0.callable.position)), ("attached_at", pos($0.position))])
         } ?? .null
+        // Keys that only some tests have come last and only when set, so plans without
+        // them keep their exact bytes.
+        var optional: [(String, JSONValue)] = []
+        if let timeout = t.timeout {
+            optional.append(("timeout", .object([("duration", .string(timeout.duration.text)),
+                                                 ("nanoseconds", .int(Int(clamping: timeout.duration.nanoseconds))),
+                                                 ("position", pos(timeout.position))])))
+        }
+        if t.requireFaultsFire { optional.append(("require_faults_fire", .bool(true))) }
         return .object([
             ("name", .string(t.name)), ("kind", .string(kind)),
             ("scenario", scenario), ("fault", fault), ("matrix", matrix),
@@ -144,7 +157,7 @@ public enum PlanJSON {
             })),
             ("dynamic", dynamic(t.dynamic)),
             ("position", pos(t.position)),
-        ])
+        ] + optional)
     }
 
     static func dynamic(_ d: DynamicFaultUse) -> JSONValue {

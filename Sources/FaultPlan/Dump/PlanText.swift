@@ -120,11 +120,15 @@ public enum PlanText {
         case .function: out += "    function  \(t.body.name) (\(t.body.position))\n"
         }
         out += "    faults    " + (t.assumptions.isEmpty ? "-" : t.assumptions.map { plan.assumptions[$0].name }.joined(separator: ", ")) + "\n"
-        if let o = t.oracle {
+        if let o = t.oracle, let e = o.expectation {
+            out += "    oracle    \(o.source.rawValue): \(e.text) (at \(o.position))\n"
+        } else if let o = t.oracle {
             out += "    oracle    \(o.source.rawValue): \(o.callable.name) (defined at \(o.callable.position))\n"
         } else if t.kind != .function {
             out += "    oracle    none (passes unless the scenario raises)\n"
         }
+        if let timeout = t.timeout { out += "    timeout   \(timeout.duration.text) (\(timeout.position))\n" }
+        if t.requireFaultsFire { out += "    require   every armed fault fires (require_faults_fire=True)\n" }
         if !t.monitors.isEmpty {
             out += "    monitors  " + t.monitors.map { plan.monitors[$0].callable.name }.joined(separator: ", ") + "\n"
         }
