@@ -3,8 +3,10 @@ import Injector
 
 /// The rules armed in one cell, as a stack of layers: the cell's fault assumptions (armed
 /// once every service is ready, for the whole scenario), then one layer per active
-/// `fault(target, run=fn)` or `partition(a, b, run=fn)` call (armed only while `fn` runs;
-/// calls nest). Every change re-arms the union atomically in the injector.
+/// `fault(target, run=fn)`, `fault_all([...], run=fn)` or `partition(a, b, run=fn)` call
+/// (armed only while `fn` runs; calls nest), and pinned layers of `fault_start(service)`
+/// (armed until `fault_stop(service)` or the end of the test, whatever scope they were
+/// started in). Every change re-arms the union atomically in the injector.
 ///
 /// Rule ids are unique within the cell so that hits and events can be traced back to the
 /// assumption or call that armed them ("fault db_down never fired").
@@ -20,9 +22,18 @@ final class ArmedRules: @unchecked Sendable {
         var warnIfUnused: Bool
     }
 
+    /// A layer armed by `fault_start`: it outlives the scope that pushed it, until
+    /// `unpin(key)` or the end of the test (`disarmAll`, which calls `leftOpen`).
+    struct Pin {
+        /// The service whose `fault_start` armed the layer.
+        var key: String
+        /// Called by `disarmAll` when the layer is still armed at the end of the test.
+        var leftOpen: () -> Void
+    }
+
     private let session: InjectorSession
     private let lock = NSRecursiveLock()
-    private var layers: [(token: Int, rules: [String: [FaultRule]])] = []
+    private var layers: [(token: Int, rules: [String: [FaultRule]], pin: Pin?)] = []
     private var nextToken = 0
     private var nextRuleID = 1
     private var origins: [Int: Origin] = [:]
@@ -44,10 +55,12 @@ final class ArmedRules: @unchecked Sendable {
 
     /// Pushes a layer and re-arms; returns a token for `pop`.
     @discardableResult
-    func push(_ rules: [String: [FaultRule]]) -> Int {
+    func push(_ rules: [String: [FaultRule]], pin: Pin? = nil) -> Int {
         lock.lock(); defer { lock.unlock() }
         nextToken += 1
-        layers.append((nextToken, rules))
+        // A second fault_start on a service replaces the first (one re-arm, no gap).
+        if let key = pin?.key { layers.removeAll { $0.pin?.key == key } }
+        layers.append((nextToken, rules, pin))
         for list in rules.values {
             everArmed.append(contentsOf: list.map(\.id))
             probabilistic.formUnion(list.filter { $0.probability < 1 }.map(\.id))
@@ -57,13 +70,30 @@ final class ArmedRules: @unchecked Sendable {
     }
 
     /// Removes the layer with `token` (and anything pushed after it that was not popped,
-    /// which only happens when a body raised) and re-arms.
+    /// which only happens when a body raised; pinned `fault_start` layers stay) and re-arms.
     func pop(_ token: Int) {
         lock.lock(); defer { lock.unlock() }
         if let i = layers.firstIndex(where: { $0.token == token }) {
+            let kept = layers[(i + 1)...].filter { $0.pin != nil }
             layers.removeSubrange(i...)
+            layers.append(contentsOf: kept)
         }
         rearm()
+    }
+
+    /// Removes the pinned layer of `key` and re-arms; false when there is none.
+    @discardableResult
+    func unpin(_ key: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let i = layers.firstIndex(where: { $0.pin?.key == key }) else { return false }
+        layers.remove(at: i)
+        rearm()
+        return true
+    }
+
+    func isPinned(_ key: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return layers.contains { $0.pin?.key == key }
     }
 
     /// Starts the armed window even with no rules, so monitors see events.
@@ -75,6 +105,7 @@ final class ArmedRules: @unchecked Sendable {
 
     func disarmAll() {
         lock.lock(); defer { lock.unlock() }
+        for layer in layers { layer.pin?.leftOpen() }
         layers = []
         isArmed = false
         session.disarm()

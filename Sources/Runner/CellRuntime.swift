@@ -16,17 +16,17 @@ final class CellRuntime: SpecRuntime {
         var syscalls: Set<String>
     }
 
-    private let context: CellContext
+    let context: CellContext
     private let thread: StarThread
     private let monitors: [WatchingMonitor]
     /// Interface ports per service, for partitions.
     private let ports: [String: [Int]]
     /// Per service, what the injector traps (a runtime fault on anything else cannot fire).
-    private let trapSets: [String: Set<String>]
+    let trapSets: [String: Set<String>]
     /// The first monitor failure: it decides the test's reason.
     private(set) var monitorFailure: String?
     /// Remarks for the report (e.g. a runtime fault on a syscall that is not trapped).
-    private(set) var warnings: [String] = []
+    var warnings: [String] = []
 
     static let requestTimeout: Duration = .seconds(30)
 
@@ -86,7 +86,7 @@ final class CellRuntime: SpecRuntime {
         return try withLayer(layer, body)
     }
 
-    private func withLayer(_ layer: [String: [FaultRule]], _ body: () throws -> Value) throws -> Value {
+    func withLayer(_ layer: [String: [FaultRule]], _ body: () throws -> Value) throws -> Value {
         try runMonitorsOrThrow()
         let token = context.rules.push(layer)
         let result: Value

@@ -3,7 +3,8 @@ import StarlarkVM
 
 /// The `event` a monitor function receives: one injector decision, read-only.
 /// Fields: service, syscall, pid, tid, decision ("allow", "deny(ECONNREFUSED)",
-/// "delay(5s)"), label, seq, path and addr (None when unknown).
+/// "delay(5s)"), label, seq, path and addr (None when unknown), op (the named operation of
+/// the deciding rule, None otherwise).
 final class EventValue: StarObject {
     let event: SyscallEvent
 
@@ -12,7 +13,7 @@ final class EventValue: StarObject {
     override var typeName: String { "event" }
 
     override var attrNames: [String] {
-        ["addr", "decision", "label", "path", "pid", "seq", "service", "syscall", "tid"]
+        ["addr", "decision", "label", "op", "path", "pid", "seq", "service", "syscall", "tid"]
     }
 
     override func attr(_ name: String, thread: StarThread) throws -> Value? {
@@ -26,6 +27,7 @@ final class EventValue: StarObject {
         case "label": return .string(StarString(event.label))
         case "path": return event.path.map { .string(StarString($0)) } ?? Value.none
         case "addr": return event.address.map { .string(StarString($0)) } ?? Value.none
+        case "op": return event.op.map { .string(StarString($0)) } ?? Value.none
         default: return nil
         }
     }
