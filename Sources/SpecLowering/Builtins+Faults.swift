@@ -113,6 +113,10 @@ enum FaultBuiltins {
                 throw StarlarkError("\(a.fn): unexpected keyword argument \(keyword) (did you mean \(p)?); "
                                     + "other keywords name syscalls or ops")
             }
+            if case .object(let svc as ServiceValue) = value {
+                throw StarlarkError("\(a.fn): unexpected keyword argument \(keyword) = \(svc.name); keywords name syscalls "
+                                    + "or ops; the service is the first argument: \(a.fn)(\(svc.name), write = deny(\"EIO\"), ...)")
+            }
             guard case .object(let o) = value, let action = o as? FaultActionValue else {
                 throw StarlarkError("\(a.fn): for syscall \(keyword): got \(value.typeName), want deny(...) or delay(...) "
                                     + "or allow(), e.g. \(keyword) = deny(\"EIO\") (got \(Self.shortRepr(value)))")

@@ -178,8 +178,8 @@ extension String {
 }
 
 private extension String {
-    /// Pads with spaces to `length`, or adds one space when already longer.
+    /// Pads with spaces to `length` (unchanged when already that long).
     func padding(toLength length: Int) -> String {
-        count >= length ? self + " " : self + String(repeating: " ", count: length - count)
+        count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }
