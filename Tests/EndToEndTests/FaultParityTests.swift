@@ -276,4 +276,16 @@ final class FaultParityTests: TopologyTestCase {
         XCTAssertEqual(c.status, 0, c.all)
         XCTAssertTrue(c.stdout.contains("op          persist"), c.all)
     }
+
+    /// examples/fault-injection.star (the reference tutorial's chapter 3, rewritten) as
+    /// shipped: every test passes on the demo services.
+    func testShippedFaultInjectionExample() throws {
+        let text = try String(contentsOfFile: FaultboxHarness.packageRoot() + "/examples/fault-injection.star",
+                              encoding: .utf8)
+        try harness.write("fault-injection.star", text)
+        let r = try harness.run(["test", "fault-injection.star"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertFalse(r.stdout.contains("warning:"), r.all)
+        XCTAssertEqual(lines(r).last { !$0.isEmpty }, "9 passed, 0 failed", r.all)
+    }
 }
