@@ -17,7 +17,7 @@ public enum RuleAction: Sendable, Hashable {
     case deny(errno: String, value: Int32)
     case delay(PlanDuration)
     /// `allow()`: the call runs normally. An allow rule wins over every deny/delay rule of
-    /// the same service for the calls it matches (docs/plan.md, "allow()").
+    /// the same service for the calls it matches (docs/faults.md, "Precedence").
     case allow
 }
 

@@ -101,7 +101,6 @@ public struct SyscallEvent: Sendable {
     public init(seq: Int, service: String, pid: Int32, tid: Int32, syscall: String,
                 path: String?, address: String?, decision: FaultAction, ruleID: Int?,
                 label: String, latencyNanoseconds: UInt64, op: String? = nil) {
-        self.op = op
         self.seq = seq
         self.service = service
         self.pid = pid
@@ -113,6 +112,7 @@ public struct SyscallEvent: Sendable {
         self.ruleID = ruleID
         self.label = label
         self.latencyNanoseconds = latencyNanoseconds
+        self.op = op
     }
 }
 

@@ -41,7 +41,7 @@ enum FaultBuiltins {
     }
 
     /// `allow(path=None, label="")`: an explicit allow. As a rule it wins over the
-    /// service's deny/delay rules for the calls it matches (docs/plan.md, "allow()").
+    /// service's deny/delay rules for the calls it matches (docs/faults.md, "Precedence").
     static func allow(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let a = try BoundArgs(args, fn: "allow", params: ["path?", "label?"], positional: 0)
         let path = try a.string("path")
@@ -114,8 +114,9 @@ enum FaultBuiltins {
                                     + "other keywords name syscalls or ops")
             }
             if case .object(let svc as ServiceValue) = value {
+                let first = a.fn == "fault_all" ? "[\(svc.name)]" : svc.name
                 throw StarlarkError("\(a.fn): unexpected keyword argument \(keyword) = \(svc.name); keywords name syscalls "
-                                    + "or ops; the service is the first argument: \(a.fn)(\(svc.name), write = deny(\"EIO\"), ...)")
+                                    + "or ops; the service is the first argument: \(a.fn)(\(first), write = deny(\"EIO\"), ...)")
             }
             guard case .object(let o) = value, let action = o as? FaultActionValue else {
                 throw StarlarkError("\(a.fn): for syscall \(keyword): got \(value.typeName), want deny(...) or delay(...) "

@@ -6,7 +6,7 @@ import XCTest
 /// `fault_start`/`fault_stop`/`fault_all`, `allow()` and named operations below the runner:
 /// what static analysis traps for them, what reaches the runtime (validated, ops resolved),
 /// the errors a test body gets, and how `compile` shows ops.
-final class FaultParityTests: XCTestCase {
+final class FaultParityPlanTests: XCTestCase {
     let topology = """
         db = service("db", "bin/mock-db", interface("main", "tcp", 5432),
             ops = {
