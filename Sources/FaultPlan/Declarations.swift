@@ -65,20 +65,23 @@ public struct ServiceDecl: Sendable, Hashable {
     public var definedIn: String
     /// `observe=[observe.stdout(...), ...]`: output streams recorded as trace events.
     public var observe: [ObservedStream] = []
+    /// `ops = {...}`, in the order written.
+    public var ops: [OpDecl]
     public init(name: String, binary: String, args: [String], env: [EnvVar], interfaces: [InterfaceDecl],
                 dependsOn: [NameRef], healthcheck: HealthCheckDecl?, position: SourcePosition,
-                variable: String?, definedIn: String) {
+                variable: String?, definedIn: String, ops: [OpDecl] = []) {
         self.name = name; self.binary = binary; self.args = args; self.env = env
         self.interfaces = interfaces; self.dependsOn = dependsOn; self.healthcheck = healthcheck
-        self.position = position; self.variable = variable; self.definedIn = definedIn
+        self.position = position; self.variable = variable; self.definedIn = definedIn; self.ops = ops
     }
 }
 
-/// `deny(errno, ...)` or `delay(duration, ...)` bound to a syscall keyword.
+/// `deny(errno, ...)`, `delay(duration, ...)` or `allow(...)` bound to a syscall (or op) keyword.
 public struct RuleDecl: Sendable, Hashable {
     public enum Action: Sendable, Hashable {
         case deny(errno: String)
         case delay(duration: String)
+        case allow
     }
     public var keyword: String
     public var action: Action

@@ -16,6 +16,9 @@ public enum RuleAction: Sendable, Hashable {
     /// the machine's errno table).
     case deny(errno: String, value: Int32)
     case delay(PlanDuration)
+    /// `allow()`: the call runs normally. An allow rule wins over every deny/delay rule of
+    /// the same service for the calls it matches (docs/faults.md, "Precedence").
+    case allow
 }
 
 /// One `keyword = deny(...)` / `keyword = delay(...)` of an assumption or `fault()` call.
@@ -35,13 +38,16 @@ public struct SyscallRule: Sendable, Hashable {
     /// Restrict to one destination (`"127.0.0.1:5432"`, `"5432"`); partitions use it.
     public var destination: String?
     public var position: SourcePosition
+    /// The named operation the keyword refers to (`persist`), nil for a syscall or family.
+    /// `pathGlob` then comes from the op's `path=`.
+    public var op: String?
 
     public init(target: String, keyword: String, syscalls: [String], action: RuleAction,
                 probability: Double, label: String, pathGlob: String?, destination: String?,
-                position: SourcePosition) {
+                position: SourcePosition, op: String? = nil) {
         self.target = target; self.keyword = keyword; self.syscalls = syscalls; self.action = action
         self.probability = probability; self.label = label; self.pathGlob = pathGlob
-        self.destination = destination; self.position = position
+        self.destination = destination; self.position = position; self.op = op
     }
 }
 
@@ -92,15 +98,19 @@ public struct FaultAssumption: Sendable, Hashable {
     }
 }
 
-/// A `fault(target, run=fn, **kw)` call found statically in a function body.
+/// A `fault(target, run=fn, **kw)`, `fault_start(target, **kw)` or
+/// `fault_all([targets], run=fn, **kw)` call found statically in a function body
+/// (`fault_all` gives one site per listed service).
 public struct FaultCallSite: Sendable, Hashable {
     /// The target service, or nil when the target expression is not a known service.
     public var target: String?
-    /// The syscall keywords, or nil when they are built at run time (`**kw`).
+    /// The syscall (or op) keywords, or nil when they are built at run time (`**kw`).
     public var keywords: [String]?
     public var position: SourcePosition
-    public init(target: String?, keywords: [String]?, position: SourcePosition) {
-        self.target = target; self.keywords = keywords; self.position = position
+    /// The builtin called: `fault`, `fault_start` or `fault_all` (for `compile`'s reasons).
+    public var builtin: String
+    public init(target: String?, keywords: [String]?, position: SourcePosition, builtin: String = "fault") {
+        self.target = target; self.keywords = keywords; self.position = position; self.builtin = builtin
     }
 }
 

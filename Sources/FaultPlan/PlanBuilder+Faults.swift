@@ -57,7 +57,10 @@ extension PlanBuilder {
                 error(decl.position, "fault_assumption \"\(decl.name)\" has no syscall faults",
                       fix: "add at least one, e.g. connect = deny(\"ECONNREFUSED\")")
             }
-            let rules = decl.rules.compactMap { buildRule($0, target: decl.target.name, context: "fault_assumption \"\(decl.name)\"") }
+            let ops = serviceOps.first { $0.service == decl.target.name }?.ops ?? []
+            let rules = decl.rules.compactMap {
+                buildRule($0, target: decl.target.name, context: "fault_assumption \"\(decl.name)\"", ops: ops)
+            }
             result.append(FaultAssumption(id: id, name: decl.name, target: decl.target.name, rules: rules,
                                           monitors: decl.monitors.filter { $0 >= 0 && $0 < monitorCount },
                                           position: decl.position, variable: decl.variable))
@@ -65,9 +68,10 @@ extension PlanBuilder {
         return result
     }
 
-    /// Validates one rule: syscall keyword, errno or duration, probability.
-    mutating func buildRule(_ decl: RuleDecl, target: String, context: String) -> SyscallRule? {
-        let syscalls = expandKeyword(decl.keyword, at: decl.keywordPosition, context: context)
+    /// Validates one rule: syscall/family/op keyword, errno or duration, probability.
+    /// `ops` are the target service's named operations.
+    mutating func buildRule(_ decl: RuleDecl, target: String, context: String, ops: [NamedOp] = []) -> SyscallRule? {
+        let resolved = resolveKeyword(decl.keyword, at: decl.keywordPosition, target: target, context: context, ops: ops)
         var action: RuleAction?
         switch decl.action {
         case .deny(let name):
@@ -87,27 +91,55 @@ extension PlanBuilder {
                 error(decl.actionPosition, "malformed duration \"\(text)\" in delay(): \(e.reason)",
                       fix: "write a Go duration such as \"500ms\", \"5s\" or \"1m30s\"")
             }
+        case .allow:
+            action = .allow
         }
         if !(decl.probability >= 0 && decl.probability <= 1) {
             error(decl.actionPosition, "probability \(decl.probability) is outside [0, 1]",
                   fix: "use a value from 0.0 (never) to 1.0 (every call), e.g. probability=0.5")
             return nil
         }
-        guard let syscalls, let action else { return nil }
-        return SyscallRule(target: target, keyword: decl.keyword, syscalls: syscalls, action: action,
-                           probability: decl.probability, label: decl.label, pathGlob: decl.path,
-                           destination: nil, position: decl.keywordPosition)
+        var pathGlob = decl.path
+        if let op = resolved?.op, let opPath = resolved?.pathGlob {
+            if let own = decl.path, own != opPath {
+                error(decl.actionPosition, "\(context): op \(op) already restricts its calls to path \"\(opPath)\", "
+                      + "and the rule adds path \"\(own)\"",
+                      fix: "drop path= from the rule, or declare another op with path = \"\(own)\"")
+                return nil
+            }
+            pathGlob = opPath
+        }
+        guard let resolved, let action else { return nil }
+        return SyscallRule(target: target, keyword: decl.keyword, syscalls: resolved.syscalls, action: action,
+                           probability: decl.probability, label: decl.label, pathGlob: pathGlob,
+                           destination: nil, position: decl.keywordPosition, op: resolved.op)
+    }
+
+    /// A fault keyword of `target`: a syscall, a family or one of its ops; otherwise an
+    /// error with a did-you-mean (and the owner, when another service declares the op).
+    mutating func resolveKeyword(_ keyword: String, at position: SourcePosition, target: String, context: String,
+                                 ops: [NamedOp]) -> ResolvedKeyword? {
+        if let r = FaultKeywords.resolve(keyword, ops: ops, vocabulary: vocabulary) { return r }
+        let others = serviceOps.map { (service: $0.service, ops: $0.ops.map(\.name)) }
+        let (message, fix) = FaultKeywords.unknown(keyword, service: target, context: context, ops: ops,
+                                                   otherServices: others, vocabulary: vocabulary)
+        error(position, message, fix: fix)
+        return nil
     }
 }
 
 extension PlanBuilder {
-    /// Validates the rules of one `fault()` call made while a test runs.
+    /// Validates the rules of one `fault()` / `fault_start()` / `fault_all()` call made
+    /// while a test runs. `ops` are the target's named operations; `otherServices` (every
+    /// service with its op names) only improves the message for an op of another service.
     public static func validateRules(_ decls: [RuleDecl], target: String, context: String,
-                                     vocabulary: SyscallVocabulary) -> Result<[SyscallRule], PlanErrors> {
+                                     vocabulary: SyscallVocabulary, ops: [NamedOp] = [],
+                                     otherServices: [(service: String, ops: [NamedOp])] = []) -> Result<[SyscallRule], PlanErrors> {
         let empty = SpecDeclarations(specPath: "", files: [])
         var builder = PlanBuilder(declarations: empty, vocabulary: vocabulary,
                                   options: Options(workingDirectory: "", searchPath: ""))
-        let rules = decls.compactMap { builder.buildRule($0, target: target, context: context) }
+        builder.serviceOps = otherServices
+        let rules = decls.compactMap { builder.buildRule($0, target: target, context: context, ops: ops) }
         return builder.errors.isEmpty ? .success(rules) : .failure(PlanErrors(builder.errors))
     }
 }

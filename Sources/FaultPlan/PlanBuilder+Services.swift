@@ -44,7 +44,7 @@ extension PlanBuilder {
                 executable: BinaryResolution.resolve(decl.binary, options: options),
                 args: decl.args, env: decl.env, interfaces: interfaces, healthcheck: healthcheck,
                 dependsOn: decl.dependsOn.map(\.name), position: decl.position,
-                variable: decl.variable, definedIn: decl.definedIn))
+                variable: decl.variable, definedIn: decl.definedIn, ops: buildOps(decl)))
             services[services.count - 1].observe = decl.observe
         }
         checkDependencies(services)

@@ -28,6 +28,8 @@ public struct PlanBuilder {
     let vocabulary: SyscallVocabulary
     let options: Options
     var errors: [PlanError] = []
+    /// Every service's named operations, in declaration order (set once services are built).
+    var serviceOps: [(service: String, ops: [NamedOp])] = []
 
     public static func build(_ declarations: SpecDeclarations, vocabulary: SyscallVocabulary,
                              options: Options) throws(PlanErrors) -> FaultPlan {
@@ -52,6 +54,7 @@ public struct PlanBuilder {
 
     mutating func run() -> FaultPlan {
         let services = buildServices()
+        serviceOps = services.map { ($0.name, $0.ops) }
         let startOrder = computeStartOrder(services)
         let serviceNames = services.map(\.name)
         let monitors = buildMonitors(serviceNames: serviceNames)
@@ -60,6 +63,7 @@ public struct PlanBuilder {
         var expansion = TestExpansion(declarations: declarations, assumptions: assumptions,
                                       monitors: monitors, startOrder: startOrder,
                                       faultable: faultable, vocabulary: vocabulary)
+        for (service, ops) in serviceOps where !ops.isEmpty { expansion.serviceOps[service] = ops }
         expansion.run()
         errors.append(contentsOf: expansion.errors)
         return FaultPlan(

@@ -71,11 +71,24 @@ extension TestExpansion {
             }
         }
         for f in dynamic.faults {
-            let label = "fault(\(f.target ?? "?")) at \(f.position)"
+            let label = "\(f.builtin)(\(f.target ?? "?")) at \(f.position)"
             if let keywords = f.keywords {
+                let reason = label + ": " + keywords.joined(separator: ", ")
                 var names: [String] = []
-                for k in keywords { names += vocabulary.expand(k) ?? [] }
-                add(f.target, names, label + ": " + keywords.joined(separator: ", "))
+                var opKeywords: [String] = []
+                for k in keywords {
+                    if let expanded = vocabulary.expand(k) { names += expanded } else { opKeywords.append(k) }
+                }
+                add(f.target, names, reason)
+                // An op is a keyword of its own service: trap its syscalls there (in every
+                // service declaring it when the target is not known statically).
+                for k in opKeywords {
+                    for service in f.target.map({ [$0] }) ?? startOrder {
+                        if let op = serviceOps[service]?.first(where: { $0.name == k }) {
+                            add(service, op.syscalls, reason)
+                        }
+                    }
+                }
             } else {
                 let reason = label + ": keywords built at run time, whole faultable set"
                 add(f.target, faultable, reason)

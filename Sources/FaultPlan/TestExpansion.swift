@@ -7,6 +7,8 @@ struct TestExpansion {
     let startOrder: [String]
     let faultable: [String]
     let vocabulary: SyscallVocabulary
+    /// Named operations per service (only services that declare some).
+    var serviceOps: [String: [NamedOp]] = [:]
 
     var scenarios: [Scenario] = []
     var faultScenarios: [FaultScenario] = []

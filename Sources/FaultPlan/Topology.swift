@@ -72,15 +72,23 @@ public struct Service: Sendable, Hashable {
     public var definedIn: String
     /// Output streams recorded as trace events (`observe=`).
     public var observe: [ObservedStream] = []
+    /// Named operations (`ops = {...}`), in the order written.
+    public var ops: [NamedOp]
 
     public init(name: String, binary: String, executable: String, args: [String], env: [EnvVar],
                 interfaces: [Interface], healthcheck: HealthCheck?, dependsOn: [String],
-                position: SourcePosition, variable: String?, definedIn: String) {
+                position: SourcePosition, variable: String?, definedIn: String, ops: [NamedOp] = []) {
         self.name = name; self.binary = binary; self.executable = executable; self.args = args
         self.env = env; self.interfaces = interfaces; self.healthcheck = healthcheck
         self.dependsOn = dependsOn; self.position = position; self.variable = variable
-        self.definedIn = definedIn
+        self.definedIn = definedIn; self.ops = ops
     }
 
     public func interface(named name: String) -> Interface? { interfaces.first { $0.name == name } }
+
+    /// What `keyword` (a syscall, a family or one of this service's ops) means here; nil
+    /// when it is none of them. For `trace(svc, syscalls=[...])` and fault keywords alike.
+    public func resolve(_ keyword: String, vocabulary: SyscallVocabulary) -> ResolvedKeyword? {
+        FaultKeywords.resolve(keyword, ops: ops, vocabulary: vocabulary)
+    }
 }

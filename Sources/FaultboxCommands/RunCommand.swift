@@ -12,9 +12,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run one program with syscall faults active from the start.",
         discussion: """
-            SPEC is SYSCALL=ACTION[:OPTION]... where ACTION is an errno name (ECONNREFUSED, ENOSPC, EIO, ...) or delay:DURATION (Go syntax: 500us, 200ms, 1.5s, 1m30s), and each OPTION is N% (probability), path=GLOB, dest=ADDRESS (127.0.0.1:5432, [::1]:80, 5432 for any loopback address, /unix/path) or label=TEXT. SYSCALL is a syscall of this machine or a family (write, read, open, fsync, sendto, recvfrom); several may be joined with commas.
+            SPEC is SYSCALL=ACTION[:OPTION]... where ACTION is an errno name (ECONNREFUSED, ENOSPC, EIO, ...) or delay:DURATION (Go syntax: 500us, 200ms, 1.5s, 1m30s), and each OPTION is N% (probability), path=GLOB or a bare GLOB starting with / or * (path glob), dest=ADDRESS (127.0.0.1:5432, [::1]:80, 5432 for any loopback address, /unix/path) or label=TEXT. SYSCALL is a syscall of this machine or a family (write, read, open, fsync, sendto, recvfrom); several may be joined with commas. The reference tool's forms are accepted as they are: write=EIO:30%, openat=ENOENT:100%:/data/*, write=delay:500ms:100%.
 
-            Examples: --fault connect=ECONNREFUSED, --fault write=EIO:path=/var/lib/x/*, --fault connect=delay:200ms:50%, --fault connect=ECONNREFUSED:dest=127.0.0.1:5432.
+            Examples: --fault connect=ECONNREFUSED, --fault write=EIO:30%, --fault openat=ENOENT:100%:/data/*, --fault write=EIO:path=/var/lib/x/*, --fault connect=delay:200ms:50%, --fault connect=ECONNREFUSED:dest=127.0.0.1:5432.
 
             --trace SYSCALLS traps these syscalls too (comma-separated names or families) and prints every decision on them; with --trace, every deny and delay is printed. --trace faults prints only denies and delays.
 

@@ -85,7 +85,6 @@ struct TestCommand: ParsableCommand {
             }
             options.showOutput = showOutput
         }
-        options.showOutput = showOutput
         for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json"),
                                       ("--normalize", normalize, "trace.norm"), ("--shiviz", shiviz, "trace.shiviz")] {
             if let path, let problem = ReportPath.problem(path, example: example) {

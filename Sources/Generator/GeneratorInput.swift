@@ -48,9 +48,13 @@ public struct ServiceInfo: Sendable, Equatable {
     /// Environment entries in the order written, values as resolved strings
     /// (`db.main.addr` arrives as `"localhost:5432"`).
     public var env: [EnvEntry]
+    /// Named operations (`ops = {...}`): name -> concrete syscalls, in the order written.
+    /// Carried for the analysis; the generator does not write op faults (yet).
+    public var ops: [OpInfo]
 
     public init(name: String, variable: String?, definedIn: String, location: SourceLocation,
-                interfaces: [InterfaceInfo], dependsOn: [String], env: [EnvEntry]) {
+                interfaces: [InterfaceInfo], dependsOn: [String], env: [EnvEntry], ops: [OpInfo] = []) {
+        self.ops = ops
         self.name = name
         self.variable = variable
         self.definedIn = definedIn
@@ -58,6 +62,15 @@ public struct ServiceInfo: Sendable, Equatable {
         self.interfaces = interfaces
         self.dependsOn = dependsOn
         self.env = env
+    }
+}
+
+public struct OpInfo: Sendable, Equatable {
+    public var name: String
+    public var syscalls: [String]
+    public var pathGlob: String?
+    public init(name: String, syscalls: [String], pathGlob: String?) {
+        self.name = name; self.syscalls = syscalls; self.pathGlob = pathGlob
     }
 }
 

@@ -16,7 +16,8 @@ extension GeneratorInput {
                 dependsOn: s.dependsOn,
                 // faultbox's own FAULTBOX_<SVC>_<IFACE>_* variables describe every service
                 // to every other; only what the user wrote says who talks to whom.
-                env: s.env.filter { !$0.generated }.map { EnvEntry(key: $0.key, value: $0.value) })
+                env: s.env.filter { !$0.generated }.map { EnvEntry(key: $0.key, value: $0.value) },
+                ops: s.ops.map { OpInfo(name: $0.name, syscalls: $0.syscalls, pathGlob: $0.pathGlob) })
         }
         var scenarios: [ScenarioInfo] = []
         for sc in plan.scenarios {

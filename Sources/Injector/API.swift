@@ -7,7 +7,9 @@ public enum FaultAction: Sendable, Equatable {
     case deny(errno: Int32)
     /// The calling thread is held this long, then the call runs normally.
     case delay(nanoseconds: UInt64)
-    /// The call runs normally (also the decision when no rule matched).
+    /// The call runs normally (also the decision when no rule matched). As a rule's action
+    /// (an explicit allow), it wins over the service's deny/delay rules for the calls it
+    /// matches: see `RuleSnapshot`.
     case allow
 }
 
@@ -26,9 +28,12 @@ public struct FaultRule: Sendable, Equatable {
     public var pathGlob: String?
     /// `"127.0.0.1:5432"`, `"[::1]:80"`, `"5432"` (any loopback address), or a unix socket path.
     public var destination: String?
+    /// The named operation the rule stands for (`persist`); carried into its events so that
+    /// decisions read `persist(write) deny(EIO)`. Not a condition.
+    public var op: String?
 
     public init(id: Int, syscalls: [String], action: FaultAction, probability: Double = 1,
-                label: String = "", pathGlob: String? = nil, destination: String? = nil) {
+                label: String = "", pathGlob: String? = nil, destination: String? = nil, op: String? = nil) {
         self.id = id
         self.syscalls = syscalls
         self.action = action
@@ -36,6 +41,7 @@ public struct FaultRule: Sendable, Equatable {
         self.label = label
         self.pathGlob = pathGlob
         self.destination = destination
+        self.op = op
     }
 }
 
@@ -89,10 +95,12 @@ public struct SyscallEvent: Sendable {
     public var label: String
     /// Time the thread was held by the tracer (the delay for delayed calls).
     public var latencyNanoseconds: UInt64
+    /// The deciding rule's named operation (`persist`), nil for plain syscall rules.
+    public var op: String?
 
     public init(seq: Int, service: String, pid: Int32, tid: Int32, syscall: String,
                 path: String?, address: String?, decision: FaultAction, ruleID: Int?,
-                label: String, latencyNanoseconds: UInt64) {
+                label: String, latencyNanoseconds: UInt64, op: String? = nil) {
         self.seq = seq
         self.service = service
         self.pid = pid
@@ -104,6 +112,7 @@ public struct SyscallEvent: Sendable {
         self.ruleID = ruleID
         self.label = label
         self.latencyNanoseconds = latencyNanoseconds
+        self.op = op
     }
 }
 

@@ -2,22 +2,28 @@
 ///
 ///     SYSCALL=ACTION[:OPTION]...
 ///     ACTION  = ERRNO | delay:DURATION
-///     OPTION  = N%  |  path=GLOB  |  dest=ADDRESS  |  label=TEXT
+///     OPTION  = N%  |  path=GLOB  |  dest=ADDRESS  |  label=TEXT  |  /GLOB
 ///
 /// SYSCALL is a syscall of this machine or a family (write, read, open, fsync, sendto,
-/// recvfrom); several may be joined with commas.
+/// recvfrom); several may be joined with commas. The reference tool's forms are the same
+/// grammar: `write=EIO:30%`, `openat=ENOENT:100%:/data/*` (a bare option starting with `/`
+/// or `*` is the path glob), `write=delay:500ms:100%`. Its triggers (`nth=N`, `after=N`)
+/// are refused with a message.
 public enum FaultSpec {
     public static let usage = """
         accepted forms:
           --fault connect=ECONNREFUSED
+          --fault write=EIO:30%
+          --fault openat=ENOENT:100%:/data/*
+          --fault write=delay:500ms:100%
           --fault write=EIO:path=/var/lib/x/*
           --fault connect=delay:200ms:50%
           --fault connect=ECONNREFUSED:dest=127.0.0.1:5432
         SYSCALL=ACTION[:OPTION]...  ACTION is an errno name (ECONNREFUSED, ENOSPC, EIO, ...)
         or delay:DURATION (Go syntax: 500us, 200ms, 1.5s, 1m30s); OPTIONs are N% (probability),
-        path=GLOB, dest=ADDRESS (127.0.0.1:5432, [::1]:80, 5432 = any loopback, /unix/path),
-        label=TEXT. SYSCALL may be a family (write, read, open, fsync, sendto, recvfrom) or
-        several names joined with commas.
+        path=GLOB or a bare GLOB starting with / or * (path glob), dest=ADDRESS (127.0.0.1:5432,
+        [::1]:80, 5432 = any loopback, /unix/path), label=TEXT. SYSCALL may be a family (write,
+        read, open, fsync, sendto, recvfrom) or several names joined with commas.
         """
 
     public struct ParseError: Error, CustomStringConvertible, Sendable {
@@ -55,7 +61,7 @@ public enum FaultSpec {
             throw fail("'\(first)' is neither an errno name nor delay:DURATION")
         }
         for option in tokens {
-            if option.hasSuffix("%") {
+            if option.hasSuffix("%") && !isBareGlob(option) {
                 guard let percent = Double(option.dropLast()), (0...100).contains(percent) else {
                     throw fail("'\(option)' is not a percentage between 0% and 100%")
                 }
@@ -72,21 +78,41 @@ public enum FaultSpec {
                 rule.destination = dest
             } else if option.hasPrefix("label=") {
                 rule.label = String(option.dropFirst(6))
+            } else if isBareGlob(option) {
+                guard rule.pathGlob == nil else { throw fail("two path globs ('\(rule.pathGlob ?? "")' and '\(option)'); give one") }
+                rule.pathGlob = option
+            } else if option.hasPrefix("nth=") || option.hasPrefix("after=") {
+                throw fail("'\(option)': triggers (nth=N, after=N) are not supported here yet; "
+                           + "use a probability (N%) or arm the fault from a spec with fault_start/fault_stop")
+            } else if option.isEmpty {
+                throw fail("empty option (two ':' in a row?)")
+            } else if Double(option) != nil {
+                throw fail("'\(option)' is not an option; a probability needs %, e.g. \(option)%")
             } else {
-                throw fail("unknown option '\(option)'")
+                throw fail("unknown option '\(option)' (a path glob must start with / or *)")
             }
         }
         return rule
     }
 
+    /// A bare path glob (the reference tool's trailing `:/data/*`).
+    private static func isBareGlob(_ token: String) -> Bool {
+        token.hasPrefix("/") || token.hasPrefix("*")
+    }
+
     /// Re-joins values that contain ':' (`dest=127.0.0.1:5432`, `dest=[::1]:80`, paths):
-    /// a token that does not start a new option belongs to the previous `key=` value.
+    /// a token that does not start a new option belongs to the previous `key=` value or
+    /// bare glob.
     private static func mergeValueTokens(_ tokens: [String]) -> [String] {
         var out: [String] = []
-        for token in tokens {
+        for (i, token) in tokens.enumerated() {
             let startsOption = token.hasSuffix("%") || token.hasPrefix("path=") || token.hasPrefix("dest=")
-                || token.hasPrefix("label=")
-            if !startsOption, let last = out.last, last.hasPrefix("dest=") || last.hasPrefix("path=") {
+                || token.hasPrefix("label=") || token.hasPrefix("nth=") || token.hasPrefix("after=")
+                || isBareGlob(token)
+            // The first token is the action (an errno, or `delay` then its duration).
+            let isAction = i == 0 || (i == 1 && tokens[0] == "delay")
+            if !startsOption, !isAction, let last = out.last,
+               last.hasPrefix("dest=") || last.hasPrefix("path=") || isBareGlob(last) {
                 out[out.count - 1] = last + ":" + token
             } else {
                 out.append(token)

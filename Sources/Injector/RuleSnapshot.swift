@@ -8,6 +8,7 @@ struct CompiledRule: Sendable {
     let action: FaultAction
     let probability: Double
     let label: String
+    let op: String?
     let pathGlob: String?
     let destination: DestinationPattern?
     /// A destination that did not parse: the rule can never match (validated earlier by
@@ -17,8 +18,13 @@ struct CompiledRule: Sendable {
 
 /// The armed rules, immutable once built; the session swaps whole snapshots atomically so
 /// the tracer never sees half an update.
+///
+/// Precedence: for one call, the service's explicit `allow` rules are tried first, then its
+/// deny/delay rules, each group in the caller's order; the first rule whose conditions
+/// (path, destination, probability draw) hold decides. So an allow rule carves the calls
+/// it matches out of any broader deny or delay, whichever was armed first.
 final class RuleSnapshot: Sendable {
-    /// service -> syscall number -> rules in the caller's order (first match decides).
+    /// service -> syscall number -> rules (allow rules first, then the caller's order).
     private let table: [String: [Int64: [CompiledRule]]]
 
     init(_ rules: [String: [FaultRule]]) {
@@ -30,12 +36,15 @@ final class RuleSnapshot: Sendable {
                 let compiled = CompiledRule(
                     id: rule.id, action: rule.action,
                     probability: rule.probability.isNaN ? 0 : min(max(rule.probability, 0), 1),
-                    label: rule.label, pathGlob: rule.pathGlob, destination: destination,
+                    label: rule.label, op: rule.op, pathGlob: rule.pathGlob, destination: destination,
                     unmatchable: rule.destination != nil && destination == nil)
                 for name in rule.syscalls {
                     guard let nr = Syscalls.number(of: name) else { continue }
                     bySyscall[Int64(nr), default: []].append(compiled)
                 }
+            }
+            for (nr, list) in bySyscall where list.contains(where: { $0.action == .allow }) {
+                bySyscall[nr] = list.filter { $0.action == .allow } + list.filter { $0.action != .allow }
             }
             table[service] = bySyscall
         }

@@ -72,7 +72,7 @@ extension Tracer {
                 seq: nextSeq(), service: serviceName, pid: tracee.tgid, tid: tid,
                 syscall: Syscalls.name(of: call.nr), path: target.path(),
                 address: target.address()?.display, decision: decision, ruleID: fired?.id,
-                label: fired?.label ?? "", latencyNanoseconds: 0)
+                label: fired?.label ?? "", latencyNanoseconds: 0, op: fired?.op)
         }
 
         switch decision {

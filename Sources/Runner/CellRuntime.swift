@@ -9,21 +9,21 @@ import Trace
 /// `partition`, the trace queries), installed on the cell's Starlark thread. It also runs
 /// the cell's monitors on the events recorded since the last call, on this (the VM) thread.
 final class CellRuntime: SpecRuntime, TraceRuntime {
-    private let context: CellContext
+    let context: CellContext
     private let thread: StarThread
     private let monitors: MonitorRunner
     let serviceNames: [String]
     /// Interface ports per service, for partitions.
     private let ports: [String: [Int]]
     /// Per service, what the injector traps (a runtime fault on anything else cannot fire).
-    private let trapSets: [String: Set<String>]
+    let trapSets: [String: Set<String>]
     /// The first monitor failure: it decides the test's reason.
     var monitorFailure: String? { monitors.failure }
     /// Services with a `trace_start` in force, and where it was called (for the warning
     /// when a test leaves one running).
     private var tracing: [String: SourcePosition] = [:]
     /// Remarks for the report (e.g. a runtime fault on a syscall that is not trapped).
-    private(set) var warnings: [String] = []
+    var warnings: [String] = []
 
     static let requestTimeout: Duration = .seconds(30)
 
@@ -102,7 +102,7 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
         return try withLayer(layer, body)
     }
 
-    private func withLayer(_ layer: [String: [FaultRule]], _ body: () throws -> Value) throws -> Value {
+    func withLayer(_ layer: [String: [FaultRule]], _ body: () throws -> Value) throws -> Value {
         try runMonitorsOrThrow()
         let token = context.rules.push(layer)
         let result: Value

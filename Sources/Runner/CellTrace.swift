@@ -30,6 +30,7 @@ final class CellTrace: @unchecked Sendable {
                                                       ("tid", String(e.tid)),
                                                       ("decision", EventLog.describe(e.decision))]
         if !e.label.isEmpty { fields.append(("label", e.label)) }
+        if let op = e.op { fields.append(("op", op)) }
         if let path = e.path { fields.append(("path", path)) }
         if let addr = e.address { fields.append(("addr", addr)) }
         if e.latencyNanoseconds > 0 { fields.append(("latency_ns", String(e.latencyNanoseconds))) }

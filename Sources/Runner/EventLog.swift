@@ -26,7 +26,8 @@ final class EventLog: @unchecked Sendable {
         trace.record(event)
         state.withLock { s in
             s.total += 1
-            if event.decision != .allow {
+            // Denies, delays, and the calls an explicit allow() rule decided.
+            if event.decision != .allow || event.ruleID != nil {
                 if s.fired.count < Self.maxFired { s.fired.append(event) } else { s.firedDropped += 1 }
             }
         }
@@ -44,8 +45,10 @@ final class EventLog: @unchecked Sendable {
         return lines
     }
 
+    /// A rule on a named operation prints as `persist(write)`.
     static func describe(_ e: SyscallEvent) -> String {
-        var line = "#\(e.seq) \(e.service) \(e.syscall) \(describe(e.decision))"
+        let call = e.op.map { "\($0)(\(e.syscall))" } ?? e.syscall
+        var line = "#\(e.seq) \(e.service) \(call) \(describe(e.decision))"
         if !e.label.isEmpty { line += " [\(e.label)]" }
         if let target = e.address ?? e.path { line += " \(target)" }
         return line

@@ -46,10 +46,11 @@ enum PlanAdapter {
         switch r.action {
         case .deny(_, let value): action = .deny(errno: value)
         case .delay(let d): action = .delay(nanoseconds: d.nanoseconds)
+        case .allow: action = .allow
         }
         return FaultRule(id: id, syscalls: r.syscalls, action: action, probability: r.probability,
                          label: r.label.isEmpty ? defaultLabel : r.label, pathGlob: r.pathGlob,
-                         destination: r.destination)
+                         destination: r.destination, op: r.op)
     }
 
     static func assumptionRules(_ plan: FaultPlan, _ test: PlanTest) -> [(origin: String, service: String, rule: FaultRule)] {

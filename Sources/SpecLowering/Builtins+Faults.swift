@@ -1,12 +1,18 @@
 import FaultPlan
 import StarlarkVM
 
-/// `deny`, `delay`, `fault_assumption`, `monitor`, `fault`, `partition`.
+/// `deny`, `delay`, `allow`, `op`, `fault_assumption`, `monitor`, `fault`, `fault_start`,
+/// `fault_stop`, `fault_all`, `partition`.
 enum FaultBuiltins {
     static func all() -> [String: Value] {
         [
             "deny": .builtin(Builtin(name: "deny", impl: deny)),
             "delay": .builtin(Builtin(name: "delay", impl: delay)),
+            "allow": .builtin(Builtin(name: "allow", impl: allow)),
+            "op": .builtin(Builtin(name: "op", impl: op)),
+            "fault_start": .builtin(Builtin(name: "fault_start", impl: faultStart)),
+            "fault_stop": .builtin(Builtin(name: "fault_stop", impl: faultStop)),
+            "fault_all": .builtin(Builtin(name: "fault_all", impl: faultAll)),
             "fault_assumption": .builtin(Builtin(name: "fault_assumption", impl: faultAssumption)),
             "monitor": .builtin(Builtin(name: "monitor", impl: monitor)),
             "fault": .builtin(Builtin(name: "fault", impl: fault)),
@@ -21,7 +27,7 @@ enum FaultBuiltins {
     static func deny(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let a = try BoundArgs(args, fn: "deny", params: ["errno", "probability?", "label?", "path?"])
         return .object(FaultActionValue(action: .deny(errno: try a.requiredString("errno")),
-                                        probability: try a.number("probability", default: 1),
+                                        probability: try probability(a),
                                         label: try a.string("label", default: "") ?? "",
                                         path: try a.string("path"), position: site(thread)))
     }
@@ -29,24 +35,92 @@ enum FaultBuiltins {
     static func delay(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let a = try BoundArgs(args, fn: "delay", params: ["duration", "probability?", "label?"])
         return .object(FaultActionValue(action: .delay(duration: try a.requiredString("duration")),
-                                        probability: try a.number("probability", default: 1),
+                                        probability: try probability(a),
                                         label: try a.string("label", default: "") ?? "",
                                         path: nil, position: site(thread)))
+    }
+
+    /// `allow(path=None, label="")`: an explicit allow. As a rule it wins over the
+    /// service's deny/delay rules for the calls it matches (docs/faults.md, "Precedence").
+    static func allow(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let a = try BoundArgs(args, fn: "allow", params: ["path?", "label?"], positional: 0)
+        let path = try a.string("path")
+        if path == "" {
+            throw StarlarkError("allow: path is empty; give a glob such as \"/var/log/*\", or leave path= out")
+        }
+        return .object(FaultActionValue(action: .allow, probability: 1, label: try a.string("label", default: "") ?? "",
+                                        path: path, position: site(thread)))
+    }
+
+    /// `probability=` as a number in [0, 1] or, as in the reference tool, a percentage
+    /// string (`"50%"`); range errors are the plan's (with the position of the call).
+    static func probability(_ a: BoundArgs) throws -> Double {
+        guard case .string(let s)? = a.values["probability"] else { return try a.number("probability", default: 1) }
+        let text = s.string
+        guard text.hasSuffix("%"), let percent = Double(text.dropLast()) else {
+            throw StarlarkError("\(a.fn): for parameter probability: got string \"\(s.string)\", want a number from 0.0 "
+                                + "to 1.0 or a percentage such as \"50%\"")
+        }
+        return percent / 100
+    }
+
+    /// `op(syscalls=[...], path=None)`: a named operation for `service(ops = {...})`.
+    static func op(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
+        let a = try BoundArgs(args, fn: "op", params: ["syscalls", "path?"], positional: 1)
+        switch a.values["syscalls"] ?? .none {
+        case .list, .tuple: break
+        case let v: throw a.typeError("syscalls", v, "list of syscall names, e.g. op(syscalls = [\"write\", \"fsync\"])")
+        }
+        let syscalls = try a.stringList("syscalls")
+        let here = site(thread)
+        let recorder = thread.local[SpecRecorder.key] as? SpecRecorder
+        let positions = recorder?.files.elementPositions("syscalls", callAt: here) ?? []
+        return .object(OpValue(syscalls: syscalls, path: try a.string("path"), position: here,
+                               syscallPositions: positions.count == syscalls.count ? positions : []))
+    }
+
+    /// `service(..., ops = {"name": op(...)})`: type errors are raised at once, meaning
+    /// (names, syscalls) is the plan's to check.
+    static func ops(_ a: BoundArgs, recorder r: SpecRecorder, site: SourcePosition) throws -> [OpDecl] {
+        guard let v = a.values["ops"] else { return [] }
+        if case .none = v { return [] }
+        guard case .dict(let d) = v else { throw a.typeError("ops", v, "dict of name to op(...)") }
+        let keyPositions = r.files.elementPositions("ops", callAt: site) ?? []
+        var result: [OpDecl] = []
+        for (i, (k, value)) in d.items.enumerated() {
+            guard case .string(let name) = k else {
+                throw StarlarkError("service: for parameter ops: key \(Ops.repr(k)) is \(k.typeName), want string (the op's name)")
+            }
+            guard case .object(let o as OpValue) = value else {
+                throw StarlarkError("service: for parameter ops: value of \"\(name.string)\" is \(value.typeName), "
+                                    + "want op(syscalls = [...], path = ...)")
+            }
+            let at = i < keyPositions.count ? keyPositions[i] : r.keywordPosition("ops", in: site)
+            result.append(o.decl(name: name.string, namePosition: at))
+        }
+        return result
     }
 
     /// The `keyword = deny(...)` arguments of an assumption or `fault()` call. A keyword that
     /// is no syscall but looks like one of the parameters (`tagret=`) is a typo of that
     /// parameter, reported as such.
     static func rules(_ a: BoundArgs, recorder: SpecRecorder?, site: SourcePosition,
-                      params: [String], thread: StarThread) throws -> [RuleDecl] {
+                      params: [String], thread: StarThread, opNames: [String] = []) throws -> [RuleDecl] {
         let vocabulary = VocabularySlot.vocabulary(thread)
         return try a.extra.map { keyword, value in
-            if vocabulary.expand(keyword) == nil, let p = Spelling.suggest(keyword, among: params) {
+            if vocabulary.expand(keyword) == nil, !opNames.contains(keyword),
+               let p = Spelling.suggest(keyword, among: params) {
                 throw StarlarkError("\(a.fn): unexpected keyword argument \(keyword) (did you mean \(p)?); "
-                                    + "other keywords name syscalls")
+                                    + "other keywords name syscalls or ops")
+            }
+            if case .object(let svc as ServiceValue) = value {
+                let first = a.fn == "fault_all" ? "[\(svc.name)]" : svc.name
+                throw StarlarkError("\(a.fn): unexpected keyword argument \(keyword) = \(svc.name); keywords name syscalls "
+                                    + "or ops; the service is the first argument: \(a.fn)(\(first), write = deny(\"EIO\"), ...)")
             }
             guard case .object(let o) = value, let action = o as? FaultActionValue else {
-                throw StarlarkError("\(a.fn): for syscall \(keyword): got \(value.typeName), want deny(...) or delay(...)")
+                throw StarlarkError("\(a.fn): for syscall \(keyword): got \(value.typeName), want deny(...) or delay(...) "
+                                    + "or allow(), e.g. \(keyword) = deny(\"EIO\") (got \(Self.shortRepr(value)))")
             }
             let pos = recorder?.keywordPosition(keyword, in: site) ?? site
             return action.rule(keyword: keyword, keywordPosition: pos)
@@ -74,7 +148,10 @@ enum FaultBuiltins {
             monitors.append(o.index)
             r.claimMonitor(o.index)
         }
-        let rules = try rules(a, recorder: r, site: here, params: ["name", "target", "monitors"], thread: thread)
+        var opNames: [String] = []
+        if case .object(let o as ServiceValue)? = a.values["target"] { opNames = o.ops.map(\.name) }
+        let rules = try rules(a, recorder: r, site: here, params: ["name", "target", "monitors"], thread: thread,
+                              opNames: opNames)
         let index = r.declarations.assumptions.count
         r.declarations.assumptions.append(AssumptionDecl(name: name, target: target, rules: rules, monitors: monitors,
                                                          position: here, variable: nil))
@@ -158,16 +235,29 @@ enum FaultBuiltins {
         guard let run = try a.callable("run") else { throw StarlarkError("fault: missing argument for run") }
         let here = site(thread)
         let decls = try rules(a, recorder: thread.local[SpecRecorder.key] as? SpecRecorder, site: here,
-                              params: ["target", "run"], thread: thread)
+                              params: ["target", "run"], thread: thread, opNames: o.ops.map(\.name))
         if decls.isEmpty { throw StarlarkError("fault: no syscall faults given; add e.g. write = deny(\"EIO\")") }
         guard let runtime = SpecRuntimeSlot.runtime(thread) else { throw onlyWhileTesting("fault()") }
-        let vocabulary = VocabularySlot.vocabulary(thread)
-        let rules: [SyscallRule]
-        switch PlanBuilder.validateRules(decls, target: o.name, context: "fault(\(o.name))", vocabulary: vocabulary) {
-        case .success(let r): rules = r
-        case .failure(let e): throw StarlarkError(e.errors.map { "\($0.message) (\($0.fix))" }.joined(separator: "; "))
-        }
+        let rules = try validated(decls, service: o, context: "fault(\(o.name))", thread: thread)
         return try runtime.withFaults(target: o.name, rules: rules) { try thread.call(run, Arguments()) }
+    }
+
+    /// The rules of a call made while a test runs, validated against the service's ops and
+    /// the machine's tables; all problems in one error.
+    static func validated(_ decls: [RuleDecl], service o: ServiceValue, context: String,
+                          thread: StarThread) throws -> [SyscallRule] {
+        let vocabulary = VocabularySlot.vocabulary(thread)
+        switch PlanBuilder.validateRules(decls, target: o.name, context: context, vocabulary: vocabulary,
+                                         ops: SpecKeywords.ops(of: o, thread: thread),
+                                         otherServices: SpecKeywords.allOps(o, thread: thread)) {
+        case .success(let r): return r
+        case .failure(let e): throw StarlarkError(e.errors.map { "\($0.message) (fix: \($0.fix))" }.joined(separator: "; "))
+        }
+    }
+
+    static func shortRepr(_ v: Value) -> String {
+        let text = Ops.repr(v)
+        return text.count > 60 ? String(text.prefix(60)) + "..." : text
     }
 
     /// `partition(a, b, run=fn)`.

@@ -33,7 +33,7 @@ enum TopologyBuiltins {
     static func service(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let r = try SpecRecorder.of(thread, "service")
         let a = try BoundArgs(args, fn: "service",
-                              params: ["name", "binary", "env?", "args?", "depends_on?", "healthcheck?", "observe?"],
+                              params: ["name", "binary", "env?", "args?", "depends_on?", "healthcheck?", "ops?", "observe?"],
                               positional: 2, varargs: true)
         let site = r.callSite(thread)
         let name = try a.requiredString("name")
@@ -81,13 +81,16 @@ enum TopologyBuiltins {
             default: throw a.typeError("healthcheck", v, "tcp(...) or http(...)")
             }
         }
+        let ops = try FaultBuiltins.ops(a, recorder: r, site: site)
+        let catalog = OpCatalog.of(thread)
+        catalog.add(service: name, ops: ops)
         let index = r.declarations.services.count
         r.declarations.services.append(ServiceDecl(
             name: name, binary: binary, args: argv, env: env,
             interfaces: interfaces.map { InterfaceDecl(name: $0.name, proto: $0.proto, port: $0.port, position: $0.position) },
-            dependsOn: deps, healthcheck: health, position: site, variable: nil, definedIn: site.file))
+            dependsOn: deps, healthcheck: health, position: site, variable: nil, definedIn: site.file, ops: ops))
         r.declarations.services[index].observe = try ObserveBuiltins.sources(a)
-        let value = ServiceValue(name: name, interfaces: interfaces, index: index)
+        let value = ServiceValue(name: name, interfaces: interfaces, index: index, ops: ops, catalog: catalog)
         r.services.append(value)
         return .object(value)
     }

@@ -8,8 +8,12 @@ final class ServiceValue: StarObject {
     let interfaces: [InterfaceValue]
     /// Index in the recorder's services.
     let index: Int
-    init(name: String, interfaces: [InterfaceValue], index: Int) {
-        self.name = name; self.interfaces = interfaces; self.index = index
+    /// `ops = {...}` as written (validated by the plan when the spec loads).
+    let ops: [OpDecl]
+    /// Every service's ops of this spec, for "persist is an op of db, not api".
+    let catalog: OpCatalog?
+    init(name: String, interfaces: [InterfaceValue], index: Int, ops: [OpDecl] = [], catalog: OpCatalog? = nil) {
+        self.name = name; self.interfaces = interfaces; self.index = index; self.ops = ops; self.catalog = catalog
     }
     override var typeName: String { "service" }
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
@@ -86,7 +90,7 @@ final class HealthCheckValue: StarObject {
     }
 }
 
-/// `deny(...)` / `delay(...)`: an action waiting for its syscall keyword.
+/// `deny(...)` / `delay(...)` / `allow(...)`: an action waiting for its syscall keyword.
 final class FaultActionValue: StarObject {
     let action: RuleDecl.Action
     let probability: Double
@@ -102,6 +106,7 @@ final class FaultActionValue: StarObject {
         switch action {
         case .deny(let e): out += Array("deny(\"\(e)\")".utf8)
         case .delay(let d): out += Array("delay(\"\(d)\")".utf8)
+        case .allow: out += Array("allow()".utf8)
         }
     }
     func rule(keyword: String, keywordPosition: SourcePosition) -> RuleDecl {

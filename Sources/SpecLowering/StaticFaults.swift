@@ -2,7 +2,8 @@ import FaultPlan
 import StarlarkSyntax
 import StarlarkVM
 
-/// Finds, without running anything, the `fault()` and `partition()` calls a test may make:
+/// Finds, without running anything, the `fault()`, `fault_start()`, `fault_all()` and
+/// `partition()` calls a test may make:
 /// the syntax trees of the functions reachable from the test's callables (functions named
 /// by identifiers in their bodies, transitively, across loaded files). What it cannot bound
 /// (keywords from `**kw`, `fault` passed around as a value, a function it cannot find) is
@@ -11,6 +12,9 @@ final class StaticFaultAnalysis {
     let files: SpecFiles
     let faultBuiltin: Builtin?
     let partitionBuiltin: Builtin?
+    /// `fault_start` and `fault_all`: their keywords are fault keywords too.
+    let faultStartBuiltin: Builtin?
+    let faultAllBuiltin: Builtin?
 
     struct Direct {
         var faults: [FaultCallSite] = []
@@ -38,6 +42,13 @@ final class StaticFaultAnalysis {
         self.predeclared = predeclared
         if case .builtin(let b) = predeclared["fault"] { faultBuiltin = b } else { faultBuiltin = nil }
         if case .builtin(let b) = predeclared["partition"] { partitionBuiltin = b } else { partitionBuiltin = nil }
+        if case .builtin(let b) = predeclared["fault_start"] { faultStartBuiltin = b } else { faultStartBuiltin = nil }
+        if case .builtin(let b) = predeclared["fault_all"] { faultAllBuiltin = b } else { faultAllBuiltin = nil }
+    }
+
+    /// The builtins whose keywords name syscalls (or ops).
+    private func isFaultBuiltin(_ b: Builtin) -> Bool {
+        b === faultBuiltin || b === faultStartBuiltin || b === faultAllBuiltin
     }
 
     /// Everything reachable from one callable value.
@@ -81,18 +92,29 @@ final class StaticFaultAnalysis {
                 callees.insert(id.id)
                 guard case .builtin(let b)? = resolve(id.name, entry) else { return }
                 let pos = files.position(entry, lparen)
-                if b === faultBuiltin {
-                    let target = argument(args, "target", 0).flatMap { serviceName($0, locals, entry) }
+                if isFaultBuiltin(b) {
+                    // The parameters that are not syscall keywords, and where the target is.
+                    let params: Set<String> = b === faultAllBuiltin ? ["services", "run"]
+                        : b === faultStartBuiltin ? ["service"] : ["target", "run"]
                     var keywords: [String]? = []
                     for a in args {
                         switch a {
-                        case .keyword(let k, _) where k.name != "target" && k.name != "run": keywords?.append(k.name)
+                        case .keyword(let k, _) where !params.contains(k.name): keywords?.append(k.name)
                         case .starStar: keywords = nil
                         default: break
                         }
                         if keywords == nil { break }
                     }
-                    d.faults.append(FaultCallSite(target: target, keywords: keywords, position: pos))
+                    let targets: [String?]
+                    if b === faultAllBuiltin {
+                        targets = serviceList(argument(args, "services", 0), locals, entry)
+                    } else {
+                        let name = b === faultStartBuiltin ? "service" : "target"
+                        targets = [argument(args, name, 0).flatMap { serviceName($0, locals, entry) }]
+                    }
+                    for target in targets {
+                        d.faults.append(FaultCallSite(target: target, keywords: keywords, position: pos, builtin: b.name))
+                    }
                 } else if let name = traceBuiltins[ObjectIdentifier(b)] {
                     d.traces += traceSites(name, args, locals, entry, pos)
                 } else if b === partitionBuiltin {
@@ -107,7 +129,7 @@ final class StaticFaultAnalysis {
                 case .list(let l): d.references += Self.functions(in: l.elements)
                 case .tuple(let t): d.references += Self.functions(in: t.elements)
                 case .dict(let m): d.references += Self.functions(in: m.values)
-                case .builtin(let b) where (b === faultBuiltin || b === partitionBuiltin) && !callees.contains(id.id):
+                case .builtin(let b) where (isFaultBuiltin(b) || b === partitionBuiltin) && !callees.contains(id.id):
                     d.unknowns.append("\(b.name) used as a value at \(files.position(entry, id.pos))")
                 default: break
                 }
@@ -130,6 +152,19 @@ final class StaticFaultAnalysis {
         return nil
     }
 
+    /// The services of `fault_all`'s list: one per element of a list/tuple literal (nil for
+    /// an element that is not statically a service); a single nil (any service) otherwise.
+    private func serviceList(_ x: Expr?, _ locals: Set<String>, _ entry: SpecFiles.Entry) -> [String?] {
+        switch x {
+        case .list(_, let items, _)?, .tuple(_, let items, _)?:
+            return items.isEmpty ? [nil] : items.map { serviceName($0, locals, entry) }
+        case .paren(_, let y, _)?:
+            return serviceList(y, locals, entry)
+        default:
+            return [nil]
+        }
+    }
+
     private func serviceName(_ x: Expr, _ locals: Set<String>, _ entry: SpecFiles.Entry) -> String? {
         guard case .ident(let id) = x, !locals.contains(id.name),
               case .object(let o as ServiceValue)? = resolve(id.name, entry) else { return nil }
@@ -143,6 +178,8 @@ final class StaticFaultAnalysis {
             return globals(m)[original]
         }
         if name == "fault", let b = faultBuiltin { return .builtin(b) }
+        if name == "fault_start", let b = faultStartBuiltin { return .builtin(b) }
+        if name == "fault_all", let b = faultAllBuiltin { return .builtin(b) }
         if name == "partition", let b = partitionBuiltin { return .builtin(b) }
         return predeclaredTrace[name]
     }

@@ -13,7 +13,12 @@ final class ChunkedSpecTests: XCTestCase {
         try runChunks("errors.star")
     }
 
-    func runChunks(_ name: String) throws {
+    /// Named operations, allow(), fault_start/fault_stop/fault_all.
+    func testFaultParityErrors() throws {
+        try runChunks("faults.star", minimum: 30)
+    }
+
+    func runChunks(_ name: String, minimum: Int = 40) throws {
         let path = Fixtures.testdata + "/" + name
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -61,7 +66,7 @@ final class ChunkedSpecTests: XCTestCase {
             }
             checked += expected.count
         }
-        XCTAssertGreaterThan(checked, 40, "the error file should cover every validation")
+        XCTAssertGreaterThan(checked, minimum, "the error file should cover every validation")
     }
 }
 

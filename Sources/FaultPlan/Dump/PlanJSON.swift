@@ -49,7 +49,7 @@ public enum PlanJSON {
                 ("position", pos(h.position)),
             ])
         }
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("name", .string(s.name)),
             ("binary", .string(s.binary)),
             ("executable", .string(paths.show(s.executable))),
@@ -65,6 +65,16 @@ public enum PlanJSON {
             ("depends_on", strings(s.dependsOn)),
             ("variable", optional(s.variable)),
             ("position", pos(s.position)),
+        ]
+        if !s.ops.isEmpty { fields.append(("ops", .array(s.ops.map(op)))) }
+        return .object(fields)
+    }
+
+    /// Present only for services that declare ops (keeps the older files' bytes unchanged).
+    static func op(_ o: NamedOp) -> JSONValue {
+        .object([
+            ("name", .string(o.name)), ("keywords", strings(o.keywords)), ("syscalls", strings(o.syscalls)),
+            ("path", optional(o.pathGlob)), ("position", pos(o.position)),
         ])
     }
 
@@ -77,7 +87,11 @@ public enum PlanJSON {
             fields += [("action", .string("deny")), ("errno", .string(name)), ("errno_value", .int(Int(value)))]
         case .delay(let d):
             fields += [("action", .string("delay")), ("duration", .string(d.text)), ("duration_ms", .double(d.milliseconds))]
+        case .allow:
+            fields += [("action", .string("allow"))]
         }
+        // Only for rules on a named operation (keeps the older files' bytes unchanged).
+        if let op = r.op { fields.append(("op", .string(op))) }
         fields += [("probability", .double(r.probability)), ("label", .string(r.label)),
                    ("path", optional(r.pathGlob)), ("destination", optional(r.destination)),
                    ("position", pos(r.position))]
@@ -162,9 +176,13 @@ public enum PlanJSON {
 
     static func dynamic(_ d: DynamicFaultUse) -> JSONValue {
         .object([
-            ("faults", .array(d.faults.map {
-                .object([("target", optional($0.target)),
-                         ("keywords", $0.keywords.map(strings) ?? .null), ("position", pos($0.position))])
+            ("faults", .array(d.faults.map { f in
+                var fields: [(String, JSONValue)] = [("target", optional(f.target)),
+                                                     ("keywords", f.keywords.map(strings) ?? .null),
+                                                     ("position", pos(f.position))]
+                // Only for fault_start/fault_all sites (keeps the older files' bytes unchanged).
+                if f.builtin != "fault" { fields.append(("builtin", .string(f.builtin))) }
+                return .object(fields)
             })),
             ("partitions", .array(d.partitions.map {
                 .object([("a", optional($0.a)), ("b", optional($0.b)), ("position", pos($0.position))])

@@ -67,6 +67,10 @@ public enum PlanText {
             out += "    healthcheck none (ready once started)\n"
         }
         out += "    depends_on  " + (s.dependsOn.isEmpty ? "-" : s.dependsOn.joined(separator: ", ")) + "\n"
+        for op in s.ops {
+            out += "    op          \(op.name) = " + op.keywords.joined(separator: ", ")
+                + (op.pathGlob.map { " path \"\($0)\"" } ?? "") + " -> " + op.syscalls.joined(separator: ", ") + "\n"
+        }
         out += "    env\n"
         for e in s.env { out += "      \(e.key)=\(e.value)\n" }
         return out
@@ -77,12 +81,20 @@ public enum PlanText {
         switch r.action {
         case .deny(let name, _): action = "deny(\(name)"
         case .delay(let d): action = "delay(\(d.text)"
+        case .allow: action = "allow("
         }
-        if r.probability != 1 { action += ", probability=\(r.probability)" }
-        if !r.label.isEmpty { action += ", label=\"\(r.label)\"" }
-        if let p = r.pathGlob { action += ", path=\"\(p)\"" }
+        var parameters: [String] = []
+        if r.probability != 1 { parameters.append("probability=\(r.probability)") }
+        if !r.label.isEmpty { parameters.append("label=\"\(r.label)\"") }
+        // An op's path glob is the op's, shown with the op below.
+        if let p = r.pathGlob, r.op == nil { parameters.append("path=\"\(p)\"") }
+        if !parameters.isEmpty {
+            action += (action.hasSuffix("(") ? "" : ", ") + parameters.joined(separator: ", ")
+        }
         action += ")"
-        return "\(r.keyword) = \(action) -> " + r.syscalls.joined(separator: ", ")
+        var line = "\(r.keyword) = \(action) -> "
+        if let op = r.op { line += "op \(op)" + (r.pathGlob.map { " path \"\($0)\"" } ?? "") + ": " }
+        return line + r.syscalls.joined(separator: ", ")
     }
 
     static func assumption(_ a: FaultAssumption, _ plan: FaultPlan) -> String {
@@ -133,7 +145,9 @@ public enum PlanText {
             out += "    monitors  " + t.monitors.map { plan.monitors[$0].callable.name }.joined(separator: ", ") + "\n"
         }
         for f in t.dynamic.faults {
-            out += "    fault()   target=\(f.target ?? "?") " + (f.keywords?.joined(separator: ", ") ?? "keywords built at run time") + " at \(f.position)\n"
+            // `fault()` keeps its column; `fault_start()`/`fault_all()` are longer.
+            let label = (f.builtin + "()").padding(toLength: 9)
+            out += "    \(label) target=\(f.target ?? "?") " + (f.keywords?.joined(separator: ", ") ?? "keywords built at run time") + " at \(f.position)\n"
         }
         for p in t.dynamic.partitions {
             out += "    partition(\(p.a ?? "?"), \(p.b ?? "?")) at \(p.position)\n"
@@ -164,5 +178,12 @@ extension String {
         var out = ""
         for c in self { if c == "\"" || c == "\\" { out.append("\\") }; out.append(c) }
         return out
+    }
+}
+
+private extension String {
+    /// Pads with spaces to `length` (unchanged when already that long).
+    func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }
