@@ -227,6 +227,18 @@ final class CompatTableTests: XCTestCase {
         }
     }
 
+    func testBinaryByKeywordAfterTheInterfaces() throws {
+        try """
+            api = service("api", interface("http", "http", 4322), interface("admin", "tcp", 4323),
+                binary = "/bin/true", env = {"A": "1"})
+            """.write(toFile: dir + "/spec.star", atomically: true, encoding: .utf8)
+        let plan = try loadSpec(path: "spec.star", options: Fixtures.options(dir)).plan
+        XCTAssertEqual(plan.services.first?.binary, "/bin/true")
+        XCTAssertEqual(plan.services.first?.interfaces.map(\.name), ["http", "admin"])
+        let error = try loadError("s = service(\"s\", interface(\"m\", \"tcp\", 1), 42, binary = \"/bin/true\")\n")
+        XCTAssertTrue(error?.contains("service: argument 3 is int, want interface(...)") == true, error ?? "")
+    }
+
     func testReferenceSpellingsAndPercentages() throws {
         XCTAssertNil(try loadError("""
             assert_true(True, message = "fine")
