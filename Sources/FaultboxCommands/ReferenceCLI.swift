@@ -112,7 +112,8 @@ enum ReferenceCLI {
         var search = help[...]
         while let r = search.range(of: flag) {
             let after = search[r.upperBound...].first
-            if after == nil || !(after!.isLetter || after!.isNumber || after! == "-") { return true }
+            let wordCharacters: Set<Character> = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+            if after.map({ !wordCharacters.contains($0) }) ?? true { return true }
             search = search[r.upperBound...]
         }
         return false

@@ -124,11 +124,13 @@ enum FileBuiltins {
     /// `scheme` of `scheme://...` (RFC 3986 scheme characters), or nil.
     static func urlScheme(_ path: String) -> String? {
         guard let r = path.range(of: "://") else { return nil }
-        let scheme = path[..<r.lowerBound]
-        guard let first = scheme.first, first.isASCII, first.isLetter,
-              scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
+        let scheme = Array(path[..<r.lowerBound].utf8)
+        func letter(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
+        func digit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+        guard let first = scheme.first, letter(first),
+              scheme.allSatisfy({ letter($0) || digit($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
         else { return nil }
-        return String(scheme)
+        return String(decoding: scheme, as: UTF8.self)
     }
 
     static func ext(_ fn: String) -> String {

@@ -29,7 +29,7 @@ enum DataDecoding {
             // "json.decode: at offset N, what"
             if let r = message.range(of: "at offset ") {
                 let rest = message[r.upperBound...]
-                let digits = rest.prefix { $0.isNumber }
+                let digits = rest.prefix { ("0"..."9").contains($0) }
                 if let n = Int(digits) {
                     offset = n
                     detail = String(rest.dropFirst(digits.count))
@@ -283,9 +283,9 @@ enum DataDecoding {
             if let c = text.first, c == "-" || c == "+" { negative = c == "-"; text = text.dropFirst() }
             var radix = 10
             if text.hasPrefix("0o") { radix = 8; text = text.dropFirst(2) } else if text.hasPrefix("0x") { radix = 16; text = text.dropFirst(2) }
-            guard !text.isEmpty, text.allSatisfy({ $0.isHexDigit }) else { return nil }
+            let allowed: Set<Character> = Set(radix == 16 ? "0123456789abcdefABCDEF" : radix == 8 ? "01234567" : "0123456789")
+            guard !text.isEmpty, text.allSatisfy({ allowed.contains($0) }) else { return nil }
             if let v = Int64((negative ? "-" : "") + text, radix: radix) { return .int(v) }
-            guard radix == 10 || text.allSatisfy({ $0.isASCII }) else { return nil }
             // Beyond Int64: the universe's int() makes the big integer.
             guard let int = Universe.builtins["int"] else { return nil }
             let digits = (negative ? "-" : "") + String(text)
