@@ -14,7 +14,8 @@ extension PlanBuilder {
             var interfaces: [Interface] = []
             for i in decl.interfaces {
                 guard let kind = Interface.Kind(rawValue: i.proto) else {
-                    error(i.position, "interface \"\(i.name)\" of service \"\(decl.name)\": unknown protocol \"\(i.proto)\"",
+                    error(i.position, "interface \"\(i.name)\" of service \"\(decl.name)\": unknown protocol \"\(i.proto)\""
+                          + ReferenceProtocols.note(i.proto),
                           fix: "use \"tcp\" or \"http\"" + Spelling.hint(i.proto, among: ["tcp", "http"]))
                     continue
                 }

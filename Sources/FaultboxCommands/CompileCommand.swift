@@ -10,8 +10,9 @@ import StarlarkResolve
 import StarlarkSyntax
 import StarlarkVM
 
-/// `faultbox compile SPEC [--format text|json] [--emit ast|bytecode|plan|cells]`: prints the
-/// plan without starting anything. Exit 0, or 1 with every error on stderr.
+/// `faultbox compile SPEC [--format text|json] [--emit ast|bytecode|plan|cells] [--coverage]`:
+/// prints the plan (or, with --coverage, the edge coverage) without starting anything.
+/// Exit 0, or 1 with every error on stderr.
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compile",
@@ -30,6 +31,9 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .long, help: "plan, cells, ast or bytecode.")
     var emit: String = "plan"
 
+    @Flag(name: .long, help: "Instead of the plan: each depends_on edge with the fault tests that target it, and the edges none does.")
+    var coverage = false
+
     @ArgumentParser.Argument(help: "The spec file.")
     var spec: String
 
@@ -46,8 +50,14 @@ struct CompileCommand: ParsableCommand {
             FileHandleStderr.write("faultbox compile: --emit \(emit) is text only; drop --format json\n")
             throw ExitWith(ExitStatus.usage)
         }
+        if coverage && emit != "plan" {
+            FileHandleStderr.write("faultbox compile: --coverage prints the coverage table instead of the plan; drop --emit \(emit)\n")
+            throw ExitWith(ExitStatus.usage)
+        }
         let output: String
-        switch CompileOutput.render(specPath: spec, format: format, emit: emit) {
+        let rendered = coverage ? CompileOutput.coverage(specPath: spec, format: format)
+                                : CompileOutput.render(specPath: spec, format: format, emit: emit)
+        switch rendered {
         case .success(let text): output = text
         case .failure(let errors):
             FileHandleStderr.write(errors.description + "\n")
@@ -81,6 +91,20 @@ public enum CompileOutput {
             return .success(json.render())
         }
         return .success(emit == "cells" ? PlanText.cells(loaded.plan) : PlanText.plan(loaded.plan, paths: paths))
+    }
+
+    /// `--coverage`: the depends_on edges and the fault tests that target them.
+    public static func coverage(specPath: String, format: String) -> Result<String, SpecErrors> {
+        let vocabulary = MachineVocabulary.make()
+        let options = SpecOptions(vocabulary: vocabulary)
+        let loaded: LoadedSpec
+        do { loaded = try loadSpec(path: specPath, options: options) } catch { return .failure(error) }
+        let result = EdgeCoverage.analyze(loaded.plan, vocabulary: vocabulary)
+        if format == "json" {
+            let paths = PathDisplay(relativeTo: options.workingDirectory)
+            return .success(CoverageDump.json(result, specPath: paths.show(loaded.plan.specPath)).render())
+        }
+        return .success(CoverageDump.text(result))
     }
 
     /// `--emit ast|bytecode`: the root file only, without running it.

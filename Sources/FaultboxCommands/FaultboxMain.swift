@@ -9,7 +9,7 @@ public struct FaultboxCommand: ParsableCommand {
         commandName: "faultbox",
         abstract: "Fault-injection testing for multi-service systems.",
         subcommands: [EvalCommand.self, CompileCommand.self, TestCommand.self,
-                      GenerateCommand.self, RunCommand.self, DiffCommand.self])
+                      GenerateCommand.self, RunCommand.self, InitCommand.self, DiffCommand.self])
     public init() {}
 }
 
@@ -38,7 +38,16 @@ public enum FaultboxMain {
         let names = FaultboxCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
         // "Unexpected argument 'tset'" does not say that a subcommand was expected.
         if let first = given.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
+            if let refused = ReferenceCLI.commandRefusal(first) {
+                FileHandleStderr.write(refused + "\n")
+                exit(ExitStatus.usage)
+            }
             FileHandleStderr.write("faultbox: unknown subcommand '\(first)'; expected one of: \(names.joined(separator: ", ")) (faultbox --help lists them)\n")
+            exit(ExitStatus.usage)
+        }
+        // A flag of the reference tool that the subcommand does not declare: say so plainly.
+        if let refused = ReferenceCLI.flagRefusal(given, declares: ReferenceCLI.declared) {
+            FileHandleStderr.write(refused + "\n")
             exit(ExitStatus.usage)
         }
         do {

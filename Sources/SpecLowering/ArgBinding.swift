@@ -30,10 +30,13 @@ struct BoundArgs {
                 throw StarlarkError("\(fn): got \(args.positional.count) positional arguments, want at most \(maxPositional)")
             }
         }
-        for (k, v) in args.named {
+        for (keyword, v) in args.named {
+            let k = ReferenceOnly.parameter(fn, keyword, among: names)
             if names.contains(k) {
                 if values[k] != nil { throw StarlarkError("\(fn): got multiple values for parameter \(k)") }
                 values[k] = v
+            } else if let refused = ReferenceOnly.keywordMessage(fn, k) {
+                throw StarlarkError(refused)
             } else if extraKeywords {
                 extra.append((k, v))
             } else {
@@ -85,6 +88,10 @@ struct BoundArgs {
         switch v {
         case .int(let i): return Double(i)
         case .float(let f): return f
+        case .string(let s):
+            // The reference tool's percentage form: probability="50%" is 0.5.
+            if let fraction = ReferenceOnly.percentage(s.string) { return fraction }
+            throw StarlarkError("\(fn): for parameter \(name): \(Ops.repr(v)) is not a number or a percentage such as \"50%\"")
         default: throw typeError(name, v, "float")
         }
     }

@@ -32,16 +32,19 @@ enum TopologyBuiltins {
 
     static func service(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let r = try SpecRecorder.of(thread, "service")
+        // `service(name, *interfaces, binary=...)`, as the reference tool also allows: with
+        // binary= given by keyword, every positional after the name is an interface.
+        let binaryByKeyword = args.named.contains { $0.0 == "binary" }
         let a = try BoundArgs(args, fn: "service",
                               params: ["name", "binary", "env?", "args?", "depends_on?", "healthcheck?", "ops?", "observe?"],
-                              positional: 2, varargs: true)
+                              positional: binaryByKeyword ? 1 : 2, varargs: true)
         let site = r.callSite(thread)
         let name = try a.requiredString("name")
         let binary = try a.requiredString("binary")
         var interfaces: [InterfaceValue] = []
         for (i, v) in a.rest.enumerated() {
             guard case .object(let o) = v, let iface = o as? InterfaceValue else {
-                throw StarlarkError("service: argument \(i + 3) is \(v.typeName), want interface(...) "
+                throw StarlarkError("service: argument \(i + (binaryByKeyword ? 2 : 3)) is \(v.typeName), want interface(...) "
                                     + "(positional arguments after the binary are the service's interfaces)")
             }
             interfaces.append(iface.adopted(by: name))

@@ -89,6 +89,8 @@ public final class LoadedSpec: @unchecked Sendable {
     let printHook: @Sendable (String) -> Void
     /// Syntax trees of the evaluated files, root first (for `--emit ast`).
     public let syntaxTrees: [FileNode]
+    /// Where relative spec paths were read from (data files of `load_file` in tests too).
+    var workingDirectory = SpecOptions.currentDirectory()
 
     init(plan: FaultPlan, callables: [Value], vocabulary: SyscallVocabulary,
          print: @escaping @Sendable (String) -> Void, syntaxTrees: [FileNode]) {
@@ -107,6 +109,7 @@ public final class LoadedSpec: @unchecked Sendable {
         let t = StarThread(name: name)
         t.print = printHook
         VocabularySlot.install(vocabulary, on: t)
+        SpecDirectorySlot.install(workingDirectory, on: t)
         return t
     }
 }
@@ -123,6 +126,7 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     thread.maxSteps = options.maxSteps
     thread.local[SpecRecorder.key] = recorder
     VocabularySlot.install(options.vocabulary, on: thread)
+    SpecDirectorySlot.install(options.workingDirectory, on: thread)
     let loader = SpecLoader(predeclared: predeclared, options: .all, files: files,
                             baseDirectory: options.workingDirectory)
     loader.install(on: thread)
@@ -185,8 +189,10 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     } catch {
         throw SpecErrors(starlark: nil, plan: error.errors)
     }
-    return LoadedSpec(plan: plan, callables: recorder.callables, vocabulary: options.vocabulary,
-                      print: options.print, syntaxTrees: files.entries.map(\.ast))
+    let loaded = LoadedSpec(plan: plan, callables: recorder.callables, vocabulary: options.vocabulary,
+                            print: options.print, syntaxTrees: files.entries.map(\.ast))
+    loaded.workingDirectory = options.workingDirectory
+    return loaded
 }
 
 /// Every faultbox builtin a spec sees (the universe's `fail`, `struct`, `json`... come on top).
@@ -198,6 +204,11 @@ public enum SpecBuiltins {
         d.merge(TestBuiltins.all()) { a, _ in a }
         d.merge(TraceBuiltins.all()) { a, _ in a }
         d.merge(ObserveBuiltins.all()) { a, _ in a }
+        d.merge(FileBuiltins.all()) { a, _ in a }
+        d.merge(TimeBuiltins.all()) { a, _ in a }
+        // Last: stubs that refuse the reference tool's names not supported here (a real
+        // builtin of the same name, merged above, wins).
+        d.merge(ReferenceOnly.all()) { a, _ in a }
         return d
     }
 }

@@ -31,6 +31,7 @@ final class SpecLoader {
     }
 
     func load(_ thread: StarThread, _ module: String) throws -> StarModule {
+        if let refused = ReferenceOnly.stdlibMessage(module) { throw StarlarkError(refused) }
         let dir = inProgress.last.map(Self.directory) ?? "."
         let path = Self.normalize(module.hasPrefix("/") ? module : Self.join(dir, module))
         if let cached = cache[path] { return try cached.get() }
@@ -61,6 +62,8 @@ final class SpecLoader {
         let resolved = resolve(ast, options: options, isPredeclared: { self.predeclared[$0] != nil },
                                isUniversal: { universe[$0] != nil })
         if !resolved.errors.isEmpty { throw ResolveErrors(resolved.errors) }
+        let refused = ReferenceUseCheck.errors(resolved, predeclared: predeclared)
+        if !refused.isEmpty { throw ResolveErrors(refused) }
         let program = compile(resolved)
         inProgress.append(path)
         defer { inProgress.removeLast() }

@@ -65,7 +65,10 @@ final class InterfaceValue: StarObject {
         case "host": return .str(host)
         case "port": return .int(port)
         case "addr": return .str(address)
+        // A binary reaches another service on loopback, as the reference tool's binary mode does.
+        case "internal_addr": return .str(address)
         default:
+            if let refused = ReferenceOnly.attributeMessage(attr) { throw StarlarkError(refused) }
             guard methods.contains(attr) else { return nil }
             let owner = service ?? "?"
             let label = "\(owner).\(name).\(attr)"
@@ -77,7 +80,7 @@ final class InterfaceValue: StarObject {
             })
         }
     }
-    override var attrNames: [String] { (["name", "protocol", "host", "port", "addr"] + methods).sorted() }
+    override var attrNames: [String] { (["name", "protocol", "host", "port", "addr", "internal_addr"] + methods).sorted() }
 }
 
 /// `tcp(...)` / `http(...)` healthchecks.
