@@ -47,9 +47,13 @@ public struct EventFilter: Sendable, CustomStringConvertible {
 
     public func pattern(_ key: String) -> GlobPattern? { conditions.first { $0.key == key }?.pattern }
 
-    public func matches(_ e: TraceEvent) -> Bool {
+    public func matches(_ e: TraceEvent) -> Bool { matches { e.field($0) } }
+
+    /// The same question over any source of field values (the store asks its compact
+    /// records without building events; SpecLowering can ask its own event values).
+    public func matches(field: (String) -> String?) -> Bool {
         for c in conditions {
-            guard let v = e.field(c.key), c.pattern.matches(v) else { return false }
+            guard let v = field(c.key), c.pattern.matches(v) else { return false }
         }
         return true
     }

@@ -78,7 +78,12 @@ public struct TraceEvent: Sendable {
         case "type": return kind.rawValue
         case "event_type": return eventType
         case "seq": return String(seq)
-        default: return fields.first { $0.key == name }?.value
+        default:
+            if let v = fields.first(where: { $0.key == name })?.value { return v }
+            // A decoded output line (`{"level":"ERROR",...}`) is filtered by its keys too,
+            // so `match.event(type="stdout", level="ERROR")` works without a lambda. String
+            // fields win: `line` is always the raw text even if the JSON has a "line" key.
+            return data?.member(name)?.fieldText
         }
     }
 }
