@@ -216,9 +216,12 @@ public final class TraceStore: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         var out: [TraceEvent] = []
         guard limit > 0 else { return out }
+        var prepared = StoreFilter(filter, strings: strings)
         func consider(_ p: Int) -> Bool {
             let r = records[p]
-            guard !r.isDropped, filter.matches(field: { field(r, $0) }) else { return true }
+            guard !r.isDropped else { return true }
+            let ok = r.boxed >= 0 ? filter.matches(boxed[Int(r.boxed)]) : prepared.matches(r, strings, eventTypes)
+            guard ok else { return true }
             out.append(event(r))
             return out.count < limit
         }
@@ -260,20 +263,6 @@ public final class TraceStore: @unchecked Sendable {
             }
         }
         return lists.min { $0.count < $1.count }
-    }
-
-    /// A field of a stored event, without materialising compact records.
-    private func field(_ r: StoredRecord, _ name: String) -> String? {
-        if r.boxed >= 0 { return boxed[Int(r.boxed)].field(name) }
-        switch name {
-        case "service": return strings[r.service]
-        case "type": return TraceEventKind.syscall.rawValue
-        case "event_type": return eventTypes[r.syscall]
-        case "seq": return String(r.seq)
-        default:
-            guard let f = SyscallField.byName[name] else { return nil }
-            return r.compactField(f, strings)
-        }
     }
 
     private func event(_ r: StoredRecord) -> TraceEvent {

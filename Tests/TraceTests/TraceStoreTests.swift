@@ -62,6 +62,38 @@ final class TraceStoreTests: XCTestCase {
         XCTAssertTrue(store.events(after: 9).isEmpty)
     }
 
+    /// Whatever path a query takes (index, prepared conditions over compact records, boxed
+    /// events), it answers what EventFilter.matches says over all events.
+    func testQueriesAgreeWithPlainMatching() {
+        let store = TraceStore()
+        let paths = ["/tmp/a.wal", "/tmp/b.log", "socket:[1]"]
+        for i in 0..<600 {
+            switch i % 6 {
+            case 0: store.append(TraceEvent(timeNanos: 1, kind: .stdout, eventType: "stdout", service: i % 12 == 0 ? "db" : "api",
+                                            fields: [("line", "l\(i)")], data: .object([("level", .string(i % 4 == 0 ? "ERROR" : "INFO")), ("path", .string("/tmp/x.wal"))])))
+            case 1: store.append(syscall("db", "openat", decision: "allow", path: paths[i % 3], pid: "\(i % 5)"))
+            default:
+                store.appendSyscall(service: ["db", "api"][i % 2], syscall: ["write", "fsync", "connect"][i % 3], pid: Int32(i % 7),
+                                    tid: i % 2 == 0 ? 9 : nil, decision: i % 5 == 0 ? "deny(EIO)" : "allow",
+                                    label: i % 10 == 0 ? "wal down" : nil, path: i % 3 == 0 ? nil : paths[i % 3],
+                                    addr: i % 3 == 2 ? "127.0.0.1:5432" : nil, size: i % 4 == 0 ? Int64(i) : nil, timeNanos: 1)
+            }
+        }
+        let all = store.all()
+        let filters: [[(String, String)]] = [
+            [("service", "db")], [("service", "d*")], [("syscall", "write")], [("syscall", "*")], [("path", "*.wal")],
+            [("path", "/tmp/b.log")], [("path", "nowhere")], [("decision", "deny*")], [("label", "wal down")], [("label", "*")],
+            [("pid", "3")], [("pid", "1*")], [("tid", "9")], [("size", "*0")], [("addr", "*:5432")], [("seq", "1*")],
+            [("type", "syscall")], [("type", "stdout"), ("level", "ERROR")], [("event_type", "syscall.f*")], [("level", "*")],
+            [("service", "api"), ("syscall", "connect"), ("decision", "allow")], [("service", "db"), ("path", "*.wal")],
+            [("latency_ns", "*")], [("phase", "x")], [("type", "sys*"), ("syscall", "openat")],
+        ]
+        for pairs in filters {
+            let f = EventFilter(pairs)
+            XCTAssertEqual(store.query(f).map(\.seq), all.filter { f.matches($0) }.map(\.seq), f.description)
+        }
+    }
+
     func testUnderTheThresholdEverythingIsKept() {
         let store = TraceStore(limits: TraceLimits(threshold: 100, keepFirst: 10, keepLast: 10))
         for _ in 0..<100 { store.appendSyscall(service: "db", syscall: "write", pid: 1, tid: 1, decision: "allow") }
