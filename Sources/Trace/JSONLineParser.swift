@@ -18,12 +18,6 @@ enum JSONLineParser {
         return value
     }
 
-    /// Any JSON value (used by tests and by callers decoding a payload that may be a list).
-    static func parseValue(_ bytes: [UInt8]) -> TraceData? {
-        var p = Parser(bytes: bytes)
-        return p.parseDocument()
-    }
-
     /// A container being filled; the innermost is last on the stack.
     private enum Frame {
         case list([TraceData])

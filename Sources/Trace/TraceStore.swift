@@ -190,10 +190,7 @@ public final class TraceStore: @unchecked Sendable {
     /// Every stored event, in order.
     public func all() -> [TraceEvent] {
         lock.lock(); defer { lock.unlock() }
-        var out: [TraceEvent] = []
-        out.reserveCapacity(records.count - droppedInRecords)
-        for r in records where !r.isDropped { out.append(event(r)) }
-        return out
+        return events(records[...])
     }
 
     /// Stored events with `seq > after`, in order (monitors take what is new since they
@@ -205,9 +202,7 @@ public final class TraceStore: @unchecked Sendable {
             let mid = (lo + hi) / 2
             if records[mid].seq <= seq { lo = mid + 1 } else { hi = mid }
         }
-        var out: [TraceEvent] = []
-        for r in records[lo...] where !r.isDropped { out.append(event(r)) }
-        return out
+        return events(records[lo...])
     }
 
     /// The events `filter` matches, in order, looking only at the indexed candidates when
@@ -216,10 +211,16 @@ public final class TraceStore: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         var out: [TraceEvent] = []
         guard limit > 0 else { return out }
+        // Locals, so the loop does not retain and release the class's arrays per record
+        // (that was three quarters of a scan's time).
+        let records = self.records, boxed = self.boxed, strings = self.strings, eventTypes = self.eventTypes
+        var prepared = StoreFilter(filter, strings: strings)
         func consider(_ p: Int) -> Bool {
             let r = records[p]
-            guard !r.isDropped, filter.matches(field: { field(r, $0) }) else { return true }
-            out.append(event(r))
+            guard !r.isDropped else { return true }
+            let ok = r.boxed >= 0 ? filter.matches(boxed[Int(r.boxed)]) : prepared.matches(r, strings, eventTypes)
+            guard ok else { return true }
+            out.append(r.boxed >= 0 ? boxed[Int(r.boxed)] : r.materialise(strings, eventType: eventTypes[r.syscall] ?? ""))
             return out.count < limit
         }
         if let candidates = candidates(filter) {
@@ -262,22 +263,15 @@ public final class TraceStore: @unchecked Sendable {
         return lists.min { $0.count < $1.count }
     }
 
-    /// A field of a stored event, without materialising compact records.
-    private func field(_ r: StoredRecord, _ name: String) -> String? {
-        if r.boxed >= 0 { return boxed[Int(r.boxed)].field(name) }
-        switch name {
-        case "service": return strings[r.service]
-        case "type": return TraceEventKind.syscall.rawValue
-        case "event_type": return eventTypes[r.syscall]
-        case "seq": return String(r.seq)
-        default:
-            guard let f = SyscallField.byName[name] else { return nil }
-            return r.compactField(f, strings)
+    /// The stored events among `slice`, materialised (locals again keep reference
+    /// counting out of the loop).
+    private func events(_ slice: ArraySlice<StoredRecord>) -> [TraceEvent] {
+        let boxed = self.boxed, strings = self.strings, eventTypes = self.eventTypes
+        var out: [TraceEvent] = []
+        out.reserveCapacity(slice.count)
+        for r in slice where !r.isDropped {
+            out.append(r.boxed >= 0 ? boxed[Int(r.boxed)] : r.materialise(strings, eventType: eventTypes[r.syscall] ?? ""))
         }
-    }
-
-    private func event(_ r: StoredRecord) -> TraceEvent {
-        if r.boxed >= 0 { return boxed[Int(r.boxed)] }
-        return r.materialise(strings, eventType: eventTypes[r.syscall] ?? "syscall." + strings[r.syscall])
+        return out
     }
 }

@@ -33,4 +33,35 @@ final class EventFilterTests: XCTestCase {
         XCTAssertEqual(store.query(EventFilter([("syscall", "fsync"), ("path", "*")])).count, 0)
         XCTAssertEqual(store.events(after: 2).map(\.seq), [3, 4])
     }
+
+    func testFieldsFallBackToDecodedData() {
+        let e = TraceEvent(timeNanos: 1, kind: .stdout, eventType: "stdout", service: "api",
+                           fields: [("line", "raw text")],
+                           data: .object([("level", .string("ERROR")), ("code", .int(500)), ("ok", .bool(false)),
+                                          ("ratio", .double(0.5)), ("none", .null), ("line", .string("from data")),
+                                          ("nested", .object([("x", .int(1))])), ("list", .list([]))]))
+        XCTAssertEqual(e.field("level"), "ERROR")
+        XCTAssertEqual(e.field("code"), "500")
+        XCTAssertEqual(e.field("ok"), "False")
+        XCTAssertEqual(e.field("ratio"), "0.5")
+        XCTAssertEqual(e.field("none"), "None")
+        XCTAssertEqual(e.field("line"), "raw text")  // string fields win
+        XCTAssertNil(e.field("nested"))
+        XCTAssertNil(e.field("list"))
+        XCTAssertNil(e.field("missing"))
+        XCTAssertTrue(EventFilter([("type", "stdout"), ("level", "ERROR")]).matches(e))
+        XCTAssertTrue(EventFilter([("code", "5*")]).matches(e))
+        XCTAssertFalse(EventFilter([("level", "INFO")]).matches(e))
+        // Data that is not an object has no keys.
+        let listData = TraceEvent(timeNanos: 1, kind: .stdout, eventType: "stdout", service: "api", data: .list([.int(1)]))
+        XCTAssertNil(listData.field("0"))
+    }
+
+    func testFloatTextIsStarlarks() {
+        XCTAssertEqual(TraceData.double(1e20).fieldText, "1e+20")
+        XCTAssertEqual(TraceData.double(1e-5).fieldText, "1e-05")
+        XCTAssertEqual(TraceData.double(3).fieldText, "3.0")
+        XCTAssertEqual(TraceData.double(-.infinity).fieldText, "-inf")
+        XCTAssertEqual(TraceData.bool(true).fieldText, "True")
+    }
 }
