@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"],
                     exclude: ["testdata"]),
         .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
         .testTarget(name: "ServiceClientsTests", dependencies: ["ServiceClients"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FaultPlan", "SpecLowering"]),

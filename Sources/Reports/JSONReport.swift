@@ -49,8 +49,9 @@ public enum JSONReport {
             w.field("replay") { w.string(o.replay) }
             w.field("warnings") { w.array(o.warnings + o.diagnostics.map(\.text)) { w.string($0) } }
             w.field("diagnostics") { w.array(o.diagnostics) { encodeDiagnostic($0, into: w) } }
+            w.field("failure_type") { w.optionalString(o.failureType) }
             w.field("events_dropped") { w.number(o.traceDropped) }
-            w.field("events") { w.raw(TraceJSON.encode(events: o.trace, clocks: VectorClocks.compute(events: o.trace, portOwners: ports))) }
+            w.field("events") { w.raw(TraceJSON.encode(events: o.trace, clocks: VectorClocks.compute(events: o.trace, portOwners: ports), indent: 3)) }
             w.field("output") {
                 w.array(o.output) { service in
                     w.object {

@@ -51,6 +51,8 @@ public struct TestOutcome: Sendable {
     public var trace: [TraceEvent] = []
     /// Events left out of `trace` by its bounds.
     public var traceDropped = 0
+    /// For a failed test: `assertion`, `timeout`, `service_start` or `error`.
+    public var failureType: String?
     /// The test's expectation as written (`expect_error_within(ms=500)`, an oracle
     /// function's name, `lambda`); nil when it has none.
     public var expectation: String?

@@ -97,6 +97,7 @@ struct CellProgram {
         defer { context.http.shutdown() }
         // What the cell was doing, for the timeout message.
         let phase = Locked("starting the services")
+        let startFailed = Locked(false)
         let worker = DedicatedThread<String?>(name: "faultbox-cell") {
             if debug { Self.debugLine("cell thread running after \(Self.ms(clock.now - began)) ms") }
             do {
@@ -104,6 +105,7 @@ struct CellProgram {
                 if debug { Self.debugLine("ports checked after \(Self.ms(clock.now - began)) ms") }
                 try supervisor.start(cell.services, trapSets: cell.trapSets)
             } catch {
+                startFailed.withLock { $0 = true }
                 return "\(error)"
             }
             if debug { Self.debugLine("services ready after \(Self.ms(clock.now - began)) ms") }
@@ -177,6 +179,7 @@ struct CellProgram {
         Self.judge(&outcome, cell: cell, facts: context.judgement.current, stopped: cancellation.reason,
                    hung: hung, unused: unused.map(\.name))
         vacuity?.endTest(context.judgement.current, passed: outcome.passed)
+        outcome.failureType = Self.failureType(outcome, stopped: cancellation.reason, startFailed: startFailed.current)
         outcome.output = supervisor.running.map { entry in
             ServiceOutput(service: entry.launch.name,
                           stdout: TestLogDirectory.contents(of: logs.stdoutPath(entry.launch.name)),
@@ -190,6 +193,17 @@ struct CellProgram {
             outcome.output.insert(ServiceOutput(service: "spec (print)", stdout: printed.joined(separator: "\n")), at: 0)
         }
         return outcome
+    }
+
+    /// The reference tool's `failure_type` for tools: assertion, timeout, service_start, error.
+    static func failureType(_ o: TestOutcome, stopped: StopReason?, startFailed: Bool) -> String? {
+        if o.passed { return nil }
+        if case .timeout? = stopped { return "timeout" }
+        if startFailed { return "service_start" }
+        switch o.outcome {
+        case .failed, .expectationViolated: return "assertion"
+        default: return "error"
+        }
     }
 
     private func replayCommand(_ name: String, seed: UInt64) -> String {

@@ -172,7 +172,7 @@ enum FaultBuiltins {
             }
             return try statefulMonitor(thread, args)
         }
-        if args.positional.isEmpty, args.named.contains(where: { $0.0 == "on" || $0.0 == "name" }) {
+        if args.positional.isEmpty, args.named.contains(where: { ["on", "name", "state_init", "update", "check"].contains($0.0) }) {
             return try statefulMonitor(thread, args)
         }
         let r = try SpecRecorder.of(thread, "monitor")

@@ -7,7 +7,7 @@ import StarlarkVM
 /// their replacement.
 enum ObserveBuiltins {
     static func all() -> [String: Value] {
-        var d: [String: Value] = [
+        let d: [String: Value] = [
             "decoder": .builtin(Builtin(name: "decoder", impl: decoder)),
             "observe": .object(NamespaceValue("observe", [
                 ("stdout", .builtin(Builtin(name: "observe.stdout") { t, _, a in try source(.stdout, t, a) })),
@@ -23,17 +23,8 @@ enum ObserveBuiltins {
                 })),
             ])),
         ]
-        let removed: [(String, String)] = [
-            ("json_decoder", "decoder(\"json\")"), ("logfmt_decoder", "decoder(\"logfmt\")"),
-            ("regex_decoder", "decoder(\"regex\", pattern=...)"),
-            ("stdout", "observe.stdout(decoder=...)"), ("stderr", "observe.stderr(decoder=...)"),
-        ]
-        for (old, replacement) in removed {
-            d[old] = .builtin(Builtin(name: old) { _, _, _ in
-                throw StarlarkError("\(old)() was removed from the spec language (Faultbox 0.17); use \(replacement) "
-                                    + "in service(..., observe=[...]) instead")
-            })
-        }
+        // The reference tool's removed json_decoder()/stdout()/... are refused at load, naming
+        // their replacement, with the other reference-only names (ReferenceOnly.swift).
         return d
     }
 

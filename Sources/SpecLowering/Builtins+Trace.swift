@@ -104,10 +104,10 @@ enum TraceBuiltins {
         let q = try query("assert_eventually", args, thread)
         let runtime = try TraceRuntimeSlot.runtime(thread, "assert_eventually()")
         try q.checkTraced("assert_eventually", runtime)
-        AssertionNote.evaluated(thread)
+        AssertionCounter.note(thread)
         if try !q.run(runtime, thread: thread).isEmpty { return .none }
-        throw StarlarkError("assert_eventually: no event matched \(describe(q)) (\(SpecRecorder.site(thread)));\n"
-                            + q.nearest(runtime))
+        throw AssertionCounter.failure(thread, StarlarkError("assert_eventually: no event matched \(describe(q)) (\(SpecRecorder.site(thread)));\n"
+                            + q.nearest(runtime)))
     }
 
     static func assertNever(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
@@ -115,13 +115,13 @@ enum TraceBuiltins {
         let q = try query("assert_never", args, thread)
         let runtime = try TraceRuntimeSlot.runtime(thread, "assert_never()")
         try q.checkTraced("assert_never", runtime)
-        AssertionNote.evaluated(thread)
+        AssertionCounter.note(thread)
         let found = try q.run(runtime, thread: thread)
         if found.isEmpty { return .none }
         let shown = found.prefix(5).map { "    " + TraceText.describe($0) }
-        throw StarlarkError("assert_never: \(found.count) event\(found.count == 1 ? "" : "s") matched \(describe(q)) "
+        throw AssertionCounter.failure(thread, StarlarkError("assert_never: \(found.count) event\(found.count == 1 ? "" : "s") matched \(describe(q)) "
                             + "(\(SpecRecorder.site(thread))):\n" + shown.joined(separator: "\n")
-                            + (found.count > 5 ? "\n    ... \(found.count - 5) more" : ""))
+                            + (found.count > 5 ? "\n    ... \(found.count - 5) more" : "")))
     }
 
     static func events(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
@@ -154,20 +154,22 @@ enum TraceBuiltins {
             try q.checkTraced("assert_before(\(name)=)", runtime)
             queries.append(q)
         }
-        AssertionNote.evaluated(thread)
+        AssertionCounter.note(thread)
         let site = SpecRecorder.site(thread)
         let first = try queries[0].run(runtime, thread: thread).first
         let then = try queries[1].run(runtime, thread: thread).first
         switch (first, then) {
         case let (f?, t?) where f.seq < t.seq: return .none
         case let (f?, t?):
-            throw StarlarkError("assert_before: the first event matching then={\(queries[1].text)} came before the first "
+            throw AssertionCounter.failure(thread, StarlarkError("assert_before: the first event matching then={\(queries[1].text)} came before the first "
                                 + "matching first={\(queries[0].text)} (\(site)):\n    then:  \(TraceText.describe(t))\n"
-                                + "    first: \(TraceText.describe(f))")
+                                + "    first: \(TraceText.describe(f))"))
         case (nil, _):
-            throw StarlarkError("assert_before: no event matched first={\(queries[0].text)} (\(site));\n" + queries[0].nearest(runtime))
+            throw AssertionCounter.failure(thread, StarlarkError(
+                "assert_before: no event matched first={\(queries[0].text)} (\(site));\n" + queries[0].nearest(runtime)))
         case (_, nil):
-            throw StarlarkError("assert_before: no event matched then={\(queries[1].text)} (\(site));\n" + queries[1].nearest(runtime))
+            throw AssertionCounter.failure(thread, StarlarkError(
+                "assert_before: no event matched then={\(queries[1].text)} (\(site));\n" + queries[1].nearest(runtime)))
         }
     }
 
@@ -179,13 +181,4 @@ enum TraceBuiltins {
         }
         return [filters, pred].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
     }
-}
-
-/// Counts the assertions a test evaluated (for the TEST_NO_ASSERTIONS warning): the
-/// runner installs a counter on the thread; with none installed nothing is counted.
-public enum AssertionNote {
-    static let key = "faultbox.assertions"
-    public final class Counter { public var count = 0; public init() {} }
-    public static func install(_ counter: Counter?, on thread: StarThread) { thread.local[key] = counter }
-    static func evaluated(_ thread: StarThread) { (thread.local[key] as? Counter)?.count += 1 }
 }

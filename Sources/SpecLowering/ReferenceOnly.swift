@@ -133,12 +133,6 @@ public enum ReferenceOnly {
             "faults": Feature("composes an assumption from other assumptions", "faults"),
             "description": Feature("describes a composed assumption", "faults"),
         ],
-        "fault_scenario": [
-            "monitors": Feature("scenario-level monitors", "faults"),
-        ],
-        "fault_matrix": [
-            "monitors": Feature("matrix-wide monitors", "faults"),
-        ],
     ]
 
     /// Keyword spellings of the reference tool for parameters that are named differently

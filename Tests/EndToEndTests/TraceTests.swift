@@ -228,7 +228,7 @@ final class TraceTests: TopologyTestCase {
             """)
         let r = try harness.run(["compile", "old.star"])
         XCTAssertEqual(r.status, 1, r.all)
-        XCTAssertTrue(r.stderr.contains("was removed from the spec language"), r.all)
+        XCTAssertTrue(r.stderr.contains("was removed from the reference tool in v0.17.0; use observe.stdout(decoder=...)"), r.all)
         XCTAssertTrue(r.stderr.contains("old.star:1:"), r.all)
         try harness.write("unknown.star", """
             d = decoder("jsn")

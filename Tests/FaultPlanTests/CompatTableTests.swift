@@ -9,17 +9,8 @@ import XCTest
 /// that names it, says "not supported here yet" and points into docs/compat.md, never with
 /// "undefined:" or "unexpected keyword argument".
 final class CompatTableTests: XCTestCase {
-    /// Rows implemented by other parts of issue 18 that this branch may not have yet: they
-    /// may be `undefined` (or an unexpected keyword) here, and the test says which. Delete
-    /// this allowance once those branches are merged.
-    static let pendingMerge: Set<String> = [
-        "fault_start", "fault_stop", "fault_all", "allow", "op",
-        "expect_success", "expect_error_within", "expect_hang",
-        "trace", "trace_start", "trace_stop", "assert_eventually", "assert_never", "assert_before",
-        "events", "observe", "decoder", "match",
-        "kw:service.observe", "kw:service.ops", "kw:fault_scenario.timeout", "kw:fault_matrix.require_faults_fire",
-        "kw:monitor.on", "kw:monitor.state_init", "kw:monitor.update", "kw:monitor.check",
-    ]
+    /// Rows allowed to be missing (none: every implemented name must load).
+    static let pendingMerge: Set<String> = []
 
     struct Row {
         let kind: String
@@ -249,6 +240,6 @@ final class CompatTableTests: XCTestCase {
         let error = try loadError("assert_true(False, message = \"the reason\")\n")
         XCTAssertTrue(error?.contains("assert_true: the reason") == true, error ?? "")
         let bad = try loadError("x = deny(\"EIO\", probability = \"often\")\n")
-        XCTAssertTrue(bad?.contains("deny: for parameter probability: \"often\" is not a number or a percentage such as \"50%\"") == true, bad ?? "")
+        XCTAssertTrue(bad?.contains("deny: for parameter probability: got string \"often\", want a number from 0.0 to 1.0 or a percentage such as \"50%\"") == true, bad ?? "")
     }
 }
