@@ -75,7 +75,7 @@ final class FaultParityTests: TopologyTestCase {
         XCTAssertEqual(lines(r).filter { $0.hasPrefix("--- PASS") }.count, 4, r.all)
         // The only warning: fault(api, fsync=...) saw no fsync of the api.
         XCTAssertEqual(lines(r).filter { $0.contains("warning:") },
-                       ["    warning: fault(api) never fired: the scenario made no call it matches"], r.all)
+                       ["    warning: [FAULT_NOT_FIRED] fault(api) never fired: the scenario made no call it matches"], r.all)
         XCTAssertEqual(lines(r).last { !$0.isEmpty }, "4 passed, 0 failed", r.all)
     }
 
