@@ -55,10 +55,14 @@ extension TestExpansion {
         // an assert_never over an untraced syscall would pass vacuously.
         for t in dynamic.traces {
             guard let syscalls = t.syscalls else { continue }
-            var names: [String] = []
-            for k in syscalls { names += vocabulary.expand(k) ?? [] }
-            if !names.isEmpty {
-                add(t.service, names, "\(t.what) at \(t.position): " + syscalls.joined(separator: ", "))
+            let reason = "\(t.what) at \(t.position): " + syscalls.joined(separator: ", ")
+            for service in t.service.map({ [$0] }) ?? startOrder {
+                var names: [String] = []
+                for k in syscalls {
+                    // A syscall or family, or a named op of the service (`persist`).
+                    names += vocabulary.expand(k) ?? serviceOps[service]?.first(where: { $0.name == k })?.syscalls ?? []
+                }
+                if !names.isEmpty { add(service, names, reason) }
             }
         }
         for p in dynamic.partitions {

@@ -97,6 +97,9 @@ public struct SyscallEvent: Sendable {
     public var latencyNanoseconds: UInt64
     /// The deciding rule's named operation (`persist`), nil for plain syscall rules.
     public var op: String?
+    /// The byte count the call asked for (read, write, pread64, pwrite64, sendto, recvfrom),
+    /// nil for other calls.
+    public var size: Int64?
 
     public init(seq: Int, service: String, pid: Int32, tid: Int32, syscall: String,
                 path: String?, address: String?, decision: FaultAction, ruleID: Int?,

@@ -56,6 +56,15 @@ enum TargetDecoder {
         return SocketAddress(bytes: bytes)
     }
 
+    /// Calls whose third argument is a byte count.
+    static let countedCalls: Set<String> = ["read", "write", "pread64", "pwrite64", "sendto", "recvfrom"]
+
+    /// The byte count a read/write-like call asked for.
+    static func size(syscall: cinj_syscall, name: String) -> Int64? {
+        guard countedCalls.contains(name) else { return nil }
+        return Int64(clamping: argument(syscall, 2))
+    }
+
     private static func argument(_ syscall: cinj_syscall, _ index: Int) -> UInt64 {
         withUnsafeBytes(of: syscall.args) { raw in raw.load(fromByteOffset: index * 8, as: UInt64.self) }
     }

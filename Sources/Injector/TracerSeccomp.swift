@@ -68,11 +68,13 @@ extension Tracer {
         }
         var event: SyscallEvent?
         if wantEvent {
+            let name = Syscalls.name(of: call.nr)
             event = SyscallEvent(
                 seq: nextSeq(), service: serviceName, pid: tracee.tgid, tid: tid,
-                syscall: Syscalls.name(of: call.nr), path: target.path(),
+                syscall: name, path: target.path(),
                 address: target.address()?.display, decision: decision, ruleID: fired?.id,
                 label: fired?.label ?? "", latencyNanoseconds: 0, op: fired?.op)
+            event?.size = TargetDecoder.size(syscall: call, name: name)
         }
 
         switch decision {

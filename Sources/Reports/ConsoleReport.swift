@@ -44,8 +44,8 @@ public enum ConsoleReport {
     /// `    syscall trace (N events; M in all)`: how much the test's trace holds (the JSON
     /// report and --normalize have every event).
     public static func traceSummary(_ outcome: TestOutcome) -> String {
-        let syscalls = outcome.trace.reduce(0) { $0 + ($1.kind == .syscall ? 1 : 0) }
-        let all = outcome.trace.count + outcome.traceDropped
+        let syscalls = outcome.traceSyscallCount
+        let all = outcome.traceEventCount
         return "    syscall trace (\(syscalls) event\(syscalls == 1 ? "" : "s"); \(all) in all)\n"
     }
 

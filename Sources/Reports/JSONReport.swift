@@ -51,7 +51,10 @@ public enum JSONReport {
             w.field("diagnostics") { w.array(o.diagnostics) { encodeDiagnostic($0, into: w) } }
             w.field("failure_type") { w.optionalString(o.failureType) }
             w.field("events_dropped") { w.number(o.traceDropped) }
-            w.field("events") { w.raw(TraceJSON.encode(events: o.trace, clocks: VectorClocks.compute(events: o.trace, portOwners: ports), indent: 3)) }
+            w.field("events") {
+                let events = o.trace
+                w.raw(TraceJSON.encode(events: events, clocks: VectorClocks.compute(events: events, portOwners: ports), indent: 3))
+            }
             w.field("output") {
                 w.array(o.output) { service in
                     w.object {

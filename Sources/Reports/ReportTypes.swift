@@ -47,10 +47,20 @@ public struct TestOutcome: Sendable {
     /// Output of each service during the test, in start order.
     public var output: [ServiceOutput]
     /// What happened, in order: trapped syscalls, life-cycle steps, faults armed and removed,
-    /// the spec's client calls, observed output lines (docs/trace.md).
-    public var trace: [TraceEvent] = []
+    /// the spec's client calls, observed output lines (docs/trace.md). The runner hands over
+    /// the test's compact store (`traceStore`, ~90 bytes an event) and the reports
+    /// materialise events only while they write them; tests may set events directly.
+    public var trace: [TraceEvent] {
+        get { traceStore?.all() ?? storedTrace }
+        set { storedTrace = newValue; traceStore = nil }
+    }
+    public var traceStore: TraceStore?
+    private var storedTrace: [TraceEvent] = []
     /// Events left out of `trace` by its bounds.
     public var traceDropped = 0
+    /// Trapped syscalls the test saw, and all events recorded (dropped ones included).
+    public var traceSyscallCount = 0
+    public var traceEventCount = 0
     /// For a failed test: `assertion`, `timeout`, `service_start` or `error`.
     public var failureType: String?
     /// The test's expectation as written (`expect_error_within(ms=500)`, an oracle

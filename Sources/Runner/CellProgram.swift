@@ -160,8 +160,10 @@ struct CellProgram {
         let stoppingAt = clock.now
         if let busy = supervisor.stopAll(grace: options.grace) { outcome.warnings.append(busy) }
         trace.drainOutputs(final: true)
-        outcome.trace = trace.store.all()
+        outcome.traceStore = trace.store
         outcome.traceDropped = trace.store.dropped
+        outcome.traceEventCount = trace.store.recordedCount
+        outcome.traceSyscallCount = events.total
         if debug { Self.debugLine("teardown took \(Self.ms(clock.now - stoppingAt)) ms") }
 
         outcome.durationMs = Double((clock.now - began).milliseconds)

@@ -130,9 +130,9 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
 
     // MARK: trace
 
-    func traceQuery(_ filter: EventFilter) -> [TraceEvent] {
+    func traceQuery(_ filter: EventFilter, limit: Int) -> [TraceEvent] {
         context.trace.drainOutputs()
-        return context.trace.store.query(filter)
+        return context.trace.store.query(filter, limit: limit)
     }
 
     func tracedSyscalls(_ service: String) -> Set<String> { trapSets[service] ?? [] }

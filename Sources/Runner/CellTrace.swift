@@ -33,6 +33,7 @@ final class CellTrace: @unchecked Sendable {
         if let op = e.op { fields.append(("op", op)) }
         if let path = e.path { fields.append(("path", path)) }
         if let addr = e.address { fields.append(("addr", addr)) }
+        if let size = e.size { fields.append(("size", String(size))) }
         if e.latencyNanoseconds > 0 { fields.append(("latency_ns", String(e.latencyNanoseconds))) }
         store.append(TraceEvent(timeNanos: 0, kind: .syscall, eventType: "syscall." + e.syscall,
                                 service: e.service, fields: fields))

@@ -37,7 +37,7 @@ enum TraceBuiltins {
         let syscalls = try a.stringList("syscalls")
         guard let run = try a.callable("run") else { throw StarlarkError("trace: missing argument for run") }
         let runtime = try TraceRuntimeSlot.runtime(thread, "trace()")
-        try start(runtime, svc, syscalls, thread)
+        try start(runtime, svc, a.values["service"], syscalls, thread, fn: "trace")
         defer { runtime.traceStop(service: svc) }
         return try thread.call(run, Arguments())
     }
@@ -47,20 +47,28 @@ enum TraceBuiltins {
         let a = try BoundArgs(args, fn: "trace_start", params: ["service", "syscalls"], positional: 1)
         let svc = try service(a)
         let syscalls = try a.stringList("syscalls")
-        try start(try TraceRuntimeSlot.runtime(thread, "trace_start()"), svc, syscalls, thread)
+        try start(try TraceRuntimeSlot.runtime(thread, "trace_start()"), svc, a.values["service"], syscalls, thread,
+                  fn: "trace_start")
         return .none
     }
 
-    private static func start(_ runtime: TraceRuntime, _ svc: String, _ syscalls: [String], _ thread: StarThread) throws {
+    /// Syscalls, families (`write`) and the service's named ops (`persist`) to concrete names.
+    private static func start(_ runtime: TraceRuntime, _ svc: String, _ value: Value?, _ syscalls: [String],
+                              _ thread: StarThread, fn: String) throws {
         if syscalls.isEmpty {
-            throw StarlarkError("trace: syscalls is empty; name what to record, e.g. syscalls = [\"openat\", \"write\"]")
+            throw StarlarkError("\(fn): syscalls is empty; name what to record, e.g. syscalls = [\"openat\", \"write\"]")
         }
         let vocabulary = VocabularySlot.vocabulary(thread)
         var concrete: [String] = []
         for s in syscalls {
+            if case .object(let o as ServiceValue)? = value {
+                concrete += try SpecKeywords.resolve(s, service: o, fn: fn, thread: thread).syscalls
+                continue
+            }
             guard let names = vocabulary.expand(s) else {
                 let hint = Spelling.suggest(s, among: vocabulary.syscallNames).map { " (did you mean \($0)?)" } ?? ""
-                throw StarlarkError("trace: unknown syscall \"\(s)\"\(hint)")
+                throw StarlarkError("\(fn): unknown syscall \"\(s)\"\(hint); to trace a named op, pass the service value "
+                                    + "(\(fn)(\(svc), ...)), not its name")
             }
             concrete += names
         }
@@ -105,7 +113,7 @@ enum TraceBuiltins {
         let runtime = try TraceRuntimeSlot.runtime(thread, "assert_eventually()")
         try q.checkTraced("assert_eventually", runtime)
         AssertionCounter.note(thread)
-        if try !q.run(runtime, thread: thread).isEmpty { return .none }
+        if try !q.run(runtime, thread: thread, limit: 1).isEmpty { return .none }
         throw AssertionCounter.failure(thread, StarlarkError("assert_eventually: no event matched \(describe(q)) (\(SpecRecorder.site(thread)));\n"
                             + q.nearest(runtime)))
     }
@@ -116,8 +124,10 @@ enum TraceBuiltins {
         let runtime = try TraceRuntimeSlot.runtime(thread, "assert_never()")
         try q.checkTraced("assert_never", runtime)
         AssertionCounter.note(thread)
+        // The common case (nothing matched) needs one indexed lookup; the count and the
+        // listing are only worth computing for the failure message.
+        if try q.run(runtime, thread: thread, limit: 1).isEmpty { return .none }
         let found = try q.run(runtime, thread: thread)
-        if found.isEmpty { return .none }
         let shown = found.prefix(5).map { "    " + TraceText.describe($0) }
         throw AssertionCounter.failure(thread, StarlarkError("assert_never: \(found.count) event\(found.count == 1 ? "" : "s") matched \(describe(q)) "
                             + "(\(SpecRecorder.site(thread))):\n" + shown.joined(separator: "\n")
@@ -156,8 +166,8 @@ enum TraceBuiltins {
         }
         AssertionCounter.note(thread)
         let site = SpecRecorder.site(thread)
-        let first = try queries[0].run(runtime, thread: thread).first
-        let then = try queries[1].run(runtime, thread: thread).first
+        let first = try queries[0].run(runtime, thread: thread, limit: 1).first
+        let then = try queries[1].run(runtime, thread: thread, limit: 1).first
         switch (first, then) {
         case let (f?, t?) where f.seq < t.seq: return .none
         case let (f?, t?):

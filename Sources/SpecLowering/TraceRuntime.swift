@@ -8,7 +8,7 @@ import Trace
 public protocol TraceRuntime: AnyObject {
     /// Every event `filter` matches so far, in order, after draining what observed services
     /// have printed and what the injector has reported.
-    func traceQuery(_ filter: EventFilter) -> [TraceEvent]
+    func traceQuery(_ filter: EventFilter, limit: Int) -> [TraceEvent]
     /// The syscalls the injector traps in `service` for this test (fixed at launch).
     func tracedSyscalls(_ service: String) -> Set<String>
     /// The services of the spec, in start order.
@@ -78,18 +78,26 @@ struct TraceQuery {
                           syscalls: syscalls, typeIsSyscall: type == nil || type == "syscall")
     }
 
-    /// Matching events in trace order.
-    func run(_ runtime: TraceRuntime, thread: StarThread) throws -> [TraceEvent] {
+    /// Matching events in trace order; with `limit`, at most that many (the first ones).
+    /// Without a predicate the store stops at the limit: `assert_eventually` over a large
+    /// trace then costs one indexed lookup, not a copy of every match.
+    func run(_ runtime: TraceRuntime, thread: StarThread, limit: Int = .max) throws -> [TraceEvent] {
+        let storeLimit = predicate == nil ? limit : .max
         var found: [TraceEvent]
         if filters.count == 1 {
-            found = runtime.traceQuery(filters[0])
+            found = runtime.traceQuery(filters[0], limit: storeLimit)
         } else {
             var bySeq: [Int: TraceEvent] = [:]
-            for f in filters { for e in runtime.traceQuery(f) { bySeq[e.seq] = e } }
-            found = bySeq.keys.sorted().compactMap { bySeq[$0] }
+            for f in filters { for e in runtime.traceQuery(f, limit: storeLimit) { bySeq[e.seq] = e } }
+            found = bySeq.keys.sorted().prefix(limit).compactMap { bySeq[$0] }
         }
         guard let predicate else { return found }
-        return try found.filter { try test(predicate, $0, thread) }
+        var matched: [TraceEvent] = []
+        for e in found where try test(predicate, e, thread) {
+            matched.append(e)
+            if matched.count >= limit { break }
+        }
+        return matched
     }
 
     func matches(_ e: TraceEvent, thread: StarThread) throws -> Bool {
@@ -129,14 +137,14 @@ struct TraceQuery {
         if let service { near.append(("service", service)) }
         var pool: [TraceEvent] = []
         if let syscalls {
-            for s in syscalls { pool += runtime.traceQuery(EventFilter(near + [("syscall", s)])) }
+            for s in syscalls { pool += runtime.traceQuery(EventFilter(near + [("syscall", s)]), limit: .max) }
             pool.sort { $0.seq < $1.seq }
         } else if !near.isEmpty {
-            pool = runtime.traceQuery(EventFilter(near))
+            pool = runtime.traceQuery(EventFilter(near), limit: .max)
         }
         let what = [service, syscalls?.first].compactMap { $0 }.joined(separator: " ")
         guard !pool.isEmpty else {
-            let total = runtime.traceQuery(EventFilter([(String, String)]())).count
+            let total = runtime.traceQuery(EventFilter([(String, String)]()), limit: .max).count
             return what.isEmpty ? "\(total) events in this test" : "no \(what) events in this test (\(total) events in all)"
         }
         var shown = pool.count <= limit ? pool : Array(pool.prefix(limit - 1)) + [pool[pool.count - 1]]

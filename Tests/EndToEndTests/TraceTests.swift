@@ -64,6 +64,31 @@ final class TraceTests: TopologyTestCase {
         XCTAssertTrue(r.stdout.hasSuffix("4 passed, 0 failed\n"), r.all)
     }
 
+    func testSizesAndNamedOpsInTheTrace() throws {
+        try harness.write("ops.star", """
+            store = service("store", "bin/mock-db", interface("main", "tcp", 26433), env = {"PORT": "26433"},
+                healthcheck = tcp("localhost:26433"),
+                ops = {"persist": op(syscalls = ["write", "fsync"], path = "*mock-db.data")})
+            def test_sizes():
+                assert_eq(store.main.send(data = "SET k v"), "OK")
+                writes = events(service = "store", syscall = "write", path = "*mock-db.data")
+                assert_eq(len(writes), 1)
+                assert_eq(writes[0].size, 4)   # "k v\\n"
+            def test_op_trace():
+                trace(store, syscalls = ["persist"], run = lambda: store.main.send(data = "SET a b"))
+                assert_eventually(service = "store", syscall = "fsync")
+            def test_unknown_op():
+                trace_start(store, syscalls = ["persits"])
+
+            """)
+        let r = try harness.run(["test", "ops.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_sizes"), r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_op_trace"), r.all)
+        XCTAssertTrue(r.stdout.contains("--- FAIL: test_unknown_op"), r.all)
+        XCTAssertTrue(r.stdout.contains("persist"), r.all)
+    }
+
     func testFailuresNameTheFilterAndShowTheNearestEvents() throws {
         try harness.write("bad.star", """
             load("topology.star", "api", "db")
