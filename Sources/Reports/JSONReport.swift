@@ -178,25 +178,10 @@ final class JSONWriter {
         text += "\n" + String(repeating: "  ", count: depth)
     }
 
+    /// One escaping rule for every JSON the tool writes: the trace's (events are embedded
+    /// in this report, and a second copy of the rule could drift).
     private func appendString(_ value: String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
+        TraceJSON.appendString(value, to: &text)
     }
 }
 
