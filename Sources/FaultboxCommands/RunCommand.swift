@@ -36,6 +36,13 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var program = command
         if program.first == "-h" || program.first == "--help" { throw CleanExit.helpRequest(self) }
+        // An option before the program that `run` does not know (`faultbox run -v -- /bin/true`)
+        // is a usage error, not a program named "-v". After `--` everything is the program's.
+        if let first = program.first, first != "--", first.hasPrefix("-") {
+            FileHandleStderr.write("faultbox run: unknown option '\(first)'; options: --fault SPEC, --trace SYSCALLS, --seed N, "
+                                   + "--help; then -- PROGRAM ARGS... (faultbox run --help)\n")
+            throw ExitWith(ExitStatus.usage)
+        }
         if program.first == "--" { program.removeFirst() }
         guard let executable = program.first else {
             FileHandleStderr.write("faultbox run: missing program; usage: faultbox run [--fault SPEC]... -- PROGRAM ARGS...\n")

@@ -17,6 +17,11 @@ struct Lexer {
     var pos = 0
     /// Open brackets; newlines inside brackets are not tokens.
     private var bracketDepth = 0
+    /// The open brackets, innermost last, with their offsets: an error that runs past the
+    /// end of a bracketed construct is reported where it was opened.
+    private(set) var openBrackets: [(bracket: Character, offset: Int)] = []
+    /// Whether a line break (inside brackets) came before the current token.
+    private(set) var lineBreakBeforeToken = false
     private var indentStack: [Int] = [0]
     /// INDENTs (> 0) or OUTDENTs (< 0) still to emit.
     private var pendingDents = 0
@@ -57,6 +62,8 @@ struct Lexer {
     }
 
     mutating func next() throws -> Token {
+        var sawLineBreak = false
+        defer { lineBreakBeforeToken = sawLineBreak }
         while true {
             let wasLineStart = atLineStart
             var blank = false
@@ -94,7 +101,8 @@ struct Lexer {
                 atLineStart = true
                 let start = pos
                 pos += lineBreakLength(pos)
-                if bracketDepth > 0 || blank { continue }
+                if bracketDepth > 0 { sawLineBreak = true; continue }
+                if blank { continue }
                 return Token(kind: .newline, start: start, end: pos)
             }
 
@@ -163,14 +171,15 @@ struct Lexer {
             return Token(kind: k, start: start, end: pos)
         }
         switch c {
-        case UInt8(ascii: "("): bracketDepth += 1; return tok(.lparen)
-        case UInt8(ascii: "["): bracketDepth += 1; return tok(.lbrack)
-        case UInt8(ascii: "{"): bracketDepth += 1; return tok(.lbrace)
+        case UInt8(ascii: "("): bracketDepth += 1; openBrackets.append(("(", start)); return tok(.lparen)
+        case UInt8(ascii: "["): bracketDepth += 1; openBrackets.append(("[", start)); return tok(.lbrack)
+        case UInt8(ascii: "{"): bracketDepth += 1; openBrackets.append(("{", start)); return tok(.lbrace)
         case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
             if bracketDepth == 0 {
                 throw error(start, "unexpected '\(Character(Unicode.Scalar(c)))'")
             }
             bracketDepth -= 1
+            openBrackets.removeLast()
             return tok(c == UInt8(ascii: ")") ? .rparen : c == UInt8(ascii: "]") ? .rbrack : .rbrace)
         case UInt8(ascii: "."): return tok(.dot)
         case UInt8(ascii: ":"): return tok(.colon)

@@ -30,6 +30,16 @@ final class RunCommandTests: XCTestCase {
         return (task.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
+    func testAnUnknownOptionBeforeTheProgramIsAUsageError() throws {
+        let r = try run(["run", "-v", "--", "/bin/true"])
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("faultbox run: unknown option '-v'; options: --fault SPEC"), r.err)
+        XCTAssertFalse(r.err.contains("not found in PATH"), r.err)
+        // After `--`, a leading dash belongs to the program's own arguments.
+        let ok = try run(["run", "--", "/bin/sh", "-c", "exit 0"])
+        XCTAssertEqual(ok.status, 0, ok.err)
+    }
+
     func testTraceSummaryAndExitStatus() throws {
         let listener = try Listener()
         let code = "import socket,sys\ntry:\n socket.create_connection(('127.0.0.1', \(listener.port)))\nexcept OSError as e:\n print(e.strerror); sys.exit(3)"

@@ -119,7 +119,10 @@ final class ParserTests: XCTestCase {
             ("load('a', 1)", "1:11: load operand must be \"name\" or localname=\"name\" (got int literal)"),
             ("  x = 1", "1:3: got indent, want primary expression"),
             ("if x:\npass", "2:1: got pass, want indent"),
-            ("print(1, 2, 3", "1:14: got end of file, want ')'"),
+            ("print(1, 2, 3", "1:14: got end of file, want ')' ('(' at 1:6 was never closed)"),
+            ("x = 1\ny = [1, 2,\n   3\nz = foo(1,\n  2\n", "2:5: '[' was never closed"),
+            ("def f():\n    return (1 +\n\nprint(f())\n", "2:12: '(' was never closed"),
+            ("f(a,\n  b c)", "2:5: got identifier, want ','"),
             ("x = class", "1:5: got illegal token, want primary expression"),
             ("f(a=1, *, b=2)", "1:9: got ',', want primary expression"),
         ])
