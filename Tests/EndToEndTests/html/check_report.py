@@ -119,6 +119,14 @@ def check_demo(driver, path, expect):
     no_alert(driver)
 
 
+def check_load_error(driver, path, expect):
+    driver.get("file://" + os.path.abspath(path))
+    check(console_errors(driver) == [], "no console errors on load: %s" % console_errors(driver))
+    alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    check(expect["load_error_contains"] in alert, "the page says the spec did not load: %r" % alert)
+    check(driver.find_element(By.ID, "verdict").text == "SPEC DID NOT LOAD", "verdict names the load failure")
+
+
 def screenshot(driver, path, report, expect):
     driver.get("file://" + os.path.abspath(report) + "#" + expect["failed_test"])
     driver.set_window_size(1400, 900)
@@ -171,6 +179,9 @@ def main():
     except Exception as e:  # noqa: BLE001 -- any start failure is reported as one line
         fail("cannot start headless chromium: %s" % str(e).splitlines()[0] if str(e) else repr(e))
     try:
+        if "load_error_contains" in expect:
+            check_load_error(driver, report, expect)
+            return
         check_demo(driver, report, expect)
         if count:
             large(driver, report, count)
