@@ -105,6 +105,35 @@ final class HTMLReportTests: TopologyTestCase {
         XCTAssertEqual(check.status, 0, check.output)
     }
 
+    /// Ctrl-C during the second test: the page is written with the first and says so.
+    func testInterruptedRunWritesWhatFinished() throws {
+        try harness.write("printer.py", Self.printer)
+        try harness.write("slow.star", """
+            load("topology.star", "api", "db", "printer")
+            def test_first():
+                assert_eq(api.get(path = "/health").status, 200)
+            def test_hangs():
+                sleep("30s")
+
+            """)
+        let (process, _, _) = try harness.start(["test", "slow.star", "--html", "report.html"])
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let runs = (try? FileManager.default.subpathsOfDirectory(atPath: harness.path("runs"))) ?? []
+            if runs.contains(where: { $0.hasSuffix("002-test_hangs") }) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 1)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let html = try String(contentsOfFile: harness.path("report.html"), encoding: .utf8)
+        let json = try XCTUnwrap(HTMLReport.embeddedJSON(in: html))
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual(object["interrupted"] as? Bool, true)
+        XCTAssertEqual((object["tests"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["test_first"])
+    }
+
     // MARK: the browser driver
 
     static var checker: String { FaultboxHarness.packageRoot() + "/Tests/EndToEndTests/html/check_report.py" }
