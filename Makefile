@@ -4,10 +4,13 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PACKAGES := libseccomp-dev libxml2-dev libxml2-utils golang-starlark-dev golang-go hyperfine strace time python3 curl
+DEB_PACKAGES := libseccomp-dev libxml2-dev libxml2-utils golang-starlark-dev golang-go hyperfine strace time python3 curl \
+	python3-venv chromium chromium-driver
+# Selenium for the HTML report's browser tests, in a venv of Debian's python3 (docs/reports.md).
+HTML_VENV := .build/html-venv
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: all deps build test demo bench install clean
+.PHONY: all deps build test demo bench install clean screenshot
 
 all: build
 
@@ -20,6 +23,9 @@ deps:
 	  echo "make deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@[ -x $(HTML_VENV)/bin/python ] && $(HTML_VENV)/bin/python -c 'import selenium' 2>/dev/null || { \
+	  echo "make deps: installing selenium into $(HTML_VENV)"; \
+	  /usr/bin/python3 -m venv $(HTML_VENV) && $(HTML_VENV)/bin/pip install --quiet selenium; }
 
 # Release build of the tool and the demo services; the services are copied to bin/.
 # faultbox links the Swift runtime and Foundation statically (start-up 10.6 -> 6.7 ms;
@@ -32,6 +38,11 @@ build: deps
 
 test: build
 	FAULTBOX_BIN="$(CURDIR)/bin" $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log | grep -E -v '^\[[0-9]+/[0-9]+\]' ; exit $${PIPESTATUS[0]}
+
+# The HTML report's picture in docs/, taken by the browser test's headless Chromium.
+screenshot: build
+	FAULTBOX_BIN="$(CURDIR)/bin" FAULTBOX_SCREENSHOT=docs/html-report.png $(SWIFT) test --disable-swift-testing \
+	  --filter 'EndToEndTests.HTMLReportTests/testReportInHeadlessChromium'
 
 # The tutorial's flow on the bundled demo services (../shared/seeds, chapter 10).
 demo: build

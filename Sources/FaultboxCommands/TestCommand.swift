@@ -40,6 +40,9 @@ struct TestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the results (in --format; json if --format is not given) to FILE.", valueName: "FILE"))
     var output: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report (grid, details, service output; also when interrupted or when the spec does not load).", valueName: "FILE"))
+    var html: String?
+
     @Option(help: ArgumentHelp("Write each test's event trace, normalised (no times, pids, fds, OS-chosen ports), to FILE for faultbox diff.", valueName: "FILE"))
     var normalize: String?
 
@@ -85,7 +88,7 @@ struct TestCommand: ParsableCommand {
             }
             options.showOutput = showOutput
         }
-        for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json"),
+        for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json"), ("--html", html, "report.html"),
                                       ("--normalize", normalize, "trace.norm"), ("--shiviz", shiviz, "trace.shiviz")] {
             if let path, let problem = ReportPath.problem(path, example: example) {
                 throw usage("\(flag) \(path): \(problem)")
@@ -101,7 +104,8 @@ struct TestCommand: ParsableCommand {
     private func makeRequest() -> TestRun.Request {
         TestRun.Request(junitPath: junit, format: format == "json" ? .json : .text,
                         formatGiven: format != "text", outputPath: output, dryRun: dryRun,
-                        normalizePath: normalize, shivizPath: shiviz)
+                        normalizePath: normalize, shivizPath: shiviz, htmlPath: html,
+                        commandLine: ["faultbox"] + CommandLine.arguments.dropFirst())
     }
 
     static let defaultSpec = "faultbox.star"

@@ -17,6 +17,8 @@ public enum JSONReport {
             w.field("started_at") { w.string(Timestamps.iso8601UTC(report.startedAt) + "Z") }
             w.field("interrupted") { w.bool(report.interrupted) }
             w.field("spec_files") { w.array(report.specFiles) { w.string($0) } }
+            w.field("command_line") { w.array(report.commandLine) { w.string($0) } }
+            w.field("load_error") { w.optionalString(report.loadError) }
             w.field("summary") {
                 w.object {
                     w.field("total") { w.number(report.outcomes.count) }

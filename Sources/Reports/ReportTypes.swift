@@ -136,6 +136,12 @@ public struct RunReport: Sendable {
     public var portOwners: [Int: String] = [:]
     /// Findings about the run as a whole (`NO_POSITIVE_CONTROL`).
     public var diagnostics: [Diagnostic] = []
+    /// The invocation as typed (`faultbox test spec.star --html r.html`), so that a report
+    /// opened later says how it was made; empty when unknown (unit tests).
+    public var commandLine: [String] = []
+    /// Why no test ran: a spec did not load or failed its checks (the message printed on
+    /// stderr). Set only on the report written for such a run; `outcomes` is then empty.
+    public var loadError: String?
 
     public init(specFiles: [String], outcomes: [TestOutcome], matrices: [MatrixLayout] = [],
                 startedAt: Date = Date(), interrupted: Bool = false) {

@@ -18,11 +18,17 @@ public enum TestRun {
         /// `--normalize FILE` and `--shiviz FILE`: the trace files.
         public var normalizePath: String?
         public var shivizPath: String?
+        /// `--html FILE`: the self-contained page (HTMLReport).
+        public var htmlPath: String?
+        /// The invocation, recorded in the JSON and HTML reports.
+        public var commandLine: [String]
         public init(junitPath: String?, format: Format, formatGiven: Bool, outputPath: String?, dryRun: Bool,
-                    normalizePath: String? = nil, shivizPath: String? = nil) {
+                    normalizePath: String? = nil, shivizPath: String? = nil, htmlPath: String? = nil,
+                    commandLine: [String] = []) {
             self.junitPath = junitPath; self.format = format; self.formatGiven = formatGiven
             self.outputPath = outputPath; self.dryRun = dryRun
             self.normalizePath = normalizePath; self.shivizPath = shivizPath
+            self.htmlPath = htmlPath; self.commandLine = commandLine
         }
     }
 
@@ -35,6 +41,13 @@ public enum TestRun {
         case .success(let prepared): specs = prepared
         case .failure(let message):
             writeStderr(message)
+            // A CI job that publishes the page should show why nothing ran, not a stale file.
+            if let path = request.htmlPath, !request.dryRun {
+                var report = RunReport(specFiles: options.specPaths, outcomes: [], startedAt: startedAt)
+                report.commandLine = request.commandLine
+                report.loadError = message.hasSuffix("\n") ? String(message.dropLast()) : message
+                if let problem = writeHTML(report, to: path) { writeStderr(problem) }
+            }
             return 1
         }
         if request.dryRun {
@@ -120,6 +133,7 @@ public enum TestRun {
         // A partial run cannot say what the whole suite never checks.
         if !report.interrupted { report.diagnostics = vacuity.diagnostics() }
         report.portOwners = portOwners
+        report.commandLine = request.commandLine
         progress.stop()
         var text = ""
         for layout in report.matrices where outcomes.contains(where: { $0.matrixID == layout.id }) {
@@ -150,6 +164,10 @@ public enum TestRun {
                 writeStderr(problem)
                 if status == 0 { status = 1 }
             }
+        }
+        if let path = request.htmlPath, let problem = writeHTML(report, to: path) {
+            writeStderr(problem)
+            if status == 0 { status = 1 }
         }
         let json = request.format == .json || (request.outputPath != nil && !request.formatGiven)
         let resultText = json ? JSONReport.encode(report) : text
@@ -185,6 +203,14 @@ public enum TestRun {
         }
         shown.matrices = shown.matrices.filter { !$0.cells.isEmpty }
         return PlanText.dryRun(shown)
+    }
+
+    /// Writes `--html`; returns the line to print when it cannot.
+    static func writeHTML(_ report: RunReport, to path: String) -> String? {
+        do { try HTMLReport.write(report, to: path) } catch {
+            return "faultbox test: --html \(path): \(error)\n"
+        }
+        return nil
     }
 
     static func writeStderr(_ s: String) {

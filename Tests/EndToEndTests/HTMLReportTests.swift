@@ -1,0 +1,169 @@
+import Foundation
+import Reports
+import XCTest
+
+/// `--html` on a real run, checked in headless Chromium through Selenium
+/// (html/check_report.py; docs/reports.md says why this driver). The matrix has a failing
+/// cell, an excluded pair and a service that prints markup and `</script>`. Ports 29xxx keep
+/// this suite apart from the others.
+final class HTMLReportTests: TopologyTestCase {
+    override class var topology: String {
+        """
+        db = service("db", "bin/mock-db",
+            interface("main", "tcp", 29432),
+            env = {"PORT": "29432"},
+            healthcheck = tcp("localhost:29432"),
+        )
+        api = service("api", "bin/mock-api",
+            interface("public", "http", 29080),
+            env = {"PORT": "29080", "DB_ADDR": db.main.addr},
+            depends_on = [db],
+            healthcheck = http("localhost:29080/health"),
+        )
+        printer = service("printer", "/usr/bin/python3", interface("main", "tcp", 29500),
+            args = ["printer.py", "29500"], healthcheck = tcp("localhost:29500"))
+
+        """
+    }
+
+    /// Prints hostile text on both streams, then accepts connections (its health check).
+    static let printer = #"""
+        import socket, sys
+        out = sys.stdout.buffer
+        out.write(b'<script>alert(1)</script>\n</script>\n<img src=x onerror=alert(2)>\n')
+        out.write(b'ctrl \x1b[31m red \x07 bell \x00 nul \xff\xfe bad utf-8\n<!-- comment\n')
+        out.flush()
+        sys.stderr.write('</script><script>alert(3)</script>\n'); sys.stderr.flush()
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+        while True:
+            c, _ = s.accept(); c.close()
+        """#
+
+    static let spec = """
+        load("topology.star", "api", "db", "printer")
+        def order_flow():
+            r = api.post(path = "/data/k", body = "v")
+            assert_eq(r.status, 200)
+            return api.get(path = "/data/k")
+        def health():
+            assert_eq(api.get(path = "/health").status, 200)
+        db_down = fault_assumption("db_down", target = api, connect = deny("ECONNREFUSED"))
+        db_slow = fault_assumption("db_slow", target = api, connect = delay("100ms"))
+        fault_matrix(
+            scenarios = [order_flow, health],
+            faults = [db_down, db_slow],
+            exclude = [(health, db_slow)],
+        )
+        def test_plain():
+            assert_eq(api.get(path = "/health").status, 200)
+
+        """
+
+    func testReportInHeadlessChromium() throws {
+        let python = try seleniumPython()
+        try harness.write("printer.py", Self.printer)
+        try harness.write("demo.star", Self.spec)
+        let r = try harness.run(["test", "demo.star", "--html", "report.html", "--output", "report.json"])
+        XCTAssertEqual(r.status, 2, r.all)
+
+        // The page embeds exactly the JSON report of the same run.
+        let html = try String(contentsOfFile: harness.path("report.html"), encoding: .utf8)
+        let json = try String(contentsOfFile: harness.path("report.json"), encoding: .utf8)
+        XCTAssertEqual(HTMLReport.embeddedJSON(in: html), json)
+        XCTAssertTrue(json.contains("\"command_line\": [\n    \"faultbox\",\n    \"test\",\n    \"demo.star\""), json.prefix(400).description)
+
+        let expect = """
+            {"cells": 4, "outcomes": {"FAIL": 1, "PASS": 2, "excluded": 1},
+             "failed_test": "test_matrix_order_flow_db_down", "reason_contains": "assert_eq",
+             "hostile_service": "printer", "hostile_test": "test_matrix_order_flow_db_down"}
+            """
+        try harness.write("expect.json", expect)
+        var args = [Self.checker, harness.path("report.html"), harness.path("expect.json"), "--large", "1000"]
+        // FAULTBOX_SCREENSHOT=docs/html-report.png (make screenshot) refreshes the docs' picture.
+        if let shot = ProcessInfo.processInfo.environment["FAULTBOX_SCREENSHOT"] {
+            args += ["--screenshot", shot.hasPrefix("/") ? shot : FaultboxHarness.packageRoot() + "/" + shot]
+        }
+        let check = try runTool(python, args)
+        print(check.output)
+        XCTAssertEqual(check.status, 0, check.output)
+    }
+
+    func testSpecThatDoesNotLoadStillWritesThePage() throws {
+        let python = try seleniumPython()
+        try harness.write("broken.star", "load(\"topology.star\", \"api\")\nsrvice(\"x\")\n")
+        let r = try harness.run(["test", "broken.star", "--html", "report.html"])
+        XCTAssertEqual(r.status, 1, r.all)
+        let html = try String(contentsOfFile: harness.path("report.html"), encoding: .utf8)
+        let json = try XCTUnwrap(HTMLReport.embeddedJSON(in: html))
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let error = try XCTUnwrap(object["load_error"] as? String)
+        XCTAssertTrue(error.contains("srvice"), error)
+        XCTAssertTrue(r.stderr.contains(error), "the page shows what stderr said: \(r.stderr)")
+        try harness.write("expect.json", #"{"load_error_contains": "srvice"}"#)
+        let check = try runTool(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
+        XCTAssertEqual(check.status, 0, check.output)
+    }
+
+    /// Ctrl-C during the second test: the page is written with the first and says so.
+    func testInterruptedRunWritesWhatFinished() throws {
+        try harness.write("printer.py", Self.printer)
+        try harness.write("slow.star", """
+            load("topology.star", "api", "db", "printer")
+            def test_first():
+                assert_eq(api.get(path = "/health").status, 200)
+            def test_hangs():
+                sleep("30s")
+
+            """)
+        let (process, _, _) = try harness.start(["test", "slow.star", "--html", "report.html"])
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let runs = (try? FileManager.default.subpathsOfDirectory(atPath: harness.path("runs"))) ?? []
+            if runs.contains(where: { $0.hasSuffix("002-test_hangs") }) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 1)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let html = try String(contentsOfFile: harness.path("report.html"), encoding: .utf8)
+        let json = try XCTUnwrap(HTMLReport.embeddedJSON(in: html))
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual(object["interrupted"] as? Bool, true)
+        XCTAssertEqual((object["tests"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["test_first"])
+    }
+
+    // MARK: the browser driver
+
+    static var checker: String { FaultboxHarness.packageRoot() + "/Tests/EndToEndTests/html/check_report.py" }
+
+    /// The Python with Selenium that `make deps` sets up (.build/html-venv), or
+    /// $FAULTBOX_SELENIUM_PYTHON. Missing pieces skip the test on a developer machine and
+    /// fail it in CI (CI=true), where a silent skip would hide that nothing was checked.
+    func seleniumPython() throws -> String {
+        let env = ProcessInfo.processInfo.environment
+        let python = env["FAULTBOX_SELENIUM_PYTHON"] ?? FaultboxHarness.packageRoot() + "/.build/html-venv/bin/python"
+        var missing: [String] = []
+        if !FileManager.default.isExecutableFile(atPath: python) { missing.append("\(python) (Selenium's Python)") }
+        for tool in [env["CHROMIUM"] ?? "/usr/bin/chromium", env["CHROMEDRIVER"] ?? "/usr/bin/chromedriver"]
+        where !FileManager.default.isExecutableFile(atPath: tool) { missing.append(tool) }
+        if missing.isEmpty { return python }
+        let message = "headless Chromium checks need \(missing.joined(separator: ", ")); run `make deps` (Debian chromium, chromium-driver; selenium in .build/html-venv)"
+        if env["CI"] == "true" { XCTFail(message); throw HarnessError(message) }
+        throw XCTSkip(message)
+    }
+
+    func runTool(_ executable: String, _ args: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = args
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
