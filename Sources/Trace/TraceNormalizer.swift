@@ -11,7 +11,14 @@ import Foundation
 // Left out: seq, times, and the fields pid, tid, fd, latency_ns, duration_ms (and any
 // time/timestamp field). Rewritten in every value: the run directory (`<run>`), kernel
 // object numbers (`socket:[8812]` -> `socket:[*]`), `/proc/<pid>/`, ISO-8601 times
-// (`<time>`), and ports the OS chose (`127.0.0.1:<port>`). Events stay in seq order.
+// (`<time>`), and ports the OS chose (`127.0.0.1:<port>`).
+//
+// Events are grouped by lane, lanes sorted by name, seq order kept within a lane: a lane is
+// one service's syscalls, life cycle and faults, one service's stdout (or stderr), or the
+// spec's own calls (`test`). Within a lane the order is the program's own; between lanes it
+// depends on scheduling (two services working at once, a log line read when the spec next
+// looks), so interleaving lanes would make identical runs differ. The vector clocks of the
+// JSON and ShiViz outputs carry the causal order between lanes.
 
 public struct TraceNormalizer: Sendable {
     /// Fields whose values differ between runs by nature.
@@ -39,8 +46,17 @@ public struct TraceNormalizer: Sendable {
 
     public func normalize(test name: String, events: [TraceEvent]) -> String {
         var out = TraceNormalizer.header(name) + "\n"
-        for e in events { out += line(e) + "\n" }
+        var lanes: [String: [TraceEvent]] = [:]
+        for e in events { lanes[TraceNormalizer.lane(of: e), default: []].append(e) }
+        for key in lanes.keys.sorted() {
+            for e in lanes[key] ?? [] { out += line(e) + "\n" }
+        }
         return out
+    }
+
+    /// `db`, `db stdout`, `db stderr`, `test`.
+    public static func lane(of e: TraceEvent) -> String {
+        e.kind == .stdout || e.kind == .stderr ? e.service + " " + e.type : e.service
     }
 
     /// `=== name` (a newline in the name would split the header).
