@@ -12,7 +12,7 @@
 # Usage: bench/clients.sh [RUNS] [BIN]   (BIN defaults to bin/: faultbox, mock-db, mock-api)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-3}
+runs=${1:-5}
 bin=$(realpath "${2:-$PWD/bin}")
 n=2000
 [ -x "$bin/faultbox" ] || { echo "bench/clients.sh: $bin/faultbox missing; run make build" >&2; exit 1; }
@@ -42,37 +42,40 @@ run_spec() {
 }
 wait_port() { for _ in $(seq 200); do python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1)).close()" 2>/dev/null && return; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
 
-spec_http=(); spec_tcp=(); spec_first=()
+# Each run measures the spec, then the peers on the same services under the same injector
+# (`faultbox run`, no faults): a traced service pays a tracer stop per new thread, and the
+# demo services start a thread per connection, so untraced services would flatter the
+# peers' new connections. The machine's load changes; each run's ratio is taken within it.
+start_services() {
+    PORT=5432 TMPDIR="$work" "$bin/faultbox" run -- "$bin/mock-db" >db.log 2>&1 & pids+=($!)
+    wait_port 5432
+    PORT=8080 DB_ADDR=localhost:5432 "$bin/faultbox" run -- "$bin/mock-api" >api.log 2>&1 & pids+=($!)
+    wait_port 8080
+}
+stop_services() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    pids=()
+    for _ in $(seq 100); do
+        python3 -c "import socket; [socket.create_connection(('127.0.0.1',p)).close() for p in (5432,8080)]" 2>/dev/null || return 0
+        sleep 0.05
+    done
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+r_http=(); r_first=(); r_tcp=()
 for i in $(seq 1 "$runs"); do
     run_spec calls.star c.json; run_spec none.star z.json
-    h=$(awk -v a="$(test_ms c.json test_http)" -v b="$(test_ms z.json test_http)" -v n=$n 'BEGIN { printf "%.4f", (a - b) / n }')
-    t=$(awk -v a="$(test_ms c.json test_tcp)" -v b="$(test_ms z.json test_tcp)" -v n=$n 'BEGIN { printf "%.4f", (a - b) / n }')
-    spec_http+=("$h"); spec_tcp+=("$t"); spec_first+=("$(first_ms z.json)")
-    echo "spec run $i: GET ${h} ms/call, TCP send ${t} ms/call, first GET $(first_ms z.json) ms"
-done
-
-# The peers, against the same demo services under the same injector (`faultbox run`, no
-# faults): a traced service pays a tracer stop per new thread, and the demo services start
-# a thread per connection, so untraced services would flatter the peers' new connections.
-PORT=5432 TMPDIR="$work" "$bin/faultbox" run -- "$bin/mock-db" >db.log 2>&1 & pids+=($!)
-wait_port 5432
-PORT=8080 DB_ADDR=localhost:5432 "$bin/faultbox" run -- "$bin/mock-api" >api.log 2>&1 & pids+=($!)
-wait_port 8080
-py_http=(); py_tcp=(); py_kept=(); curl_ms=()
-for i in $(seq 1 "$runs"); do
+    sh=$(awk -v a="$(test_ms c.json test_http)" -v b="$(test_ms z.json test_http)" -v n=$n 'BEGIN { printf "%.4f", (a - b) / n }')
+    st=$(awk -v a="$(test_ms c.json test_tcp)" -v b="$(test_ms z.json test_tcp)" -v n=$n 'BEGIN { printf "%.4f", (a - b) / n }')
+    sf=$(first_ms z.json)
+    start_services
     read -r ph pt pk < <(python3 peers.py $n)
-    py_http+=("$ph"); py_tcp+=("$pt"); py_kept+=("$pk")
-    for _ in 1 2 3; do
-        curl_ms+=("$(curl -s -o /dev/null -w '%{time_total}' http://127.0.0.1:8080/health | awk '{ printf "%.4f", $1 * 1000 }')")
-    done
-    echo "peers run $i: http.client ${ph} ms/call, socket per call ${pt} ms, kept socket ${pk} ms"
+    cf=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' http://127.0.0.1:8080/health; done | awk '{ print $1 * 1000 }' | median)
+    stop_services
+    r_http+=("$(ratio "$sh" "$ph")"); r_first+=("$(ratio "$sf" "$cf")"); r_tcp+=("$(ratio "$st" "$pt")")
+    printf 'run %d: GET spec %.3f / http.client %.3f ms; first GET spec %.3f / curl %.3f ms; TCP send spec %.3f / socket %.3f ms (kept socket %.3f)\n' \
+        "$i" "$sh" "$ph" "$sf" "$cf" "$st" "$pt" "$pk"
 done
-
 m() { printf '%s\n' "$@" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-sh=$(m "${spec_http[@]}"); ph=$(m "${py_http[@]}")
-st=$(m "${spec_tcp[@]}"); pt=$(m "${py_tcp[@]}")
-sf=$(m "${spec_first[@]}"); cf=$(m "${curl_ms[@]}")
-echo "GET /health, kept connection: spec $sh ms vs http.client $ph ms: ratio $(ratio "$sh" "$ph") (target <= 1.0)"
-echo "first GET, new connection: spec $sf ms vs curl $cf ms: ratio $(ratio "$sf" "$cf") (target <= 1.5)"
-echo "TCP send (connection per call): spec $st ms vs Python socket $pt ms: ratio $(ratio "$st" "$pt") (target <= 1.5; kept socket $(m "${py_kept[@]}") ms)"
+echo "GET /health on a kept connection, spec / http.client: median ratio $(m "${r_http[@]}") (target <= 1.0)"
+echo "first GET (new connection), spec / curl: median ratio $(m "${r_first[@]}") (target <= 1.5)"
+echo "TCP send (connection per call), spec / Python socket: median ratio $(m "${r_tcp[@]}") (target <= 1.5)"
