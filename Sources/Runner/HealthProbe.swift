@@ -30,6 +30,12 @@ struct HealthProber {
             let shown = "reply " + ReplyMatch.quote(Self.clip(reply))
             return ProbeResult(ready: expect?.matches(reply) ?? true, seen: shown)
         case .http(let host, let port, let path, let status, let body):
+            // Connect first: async-http-client retries a refused connection with a backoff
+            // until the call's deadline, which held every cell's start by ~80 ms (bench/cells.sh
+            // 27 -> 108 ms per cell). A port that refuses is "not yet", at once.
+            if let failure = Probe.connect(host: Clients.loopback(host), port: port, timeout: timeout) {
+                return ProbeResult(ready: false, seen: failure)
+            }
             let r = http.request(method: "GET", url: "http://\(Clients.loopback(host)):\(port)\(path)", body: nil,
                                  headers: [("Connection", "close")], timeout: timeout)
             if let error = r.error { return ProbeResult(ready: false, seen: error) }
