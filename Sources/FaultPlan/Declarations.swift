@@ -43,13 +43,27 @@ public struct InterfaceDecl: Sendable, Hashable {
 
 public struct HealthCheckDecl: Sendable, Hashable {
     public var kind: HealthCheck.Kind
-    /// `host:port` or `host:port/path` as written.
+    /// `host:port` or `host:port/path` as written; the function's name for `.function`.
     public var target: String
     public var timeout: String
     public var position: SourcePosition
+    /// tcp: the line to send, and what its reply line must equal or (regex) contain.
+    public var send: String?
+    public var expect: String?
+    public var expectRegex: String?
+    /// http: the status wanted (nil: 200-399) and text the body must contain.
+    public var status: Int64?
+    public var body: String?
+    /// `healthcheck = fn`: the function, called in the cell's VM until it returns True.
+    public var function: CallableRef?
+    /// Where each keyword was written (for plan errors); absent keywords fall back to `position`.
+    public var keywordPositions: [String: SourcePosition] = [:]
+
     public init(kind: HealthCheck.Kind, target: String, timeout: String, position: SourcePosition) {
         self.kind = kind; self.target = target; self.timeout = timeout; self.position = position
     }
+
+    public func position(of keyword: String) -> SourcePosition { keywordPositions[keyword] ?? position }
 }
 
 public struct ServiceDecl: Sendable, Hashable {

@@ -54,12 +54,24 @@ extension PlanBuilder {
 
     mutating func buildHealthCheck(_ decl: HealthCheckDecl, service: String) -> HealthCheck? {
         var timeout = PlanDuration(nanoseconds: 10_000_000_000, text: decl.timeout)
+        var good = true
+        let what = decl.kind == .function ? "healthcheck_timeout of service \"\(service)\"" : "timeout of \(decl.kind.rawValue)()"
         switch GoDuration.parse(decl.timeout) {
+        case .success(let ns) where ns == 0:
+            error(decl.position(of: decl.kind == .function ? "healthcheck_timeout" : "timeout"),
+                  "\(what) is 0: the healthcheck could never pass", fix: "give the service time to start, e.g. \"10s\"")
+            good = false
         case .success(let ns): timeout.nanoseconds = ns
         case .failure(let e):
-            error(decl.position, "malformed duration \"\(decl.timeout)\" for timeout of \(decl.kind.rawValue)(): \(e.reason)",
-                  fix: "write a Go duration such as \"500ms\", \"10s\" or \"1m30s\"")
-            return nil
+            error(decl.position(of: decl.kind == .function ? "healthcheck_timeout" : "timeout"),
+                  "malformed duration \"\(decl.timeout)\" for \(what): \(e.reason)",
+                  fix: "write a positive Go duration such as \"500ms\", \"10s\" or \"1m30s\"")
+            good = false
+        }
+        if decl.kind == .function {
+            var check = HealthCheck(kind: .function, host: "", port: 0, path: "", timeout: timeout, position: decl.position)
+            check.function = decl.function
+            return good ? check : nil
         }
         var text = Substring(decl.target)
         if decl.kind == .http {
@@ -79,9 +91,54 @@ extension PlanBuilder {
                   fix: "use http(\"\(decl.target)\") for an HTTP check, or drop the path")
             return nil
         }
-        return HealthCheck(kind: decl.kind, host: String(hostPort[..<colon]), port: port,
-                           path: decl.kind == .http ? (path.isEmpty ? "/" : path) : "",
-                           timeout: timeout, position: decl.position)
+        var check = HealthCheck(kind: decl.kind, host: String(hostPort[..<colon]), port: port,
+                                path: decl.kind == .http ? (path.isEmpty ? "/" : path) : "",
+                                timeout: timeout, position: decl.position)
+        return buildHealthMatch(decl, service: service, into: &check) && good ? check : nil
+    }
+
+    /// send/expect/expect_regex (tcp), status/body (http): checked here, at load.
+    private mutating func buildHealthMatch(_ decl: HealthCheckDecl, service: String, into check: inout HealthCheck) -> Bool {
+        var good = true
+        let owner = "healthcheck of service \"\(service)\""
+        if decl.expect != nil && decl.expectRegex != nil {
+            error(decl.position(of: "expect_regex"), "\(owner) gives both expect= and expect_regex=",
+                  fix: "keep one: expect= for the whole reply line, expect_regex= for a pattern (\"^\\\\+PONG\" for a prefix)")
+            good = false
+        }
+        if let send = decl.send {
+            if send.isEmpty || send.contains("\n") || send.contains("\r") {
+                error(decl.position(of: "send"), "\(owner): send=\(ReplyMatch.quote(send)) must be one non-empty line",
+                      fix: "send one command without line breaks, e.g. send=\"PING\" (faultbox adds the newline)")
+                good = false
+            }
+            check.send = send
+        } else if decl.expect != nil || decl.expectRegex != nil {
+            let keyword = decl.expect != nil ? "expect" : "expect_regex"
+            error(decl.position(of: keyword), "\(owner): \(keyword)= needs send= (a reply comes only after a request)",
+                  fix: "add the command that gets the reply, e.g. send=\"PING\", expect=\"+PONG\"")
+            good = false
+        }
+        if let e = decl.expect { check.expect = .equals(e) }
+        if let r = decl.expectRegex {
+            if let problem = ReplyMatch.regexProblem(r) {
+                error(decl.position(of: "expect_regex"), "\(owner): expect_regex=\(ReplyMatch.quote(r)) is not a regular expression: \(problem)",
+                      fix: "fix the pattern (Swift Regex syntax; escape a literal + as \"\\\\+\"), or use expect= for an exact line")
+                good = false
+            }
+            check.expect = .regex(r)
+        }
+        if let status = decl.status {
+            if status < 100 || status > 599 {
+                error(decl.position(of: "status"), "\(owner): status=\(status) is not an HTTP status",
+                      fix: "use a status from 100 to 599, e.g. status=200; leave it out to accept any of 200-399")
+                good = false
+            } else {
+                check.status = Int(status)
+            }
+        }
+        check.body = decl.body
+        return good
     }
 
     mutating func checkDependencies(_ services: [Service]) {

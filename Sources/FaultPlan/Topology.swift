@@ -18,9 +18,10 @@ public struct Interface: Sendable, Hashable {
     public var address: String { "\(host):\(port)" }
 }
 
-/// `tcp("host:port", timeout=)` or `http("host:port/path", timeout=)`.
+/// `tcp("host:port", timeout=, send=, expect=|expect_regex=)`, `http("host:port/path",
+/// timeout=, status=, body=)`, or `healthcheck = fn` on the service.
 public struct HealthCheck: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case tcp, http }
+    public enum Kind: String, Sendable, Hashable { case tcp, http, function }
     public var kind: Kind
     public var host: String
     public var port: Int
@@ -28,14 +29,91 @@ public struct HealthCheck: Sendable, Hashable {
     public var path: String
     public var timeout: PlanDuration
     public var position: SourcePosition
+    /// tcp: a line to send; ready when a reply line comes (and matches `expect`, if given).
+    public var send: String?
+    public var expect: ReplyMatch?
+    /// http: the status wanted (nil: any of 200-399), and text the body must contain.
+    public var status: Int?
+    public var body: String?
+    /// `.function`: called in the cell's VM until it returns True.
+    public var function: CallableRef?
 
     public init(kind: Kind, host: String, port: Int, path: String, timeout: PlanDuration, position: SourcePosition) {
         self.kind = kind; self.host = host; self.port = port; self.path = path
         self.timeout = timeout; self.position = position
     }
 
-    /// What the user wrote, normalised: `tcp localhost:5432` / `http localhost:8080/health`.
-    public var target: String { kind == .tcp ? "\(host):\(port)" : "\(host):\(port)\(path)" }
+    /// What the user wrote, normalised: `tcp localhost:5432` / `http localhost:8080/health`
+    /// / the function's name.
+    public var target: String {
+        switch kind {
+        case .tcp: return "\(host):\(port)"
+        case .http: return "\(host):\(port)\(path)"
+        case .function: return function?.name ?? "?"
+        }
+    }
+
+    /// The check as a call, for messages: `tcp("localhost:6379", send="PING", expect="+PONG")`.
+    public var written: String {
+        func q(_ s: String) -> String { ReplyMatch.quote(s) }
+        switch kind {
+        case .tcp:
+            var s = "tcp(\(q(target))"
+            if let send { s += ", send=\(q(send))" }
+            switch expect {
+            case .equals(let e)?: s += ", expect=\(q(e))"
+            case .regex(let r)?: s += ", expect_regex=\(q(r))"
+            case nil: break
+            }
+            return s + ")"
+        case .http:
+            var s = "http(\(q(target))"
+            if let status { s += ", status=\(status)" }
+            if let body { s += ", body=\(q(body))" }
+            return s + ")"
+        case .function:
+            return "\(target)()"
+        }
+    }
+}
+
+/// How a tcp healthcheck's reply line is judged.
+public enum ReplyMatch: Sendable, Hashable {
+    /// The whole reply line (without its `\r\n`) equals the text.
+    case equals(String)
+    /// The regular expression (Swift Regex syntax) matches somewhere in the reply line;
+    /// anchor it (`^\\+PONG`) for a prefix.
+    case regex(String)
+
+    public func matches(_ line: String) -> Bool {
+        switch self {
+        case .equals(let text): return line == text
+        case .regex(let pattern):
+            guard let re = try? Regex(pattern) else { return false }
+            return (try? re.firstMatch(in: line)) != nil
+        }
+    }
+
+    /// Why `pattern` is not a regular expression, or nil when it is one.
+    public static func regexProblem(_ pattern: String) -> String? {
+        do { _ = try Regex(pattern); return nil } catch { return "\(error)" }
+    }
+
+    /// A Starlark string literal for messages.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
 }
 
 /// One environment variable, in the order the service receives it.

@@ -20,25 +20,9 @@ enum CellBodies {
     }
 
     private static func run(_ box: LoadedSpecBox, _ test: PlanTest, _ context: CellContext) -> String? {
-        let plan = box.spec.plan
-        let thread = box.spec.makeThread(name: test.name)
-        thread.print = { line in context.printed.withLock { $0.append(line) } }
-        let flag = thread.cancellation
-        context.cancellation.onStop { reason in
-            switch reason {
-            case .timeout(let d): flag.cancel("test timed out after \(DurationFlag.format(d))")
-            case .interrupted: flag.cancel("interrupted")
-            }
-        }
-        let traps = PlanAdapter.trapSets(test)
-        var ports: [String: [Int]] = [:]
-        for s in plan.services { ports[s.name] = s.interfaces.map(\.port) }
-        let monitors = MonitorRunner(test.monitors.compactMap { id in
-            plan.monitors.indices.contains(id) ? watch(plan.monitors[id], box.spec) : nil
-        })
-        let runtime = CellRuntime(context: context, thread: thread, monitors: monitors,
-                                  serviceNames: plan.servicesInStartOrder.map(\.name), ports: ports, trapSets: traps)
-        SpecRuntimeSlot.install(runtime, on: thread)
+        let vm = CellVM.of(box, test, context)
+        let (thread, runtime, monitors) = (vm.thread, vm.runtime, vm.monitors)
+        runtime.starting = false
         let tally = AssertionCounter.install(on: thread)
         let judgement = context.judgement
         // A registered monitor is a check (like the reference tool's temporal properties).
@@ -107,7 +91,7 @@ enum CellBodies {
     }
 
     /// The runner's form of one plan monitor (its state fresh for this test).
-    private static func watch(_ m: Monitor, _ spec: LoadedSpec) -> MonitorRunner.Watch? {
+    static func watch(_ m: Monitor, _ spec: LoadedSpec) -> MonitorRunner.Watch? {
         if let s = m.stateful {
             let state = s.stateInit.flatMap { spec.callable($0) }.map { StateCopy.fresh($0) } ?? Value.none
             return .init(name: s.name, position: m.position,

@@ -1,3 +1,4 @@
+import FaultPlan
 import Foundation
 import Injector
 import Reports
@@ -22,6 +23,8 @@ struct CellDefinition: Sendable {
     /// Runs the scenario and the oracle on the cell's VM thread. Returns nil when the test
     /// passed, else the reason.
     var body: @Sendable (CellContext) -> String?
+    /// Calls a `healthcheck = fn` on the cell's VM thread (nil: no spec behind the cell).
+    var healthFunction: (@Sendable (CellContext, CallableRef, Duration) -> ProbeResult)?
     /// Timeout, expectation and fault-firing rules of the outcome (CellJudgement.swift).
     var judging = CellJudging()
 }
@@ -36,8 +39,12 @@ final class CellContext: @unchecked Sendable {
     let cancellation: CellCancellation
     let supervisor: Supervisor
     let seed: UInt64
-    /// The cell's HTTP connections; shut down when the cell stops or ends.
-    let http = HTTPSession()
+    /// The cell's HTTP connections (the supervisor's: healthchecks use them too); shut
+    /// down when the cell stops or ends.
+    let http: HTTPSession
+    /// The cell's Starlark thread and runtime, made on the VM thread at first use (a
+    /// function healthcheck, else the body) and used only there.
+    var vm: CellVM?
     /// What the spec printed and remarks for the report, filled on the VM thread.
     let printed = Locked<[String]>([])
     let warnings = Locked<[String]>([])
@@ -46,7 +53,7 @@ final class CellContext: @unchecked Sendable {
     init(rules: ArmedRules, events: EventLog, trace: CellTrace, cancellation: CellCancellation,
          supervisor: Supervisor, seed: UInt64) {
         self.rules = rules; self.events = events; self.trace = trace; self.cancellation = cancellation
-        self.supervisor = supervisor; self.seed = seed
+        self.supervisor = supervisor; self.seed = seed; self.http = supervisor.http
     }
 }
 
@@ -83,6 +90,7 @@ struct CellProgram {
         let cancellation = CellCancellation()
         let supervisor = Supervisor(session: session, logs: logs, cancellation: cancellation, trace: trace)
         if debug { supervisor.debugLog = { CellProgram.debugLine($0) } }
+        let healthFunction = cell.healthFunction
         // Stopping kills the services, so that a scenario blocked in I/O returns at once.
         cancellation.onStop { _ in session.shutdown(grace: .milliseconds(100)) }
         current.withLock { $0 = cancellation }
@@ -91,6 +99,12 @@ struct CellProgram {
         let rules = ArmedRules(session: session, trace: trace)
         let context = CellContext(rules: rules, events: events, trace: trace, cancellation: cancellation,
                                   supervisor: supervisor, seed: seed)
+        if let healthFunction {
+            supervisor.functionProbe = { [weak context] ref, timeout in
+                guard let context else { return ProbeResult(ready: false, seen: "the cell has ended") }
+                return healthFunction(context, ref, timeout)
+            }
+        }
         // Stopping also fails the scenario's HTTP calls, even one still waiting for a
         // connection (the killed services alone do not end those).
         cancellation.onStop { _ in context.http.shutdown() }
@@ -106,6 +120,7 @@ struct CellProgram {
                 try supervisor.start(cell.services, trapSets: cell.trapSets)
             } catch {
                 startFailed.withLock { $0 = true }
+                context.vm = nil   // a function healthcheck's VM (it holds the context)
                 return "\(error)"
             }
             if debug { Self.debugLine("services ready after \(Self.ms(clock.now - began)) ms") }
@@ -121,6 +136,7 @@ struct CellProgram {
             let armedAt = clock.now
             phase.withLock { $0 = "running the scenario (services ready, faults armed)" }
             let reason = cell.body(context)
+            context.vm = nil
             rules.disarmAll()
             if debug { Self.debugLine("scenario and oracle took \(Self.ms(clock.now - armedAt)) ms") }
             return reason

@@ -26,6 +26,11 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
     var warnings: [String] = []
 
     static let requestTimeout: Duration = .seconds(30)
+    /// Each HTTP/TCP call's bound; a function healthcheck sets what is left of its timeout.
+    var callTimeout: Duration = CellRuntime.requestTimeout
+    /// True while a function healthcheck runs: calls are neither trace steps nor shown to
+    /// monitors (the window opens once every service is ready).
+    var starting = false
 
     init(context: CellContext, thread: StarThread, monitors: MonitorRunner, serviceNames: [String],
          ports: [String: [Int]], trapSets: [String: Set<String>]) {
@@ -38,9 +43,15 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
     func http(service: String, interface: String, address: String, method: String, path: String,
               body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
         let (host, port) = Self.split(address)
+        if starting {
+            let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
+                                 headers: headers, timeout: callTimeout)
+            return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,
+                                  durationMilliseconds: r.durationMs, error: r.error)
+        }
         context.trace.stepSend(service: service, interface: interface, [("method", method), ("path", path)])
         let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
-                             headers: headers, timeout: Self.requestTimeout)
+                             headers: headers, timeout: callTimeout)
         var fields: [(key: String, value: String)] = [("method", method), ("path", path), ("status", String(r.status)),
                                                       ("duration_ms", Self.ms(r.durationMs)),
                                                       ("success", r.error == nil && r.status < 400 ? "True" : "False")]
@@ -57,10 +68,15 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
 
     func tcpSend(service: String, interface: String, address: String, data: [UInt8]) throws -> [UInt8] {
         let (host, port) = Self.split(address)
+        if starting {
+            let r = Clients.tcpSendLine(host: host, port: port, data: data, timeout: callTimeout)
+            if let error = r.error { throw StarlarkError("\(service).\(interface).send: \(error)") }
+            return r.reply ?? []
+        }
         let command = String(decoding: data.prefix(256), as: UTF8.self)
         context.trace.stepSend(service: service, interface: interface, [("command", command)])
         let began = ContinuousClock.now
-        let r = Clients.tcpSendLine(host: host, port: port, data: data, timeout: Self.requestTimeout)
+        let r = Clients.tcpSendLine(host: host, port: port, data: data, timeout: callTimeout)
         var fields: [(key: String, value: String)] = [("command", command),
                                                       ("duration_ms", Self.ms((ContinuousClock.now - began).secondsDouble * 1000)),
                                                       ("success", r.error == nil ? "True" : "False")]
@@ -120,6 +136,7 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
     /// Hands the events recorded since the last call to the monitors. A monitor that
     /// raises, calls `fail` or returns False fails the test; the first failure is kept.
     func runMonitors() {
+        if starting { return }
         monitors.run(context.trace, armedAfter: context.armedAfterSeq.current, thread: thread)
     }
 

@@ -1,85 +1,71 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import FaultPlan
+import ServiceClients
 
-/// One healthcheck attempt over a raw loopback socket: a TCP connect, and for HTTP a
-/// `GET path HTTP/1.0` whose status line is read. The supervisor polls this every few
-/// milliseconds while a service starts, so it stays as cheap as a probe can be (no
-/// session, no pooling, no threads); the scenario's requests use ServiceClients.
-enum HealthProbe {
-    /// True when a TCP connection to host:port succeeds within `timeout`.
-    static func tcp(host: String, port: Int, timeout: Duration) -> Bool {
-        guard let fd = connect(host: host, port: port, timeout: timeout) else { return false }
-        close(fd)
-        return true
-    }
+/// What one healthcheck attempt found: ready or not, and what was seen (for the timeout
+/// message: the last reply, status, error or exception).
+struct ProbeResult: Sendable {
+    var ready: Bool
+    var seen: String
+}
 
-    /// The HTTP status of `GET path`, or nil when the service does not answer in time.
-    static func http(host: String, port: Int, path: String, timeout: Duration) -> Int? {
-        guard let fd = connect(host: host, port: port, timeout: timeout) else { return nil }
-        defer { close(fd) }
-        let request = "GET \(path.isEmpty ? "/" : path) HTTP/1.0\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n"
-        var bytes = Array(request.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return nil }
-            sent += n
+/// One healthcheck attempt, through the same clients as the scenario's calls
+/// (ServiceClients): the TCP client for `send`/`expect`, the cell's HTTP session for
+/// `http(...)` (with `Connection: close`, so that no start-up connection is pooled and
+/// reused by the scenario after the faults are armed), and the cell's VM for a function.
+struct HealthProber {
+    let http: HTTPSession
+    /// Calls a `healthcheck = fn` in the cell's VM (set by the cell program).
+    var function: ((CallableRef, Duration) -> ProbeResult)?
+
+    func attempt(_ check: Healthcheck, timeout: Duration) -> ProbeResult {
+        switch check.probe {
+        case .connect(let host, let port):
+            if let failure = Probe.connect(host: Clients.loopback(host), port: port, timeout: timeout) {
+                return ProbeResult(ready: false, seen: failure)
+            }
+            return ProbeResult(ready: true, seen: "connected")
+        case .exchange(let host, let port, let send, let expect):
+            let r = TCPClient.sendLine(host: Clients.loopback(host), port: port, data: send, timeout: timeout)
+            guard let reply = r.reply else { return ProbeResult(ready: false, seen: r.error ?? "no reply") }
+            let shown = "reply " + ReplyMatch.quote(Self.clip(reply))
+            return ProbeResult(ready: expect?.matches(reply) ?? true, seen: shown)
+        case .http(let host, let port, let path, let status, let body):
+            // Connect first: async-http-client retries a refused connection with a backoff
+            // until the call's deadline, which held every cell's start by ~80 ms (bench/cells.sh
+            // 27 -> 108 ms per cell). A port that refuses is "not yet", at once.
+            if let failure = Probe.connect(host: Clients.loopback(host), port: port, timeout: timeout) {
+                return ProbeResult(ready: false, seen: failure)
+            }
+            let r = http.request(method: "GET", url: "http://\(Clients.loopback(host)):\(port)\(path)", body: nil,
+                                 headers: [("Connection", "close")], timeout: timeout)
+            if let error = r.error { return ProbeResult(ready: false, seen: error) }
+            let text = String(decoding: r.body.prefix(4096), as: UTF8.self)
+            let statusOK = status.map { $0 == r.status } ?? (200...399).contains(r.status)
+            let bodyOK = body.map { String(decoding: r.body, as: UTF8.self).contains($0) } ?? true
+            return ProbeResult(ready: statusOK && bodyOK,
+                               seen: "status \(r.status), body " + ReplyMatch.quote(Self.clip(text)))
+        case .function(let ref):
+            guard let function else { return ProbeResult(ready: false, seen: "no VM to call \(ref.name) in") }
+            return function(ref, timeout)
         }
-        // Read until the status line is complete: "HTTP/1.x NNN ...".
-        var reply: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 512)
-        while !reply.contains(10), reply.count < 4096 {
-            guard waitReadable(fd, timeout: timeout) else { return nil }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            reply.append(contentsOf: buffer[0..<n])
+    }
+
+    /// What the probe waits for, for the timeout message.
+    static func wanted(_ check: Healthcheck) -> String {
+        switch check.probe {
+        case .connect: return "a TCP connection"
+        case .exchange(_, _, _, let expect?):
+            switch expect {
+            case .equals(let e): return "the reply line " + ReplyMatch.quote(e)
+            case .regex(let r): return "a reply line matching " + ReplyMatch.quote(r)
+            }
+        case .exchange: return "a reply line"
+        case .http(_, _, _, let status, let body):
+            return (status.map { "status \($0)" } ?? "a status of 200-399")
+                + (body.map { " with " + ReplyMatch.quote($0) + " in the body" } ?? "")
+        case .function(let ref): return "\(ref.name)() to return True"
         }
-        let line = String(decoding: reply.prefix { $0 != 10 }, as: UTF8.self)
-        let parts = line.split(separator: " ")
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/") else { return nil }
-        return Int(parts[1])
     }
 
-    /// A connected socket to host:port, IPv4 loopback for "localhost" and dotted quads,
-    /// IPv6 for "::1"; nil on refusal or timeout.
-    private static func connect(host: String, port: Int, timeout: Duration) -> Int32? {
-        guard (1...65535).contains(port) else { return nil }
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_family = AF_UNSPEC
-        var list: UnsafeMutablePointer<addrinfo>?
-        let name = host == "localhost" ? "127.0.0.1" : host
-        guard getaddrinfo(name, String(port), &hints, &list) == 0, let first = list else { return nil }
-        defer { freeaddrinfo(list) }
-        var entry: UnsafeMutablePointer<addrinfo>? = first
-        while let ai = entry {
-            if let fd = attempt(ai.pointee, timeout: timeout) { return fd }
-            entry = ai.pointee.ai_next
-        }
-        return nil
-    }
-
-    private static func attempt(_ ai: addrinfo, timeout: Duration) -> Int32? {
-        let fd = socket(ai.ai_family, ai.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), ai.ai_protocol)
-        if fd < 0 { return nil }
-        if Glibc.connect(fd, ai.ai_addr, ai.ai_addrlen) == 0 { return fd }
-        guard errno == EINPROGRESS else { close(fd); return nil }
-        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-        guard poll(&pfd, 1, pollMillis(timeout)) == 1 else { close(fd); return nil }
-        var err: Int32 = 0
-        var len = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
-        if err != 0 { close(fd); return nil }
-        return fd
-    }
-
-    private static func waitReadable(_ fd: Int32, timeout: Duration) -> Bool {
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&pfd, 1, pollMillis(timeout)) == 1
-    }
-
-    private static func pollMillis(_ d: Duration) -> Int32 {
-        Int32(clamping: max(1, min(d.milliseconds, 60_000)))
-    }
+    static func clip(_ s: String) -> String { s.count > 200 ? String(s.prefix(200)) + "..." : s }
 }

@@ -20,11 +20,21 @@ enum PlanAdapter {
     }
 
     static func healthcheck(_ h: HealthCheck) -> Healthcheck {
-        let timeout = duration(h.timeout)
+        let probe: Healthcheck.Probe
         switch h.kind {
-        case .tcp: return .tcp(host: h.host, port: h.port, timeout: timeout)
-        case .http: return .http(host: h.host, port: h.port, path: h.path.isEmpty ? "/" : h.path, timeout: timeout)
+        case .tcp:
+            if let send = h.send {
+                probe = .exchange(host: h.host, port: h.port, send: send, expect: h.expect)
+            } else {
+                probe = .connect(host: h.host, port: h.port)
+            }
+        case .http:
+            probe = .http(host: h.host, port: h.port, path: h.path.isEmpty ? "/" : h.path, status: h.status, body: h.body)
+        case .function:
+            guard let f = h.function else { return .tcp(host: h.host, port: h.port, timeout: duration(h.timeout)) }
+            probe = .function(f)
         }
+        return Healthcheck(probe: probe, timeout: duration(h.timeout), text: h.written)
     }
 
     /// Plan durations are validated (non-negative, bounded) by the lowering; clamp anyway

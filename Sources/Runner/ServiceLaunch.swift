@@ -25,23 +25,36 @@ public struct ServiceLaunch: Sendable {
     }
 }
 
-/// How to decide a service is ready.
-public enum Healthcheck: Sendable, CustomStringConvertible {
-    /// A TCP connect to host:port succeeds.
-    case tcp(host: String, port: Int, timeout: Duration)
-    /// An HTTP GET of `path` answers 200-399.
-    case http(host: String, port: Int, path: String, timeout: Duration)
-
-    public var timeout: Duration {
-        switch self {
-        case .tcp(_, _, let t), .http(_, _, _, let t): return t
-        }
+/// How to decide a service is ready: what to probe, and for how long to keep trying.
+public struct Healthcheck: Sendable, CustomStringConvertible {
+    public enum Probe: Sendable {
+        /// A TCP connect to host:port succeeds (plain `tcp("host:port")`).
+        case connect(host: String, port: Int)
+        /// `send` gets a reply line over TCP, which matches `expect` when given.
+        case exchange(host: String, port: Int, send: String, expect: ReplyMatch?)
+        /// An HTTP GET of `path` answers `status` (nil: 200-399) with `body` in its body.
+        case http(host: String, port: Int, path: String, status: Int?, body: String?)
+        /// A spec function, called in the cell's VM, returns True.
+        case function(CallableRef)
     }
 
-    public var description: String {
-        switch self {
-        case .tcp(let host, let port, _): return "tcp(\"\(host):\(port)\")"
-        case .http(let host, let port, let path, _): return "http(\"\(host):\(port)\(path)\")"
-        }
+    public var probe: Probe
+    public var timeout: Duration
+    /// The check as written, for messages (`tcp("localhost:6379", send="PING", expect="+PONG")`).
+    public var text: String
+
+    public init(probe: Probe, timeout: Duration, text: String) {
+        self.probe = probe; self.timeout = timeout; self.text = text
     }
+
+    public static func tcp(host: String, port: Int, timeout: Duration) -> Healthcheck {
+        Healthcheck(probe: .connect(host: host, port: port), timeout: timeout, text: "tcp(\"\(host):\(port)\")")
+    }
+
+    public static func http(host: String, port: Int, path: String, timeout: Duration) -> Healthcheck {
+        Healthcheck(probe: .http(host: host, port: port, path: path, status: nil, body: nil), timeout: timeout,
+                    text: "http(\"\(host):\(port)\(path)\")")
+    }
+
+    public var description: String { text }
 }

@@ -30,4 +30,8 @@ struct SpecBridge: Sendable {
     func cellBody(for test: PlanTest) -> @Sendable (CellContext) -> String? {
         CellBodies.make(box, test)
     }
+
+    func healthFunction(for test: PlanTest) -> @Sendable (CellContext, CallableRef, Duration) -> ProbeResult {
+        HealthFunction.make(box, test)
+    }
 }

@@ -1,6 +1,7 @@
 import FaultPlan
 import Foundation
 import Injector
+import ServiceClients
 import Trace
 
 /// Why services could not be brought up; the message is what the user sees as the test's
@@ -29,10 +30,16 @@ final class Supervisor: @unchecked Sendable {
     var debugLog: ((String) -> Void)?
     /// The cell's trace: started, ready, exited and stopped events, and observed output.
     let trace: CellTrace
+    /// The cell's HTTP session: the healthchecks' and the scenario's calls use it.
+    let http: HTTPSession
+    /// Calls a `healthcheck = fn` in the cell's VM (set by the cell program; nil in tools
+    /// and tests without a spec, where such a check cannot pass).
+    var functionProbe: ((CallableRef, Duration) -> ProbeResult)?
 
     init(session: InjectorSession, logs: TestLogDirectory, cancellation: CellCancellation,
-         trace: CellTrace = CellTrace(startedAt: .now)) {
+         trace: CellTrace = CellTrace(startedAt: .now), http: HTTPSession = HTTPSession()) {
         self.session = session; self.logs = logs; self.cancellation = cancellation; self.trace = trace
+        self.http = http
         self.baseEnvironment = ProcessInfo.processInfo.environment
     }
 
@@ -97,18 +104,28 @@ final class Supervisor: @unchecked Sendable {
             Healthcheck.tcp(host: "127.0.0.1", port: $0.port, timeout: .seconds(10))
         }
         guard let check else { return try ensureAlive(service, process) }
+        let prober = HealthProber(http: http, function: functionProbe)
         let clock = ContinuousClock()
         let deadline = clock.now + check.timeout
         var pause = Duration.microseconds(500)
+        var last: ProbeResult?
         while true {
             try ensureAlive(service, process)
             if cancellation.reason != nil { throw StartFailure(description: "stopped while waiting for \(service.name)") }
             let remaining = deadline - clock.now
-            if probe(check, timeout: min(max(remaining, .milliseconds(50)), .seconds(1))) { return }
+            // A function may make several calls: give it what is left; a probe at most 1 s,
+            // so that an exit or a stop is noticed between attempts.
+            let cap: Duration = { if case .function = check.probe { return .seconds(3600) } else { return .seconds(1) } }()
+            let result = prober.attempt(check, timeout: min(max(remaining, .milliseconds(50)), cap))
+            if result.ready { return }
+            last = result
             if clock.now >= deadline {
                 try ensureAlive(service, process)
+                if cancellation.reason != nil { throw StartFailure(description: "stopped while waiting for \(service.name)") }
                 throw StartFailure(description:
                     "service \(service.name) not ready: healthcheck \(check) did not pass within \(DurationFlag.format(check.timeout))"
+                    + "\n  waited for: \(HealthProber.wanted(check))"
+                    + "\n  last seen: \(last.map(\.seen) ?? "nothing (no attempt finished)")"
                     + stderrTail(service.name, label: "stderr"))
             }
             Thread.sleep(forTimeInterval: pause.secondsDouble)
@@ -116,16 +133,6 @@ final class Supervisor: @unchecked Sendable {
             // for the first 200 ms so readiness is seen promptly, then back off to 20 ms.
             let waited = check.timeout - (deadline - clock.now)
             pause = min(pause * 2, waited < .milliseconds(200) ? .milliseconds(2) : .milliseconds(20))
-        }
-    }
-
-    private func probe(_ check: Healthcheck, timeout: Duration) -> Bool {
-        switch check {
-        case .tcp(let host, let port, _):
-            return HealthProbe.tcp(host: host, port: port, timeout: timeout)
-        case .http(let host, let port, let path, _):
-            guard let status = HealthProbe.http(host: host, port: port, path: path, timeout: timeout) else { return false }
-            return (200...399).contains(status)
         }
     }
 

@@ -189,7 +189,7 @@ public enum TestRun {
             name: test.name, scenario: id.scenario, fault: id.fault, matrixID: id.matrixID, matrixRow: id.row,
             services: services, trapSets: traps,
             assumptionRules: PlanAdapter.assumptionRules(plan, test),
-            body: spec.cellBody(for: test), judging: CellJudging.make(test))
+            body: spec.cellBody(for: test), healthFunction: spec.healthFunction(for: test), judging: CellJudging.make(test))
     }
 
     /// `--dry-run`: the selected tests in run order and the counts (the plan's listing,

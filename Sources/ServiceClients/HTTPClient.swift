@@ -37,10 +37,12 @@ public struct HTTPResponse: Sendable {
 
 /// A set of HTTP calls with their own connections: the runner makes one per cell, so no
 /// connection, pool state or backoff crosses from one cell to the next, and stopping a cell
-/// (`shutdown`) fails its calls at once, even one still waiting for a connection. Every
-/// connection serves one request (`maximumUsesPerConnection`), and redirects are returned,
-/// not followed: the scenario sees the 3xx the service sent. The event-loop threads are
-/// NIO's shared ones, started at the first call, so `faultbox eval` never pays for them.
+/// (`shutdown`) fails its calls at once, even one still waiting for a connection.
+/// Connections are kept alive and reused between the session's calls (a new connection per
+/// call cost 3-4x the time of the call itself, docs/clients.md), idle ones are closed after
+/// a second, and all of them with the session. Redirects are returned, not followed: the
+/// scenario sees the 3xx the service sent. The event-loop threads are NIO's shared ones,
+/// started at the first session, so `faultbox eval` never pays for them.
 public final class HTTPSession: Sendable {
     private let client: AsyncHTTPClient.HTTPClient
     private let closed = Mutex(false)
@@ -49,7 +51,6 @@ public final class HTTPSession: Sendable {
         var configuration = AsyncHTTPClient.HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             connectionPool: .init(idleTimeout: .seconds(1)))
-        configuration.maximumUsesPerConnection = 1
         configuration.httpVersion = .http1Only
         client = AsyncHTTPClient.HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

@@ -14,6 +14,18 @@ public enum Probe {
         }
     }
 
+    /// nil when a TCP connection to host:port is accepted within `timeout`, else why not
+    /// (`connect 127.0.0.1:6379: Connection refused`).
+    public static func connect(host: String, port: Int, timeout: Duration) -> String? {
+        switch connectTCP(host: host, port: port, deadlineMs: monotonicMs() + milliseconds(timeout)) {
+        case .success(let fd):
+            close(fd)
+            return nil
+        case .failure(let failure):
+            return failure.message
+        }
+    }
+
     /// The HTTP status of a GET of `url` (scheme optional: `localhost:8080/health` works),
     /// or nil when no HTTP response arrived within `timeout`.
     public static func http(url: String, timeout: Duration) -> Int? {

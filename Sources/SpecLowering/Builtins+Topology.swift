@@ -23,11 +23,49 @@ enum TopologyBuiltins {
     static func healthcheck(_ kind: HealthCheck.Kind, _ thread: StarThread, _ args: Arguments) throws -> Value {
         let fn = kind.rawValue
         let address = kind == .tcp ? "addr" : "url"
-        let a = try BoundArgs(args, fn: fn, params: [address, "timeout?"])
+        let extra = kind == .tcp ? ["send?", "expect?", "expect_regex?"] : ["status?", "body?"]
+        let a = try BoundArgs(args, fn: fn, params: [address, "timeout?"] + extra)
         let site = SpecRecorder.site(thread)
-        return .object(HealthCheckValue(HealthCheckDecl(
-            kind: kind, target: try a.requiredString(address), timeout: try a.string("timeout", default: "10s") ?? "10s",
-            position: site)))
+        var decl = HealthCheckDecl(kind: kind, target: try a.requiredString(address),
+                                   timeout: try a.string("timeout", default: "10s") ?? "10s", position: site)
+        decl.send = try a.string("send")
+        decl.expect = try a.string("expect")
+        decl.expectRegex = try a.string("expect_regex")
+        decl.status = try a.int("status")
+        decl.body = try a.string("body")
+        if let r = try? SpecRecorder.of(thread, fn) {
+            for k in ["timeout", "send", "expect", "expect_regex", "status", "body"] where a.has(k) {
+                decl.keywordPositions[k] = r.keywordPosition(k, in: site)
+            }
+        }
+        return .object(HealthCheckValue(decl))
+    }
+
+    /// `healthcheck = tcp(...) | http(...) | fn`, and `healthcheck_timeout=` (functions only).
+    static func serviceHealthcheck(_ a: BoundArgs, _ r: SpecRecorder, site: SourcePosition) throws -> HealthCheckDecl? {
+        let timeout = try a.string("healthcheck_timeout")
+        var health: HealthCheckDecl?
+        switch a.values["healthcheck"] {
+        case nil, .none?: break
+        case .object(let o as HealthCheckValue)?:
+            health = o.decl
+            if timeout != nil {
+                throw StarlarkError("service: healthcheck_timeout= is for a function healthcheck; a \(o.decl.kind.rawValue)() "
+                                    + "check takes its own: \(o.decl.kind.rawValue)(..., timeout=\"\(timeout!)\")")
+            }
+        case let v? where v.isCallableHealthcheck:
+            let ref = r.callable(v, at: site)
+            var decl = HealthCheckDecl(kind: .function, target: ref.name, timeout: timeout ?? "10s", position: site)
+            decl.function = ref
+            if timeout != nil { decl.keywordPositions["healthcheck_timeout"] = r.keywordPosition("healthcheck_timeout", in: site) }
+            health = decl
+        case let v?:
+            throw a.typeError("healthcheck", v, "tcp(...), http(...) or a function returning True when ready")
+        }
+        if health == nil, timeout != nil {
+            throw StarlarkError("service: healthcheck_timeout= without healthcheck=; give healthcheck=fn, or drop it")
+        }
+        return health
     }
 
     static func service(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
@@ -36,7 +74,8 @@ enum TopologyBuiltins {
         // binary= given by keyword, every positional after the name is an interface.
         let binaryByKeyword = args.named.contains { $0.0 == "binary" }
         let a = try BoundArgs(args, fn: "service",
-                              params: ["name", "binary", "env?", "args?", "depends_on?", "healthcheck?", "ops?", "observe?"],
+                              params: ["name", "binary", "env?", "args?", "depends_on?", "healthcheck?", "ops?", "observe?",
+                                       "healthcheck_timeout?"],
                               positional: binaryByKeyword ? 1 : 2, varargs: true)
         let site = r.callSite(thread)
         let name = try a.requiredString("name")
@@ -76,14 +115,7 @@ enum TopologyBuiltins {
                 throw StarlarkError("service: for parameter depends_on: element \(i) is \(v.typeName), want service or string")
             }
         }
-        var health: HealthCheckDecl?
-        if let v = a.values["healthcheck"] {
-            switch v {
-            case .none: break
-            case .object(let o as HealthCheckValue): health = o.decl
-            default: throw a.typeError("healthcheck", v, "tcp(...) or http(...)")
-            }
-        }
+        let health = try serviceHealthcheck(a, r, site: site)
         let ops = try FaultBuiltins.ops(a, recorder: r, site: site)
         let catalog = OpCatalog.of(thread)
         catalog.add(service: name, ops: ops)
@@ -96,5 +128,14 @@ enum TopologyBuiltins {
         let value = ServiceValue(name: name, interfaces: interfaces, index: index, ops: ops, catalog: catalog)
         r.services.append(value)
         return .object(value)
+    }
+}
+
+private extension Value {
+    var isCallableHealthcheck: Bool {
+        switch self {
+        case .function, .builtin: return true
+        default: return false
+        }
     }
 }

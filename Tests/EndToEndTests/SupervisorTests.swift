@@ -1,6 +1,7 @@
 import Foundation
 import Injector
 @testable import Runner
+import ServiceClients
 import XCTest
 
 /// The supervisor alone, on real processes under the real injector: dependency order,
@@ -32,8 +33,8 @@ final class SupervisorTests: XCTestCase {
         try supervisor.start(services, trapSets: [:])
         let startup = ContinuousClock.now - began
         XCTAssertEqual(supervisor.running.map(\.launch.name), ["web28121", "web28122"])
-        XCTAssertTrue(HealthProbe.tcp(host: "localhost", port: 28121, timeout: .seconds(1)))
-        XCTAssertEqual(HealthProbe.http(host: "localhost", port: 28122, path: "/", timeout: .seconds(1)), 200)
+        XCTAssertTrue(Probe.tcp(host: "127.0.0.1", port: 28121, timeout: .seconds(1)))
+        XCTAssertEqual(Probe.http(url: "127.0.0.1:28122/", timeout: .seconds(1)), 200)
         XCTAssertNil(supervisor.stopAll(grace: .seconds(2)))
         XCTAssertFalse(PortCheck.isListening(port: 28121))
         XCTAssertFalse(PortCheck.isListening(port: 28122))

@@ -42,12 +42,23 @@ public enum PlanJSON {
     static func service(_ s: Service, _ paths: PathDisplay) -> JSONValue {
         var hc: JSONValue = .null
         if let h = s.healthcheck {
-            hc = .object([
+            var fields: [(String, JSONValue)] = [
                 ("kind", .string(h.kind.rawValue)), ("host", .string(h.host)), ("port", .int(h.port)),
                 ("path", h.kind == .http ? .string(h.path) : .null),
                 ("timeout", .string(h.timeout.text)), ("timeout_ms", .double(h.timeout.milliseconds)),
                 ("position", pos(h.position)),
-            ])
+            ]
+            // Present only when written (keeps the older files' bytes unchanged).
+            if let send = h.send { fields.append(("send", .string(send))) }
+            switch h.expect {
+            case .equals(let e)?: fields.append(("expect", .string(e)))
+            case .regex(let r)?: fields.append(("expect_regex", .string(r)))
+            case nil: break
+            }
+            if let status = h.status { fields.append(("status", .int(status))) }
+            if let body = h.body { fields.append(("body", .string(body))) }
+            if let f = h.function { fields.append(("function", callable(f))) }
+            hc = .object(fields)
         }
         var fields: [(String, JSONValue)] = [
             ("name", .string(s.name)),

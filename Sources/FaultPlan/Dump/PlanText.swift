@@ -62,7 +62,8 @@ public enum PlanText {
             out += "    interface   \(i.name) \(i.proto.rawValue) \(i.address)\n"
         }
         if let h = s.healthcheck {
-            out += "    healthcheck \(h.kind.rawValue) \(h.target) timeout \(h.timeout.text)\n"
+            let plain = h.send == nil && h.status == nil && h.body == nil && h.kind != .function
+            out += "    healthcheck \(plain ? "\(h.kind.rawValue) \(h.target)" : h.written) timeout \(h.timeout.text)\n"
         } else {
             out += "    healthcheck none (ready once started)\n"
         }
