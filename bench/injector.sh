@@ -3,8 +3,9 @@
 # workloads, one run, ratios printed (medians of RUNS interleaved rounds, default 9), then
 # the round trip of one trapped call per mechanism (ptrace, seccomp user notification).
 # Targets (docs/injector.md):
-#   untrapped syscalls within 1.3x of bare per call; trapped calls at least 1.5x cheaper
-#   than strace; Go HTTP server with a connect rule within 1.5x of bare wall time.
+#   notify backend: trapped calls (denied, allowed) at least 4x cheaper than strace; Go
+#   HTTP server with a connect rule within 1.2x of bare; untrapped calls at the seccomp floor;
+#   16 threads under a delay rule overlap. Each row also shows the ptrace backend.
 # FAULTBOX=/path/to/faultbox uses that binary; otherwise a release build is made.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

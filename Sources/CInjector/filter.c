@@ -15,7 +15,7 @@ static int fail(char *err, size_t err_len, const char *what, int code) {
     return -1;
 }
 
-int cinj_build_filter(const int *trap_nrs, int trap_count, int deny_io_uring,
+int cinj_build_filter(const int *trap_nrs, int trap_count, int deny_io_uring, int notify,
                       cinj_filter *out, char *err, size_t err_len) {
     out->instructions = NULL;
     out->count = 0;
@@ -32,7 +32,7 @@ int cinj_build_filter(const int *trap_nrs, int trap_count, int deny_io_uring,
     // matters for trapped calls and older kernels only. Older libseccomp: keep the chain.
     seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
     for (int i = 0; i < trap_count; i++) {
-        rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), trap_nrs[i], 0);
+        rc = seccomp_rule_add(ctx, notify ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(0), trap_nrs[i], 0);
         if (rc < 0) {
             seccomp_release(ctx);
             char what[64];

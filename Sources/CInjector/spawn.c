@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +51,26 @@ static void redirect(const char *path, int target, int err_fd, int stage) {
     close(fd);
 }
 
-static int install_filter(struct sock_fprog *prog) {
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+// The child's listener descriptor (notify backend). fork copies the address space, so the
+// parent reads the child's copy at this same address with process_vm_readv.
+static volatile int child_listener_fd = -1;
+
+static int install_filter(struct sock_fprog *prog, int notify) {
+    if (notify) {
+        // NEW_LISTENER returns the notification fd (close-on-exec). WAIT_KILLABLE_RECV: once
+        // the supervisor has received a call, only a fatal signal interrupts the wait, so a
+        // delayed or decided call is not restarted (and decided twice) by a handled signal.
+        unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+        long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog);
+        if (fd < 0 && errno == EINVAL) fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+        if (fd < 0) return -1;
+        child_listener_fd = (int)fd;
+        return 0;
+    }
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, prog) == 0) return 0;
     if (errno != EINVAL) return -1;
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog);  // kernels without the flag
@@ -95,14 +115,18 @@ static void run_child(const cinj_spawn_request *rq, pid_t parent, int sync_fd, i
         // SPEC_ALLOW: a filter must not switch on the speculative-store-bypass mitigation
         // (kernels before 5.16 did by default), which would slow the whole program down
         // and make it behave unlike its bare self. Older kernels lack the flag: plain install.
-        int rc = install_filter(&prog);
+        int rc = install_filter(&prog, rq->notify);
         // Root without CAP_SYS_ADMIN (a default Docker container) may not install a filter
         // without no_new_privs: set it then, as for any unprivileged user.
         if (rc < 0 && errno == EACCES && !rq->set_no_new_privs) {
             if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(err_fd, STAGE_NNP);
-            rc = install_filter(&prog);
+            rc = install_filter(&prog, rq->notify);
         }
         if (rc < 0) child_fail(err_fd, STAGE_FILTER);
+        // Hand the listener over without a system call (any call from here on may be
+        // trapped, and nobody answers yet): a breakpoint trap is a ptrace signal stop at
+        // which the parent copies the descriptor with pidfd_getfd.
+        if (rq->notify) __asm__ volatile("int3");
     }
     execve(rq->path, rq->argv, rq->envp);
     child_fail(err_fd, STAGE_EXEC);
@@ -125,7 +149,44 @@ static void describe_failure(const cinj_spawn_request *rq, int stage, int code, 
     }
 }
 
-pid_t cinj_spawn_traced(const cinj_spawn_request *rq, char *err, size_t err_len) {
+// At the child's breakpoint stop: copy its listener into this process.
+static int take_listener(pid_t pid) {
+    int fd = -1;
+    if (cinj_read_memory(pid, (uint64_t)(uintptr_t)&child_listener_fd, &fd, sizeof fd) != (ssize_t)sizeof fd || fd < 0) return -1;
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) return -1;
+    int mine = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);  // the new fd is close-on-exec
+    close(pidfd);
+    if (mine >= 0) cinj_notify_sync_wakeup(mine);  // best effort: older kernels lack it
+    return mine;
+}
+
+// Before exec nobody supervises the listener: let pre-exec trapped calls (a trapped
+// execve, the error report's write) run.
+static void continue_pending(int listener) {
+    struct pollfd p = { .fd = listener, .events = POLLIN };
+    while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+        cinj_notification n;
+        if (cinj_notify_recv(listener, &n) == 0) cinj_notify_respond(listener, n.id, 0);
+        else break;
+    }
+}
+
+// Waits for the next state change of `pid`; with a listener, answers its notifications
+// meanwhile (a child blocked in a trapped call produces no wait event).
+static pid_t wait_child(pid_t pid, int *status, int listener) {
+    if (listener < 0) return waitpid(pid, status, __WALL);
+    for (;;) {
+        pid_t got = waitpid(pid, status, __WALL | WNOHANG);
+        if (got != 0) return got;
+        struct pollfd p = { .fd = listener, .events = POLLIN };
+        if (poll(&p, 1, 1) > 0) continue_pending(listener);
+    }
+}
+
+pid_t cinj_spawn_traced(const cinj_spawn_request *rq, int *listener_fd, char *err, size_t err_len) {
+    *listener_fd = -1;
+    int listener = -1;
     int sync_pipe[2], err_pipe[2];
     if (pipe2(sync_pipe, O_CLOEXEC) < 0) { snprintf(err, err_len, "pipe: %s", strerror(errno)); return -1; }
     if (pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -148,7 +209,8 @@ pid_t cinj_spawn_traced(const cinj_spawn_request *rq, char *err, size_t err_len)
     }
     close(sync_pipe[0]);
     close(err_pipe[1]);
-    long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK
+    // notify: ptrace follows the process tree only; trapped calls go to the listener.
+    long options = (rq->notify ? 0 : PTRACE_O_TRACESECCOMP) | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK
                  | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
     if (ptrace(PTRACE_SEIZE, pid, 0, (void *)options) < 0) {
         int code = errno;
@@ -167,14 +229,16 @@ pid_t cinj_spawn_traced(const cinj_spawn_request *rq, char *err, size_t err_len)
     // the pipe). Trapped syscalls before the exec are allowed; signals are passed on.
     for (;;) {
         int status;
-        pid_t got = waitpid(pid, &status, __WALL);
+        pid_t got = wait_child(pid, &status, listener);
         if (got < 0) {
             if (errno == EINTR) continue;
             snprintf(err, err_len, "waitpid: %s", strerror(errno));
             close(err_pipe[0]);
+            if (listener >= 0) close(listener);
             return -1;
         }
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            if (listener >= 0) close(listener);
             int report[2] = { 0, 0 };
             ssize_t n = read(err_pipe[0], report, sizeof report);
             close(err_pipe[0]);
@@ -187,8 +251,28 @@ pid_t cinj_spawn_traced(const cinj_spawn_request *rq, char *err, size_t err_len)
         int event = status >> 16, sig = WSTOPSIG(status);
         if (event == PTRACE_EVENT_EXEC) {
             close(err_pipe[0]);
+            if (rq->notify && rq->filter && rq->filter->count > 0 && listener < 0) {
+                // The breakpoint stop never came: do not run the program unsupervised.
+                snprintf(err, err_len, "the seccomp listener could not be taken from the child");
+                kill(pid, SIGKILL);
+                while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR) {}
+                return -1;
+            }
+            *listener_fd = listener;
             ptrace(PTRACE_CONT, pid, 0, 0);
             return pid;
+        }
+        if (event == 0 && sig == SIGTRAP && rq->notify && listener < 0) {
+            listener = take_listener(pid);
+            if (listener < 0) {
+                snprintf(err, err_len, "taking the seccomp listener from the child (pidfd_getfd): %s", strerror(errno));
+                kill(pid, SIGKILL);
+                close(err_pipe[0]);
+                while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR) {}
+                return -1;
+            }
+            ptrace(PTRACE_CONT, pid, 0, 0);  // swallow the breakpoint's SIGTRAP
+            continue;
         }
         if (event == PTRACE_EVENT_SECCOMP || event == PTRACE_EVENT_STOP) {
             ptrace(PTRACE_CONT, pid, 0, 0);

@@ -4,7 +4,7 @@ import Injector
 import Glibc
 #endif
 
-/// `faultbox run [--fault SPEC]... [--trace SYSCALLS] [--seed N] -- PROGRAM ARGS...`:
+/// `faultbox run [--fault SPEC]... [--trace SYSCALLS] [--seed N] [--injector B] [-v] -- PROGRAM ARGS...`:
 /// runs one program under the injector with the faults armed from the start, and exits
 /// with the program's status.
 struct RunCommand: ParsableCommand {
@@ -30,17 +30,23 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("seed"), help: "Seed of the probability draws.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Syscall injector: notify (seccomp user notification), ptrace, or auto (FAULTBOX_INJECTOR if set, else notify where the kernel offers it).", valueName: "auto|notify|ptrace"))
+    var injector: String = "auto"
+
+    @Flag(name: .shortAndLong, help: "Print which injector backend runs the program.")
+    var verbose = false
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("-- PROGRAM ARGS...", valueName: "PROGRAM"))
     var command: [String] = []
 
     func run() throws {
         var program = command
         if program.first == "-h" || program.first == "--help" { throw CleanExit.helpRequest(self) }
-        // An option before the program that `run` does not know (`faultbox run -v -- /bin/true`)
-        // is a usage error, not a program named "-v". After `--` everything is the program's.
+        // An option before the program that `run` does not know (`faultbox run -x -- /bin/true`)
+        // is a usage error, not a program named "-x". After `--` everything is the program's.
         if let first = program.first, first != "--", first.hasPrefix("-") {
             FileHandleStderr.write("faultbox run: unknown option '\(first)'; options: --fault SPEC, --trace SYSCALLS, --seed N, "
-                                   + "--help; then -- PROGRAM ARGS... (faultbox run --help)\n")
+                                   + "--injector auto|notify|ptrace, -v, --help; then -- PROGRAM ARGS... (faultbox run --help)\n")
             throw ExitWith(ExitStatus.usage)
         }
         if program.first == "--" { program.removeFirst() }
@@ -65,12 +71,13 @@ struct RunCommand: ParsableCommand {
                 traced.formUnion(members)
             }
         }
+        let backend = try InjectorChoice.resolve(injector, command: "run", verbose: verbose)
         let trapSet = rules.reduce(into: traced) { $0.formUnion($1.syscalls) }
         let specs = faults
         let tracedNames = traced
         // Decoding every allowed call costs a /proc lookup: only `--trace SYSCALLS` needs them.
         let selection: EventSelection = trace == nil ? .none : (traced.isEmpty ? .faultsOnly : .all)
-        let session = InjectorSession(seed: seed, events: selection) { event in
+        let session = InjectorSession(seed: seed, events: selection, backend: backend) { event in
             guard event.decision != .allow || tracedNames.contains(event.syscall) else { return }
             FileHandleStderr.write(RunCommand.describe(event, specs: specs) + "\n")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Injector
 import Reports
 import Runner
 
@@ -58,6 +59,9 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Print the run directory, start-up timings and every injector event.")
     var debug = false
 
+    @Option(help: ArgumentHelp("Syscall injector: notify (seccomp user notification), ptrace, or auto (FAULTBOX_INJECTOR if set, else notify where the kernel offers it).", valueName: "auto|notify|ptrace"))
+    var injector: String = "auto"
+
     func run() throws {
         let options = try makeOptions()
         let status = TestRun.main(options: options, request: makeRequest())
@@ -95,6 +99,7 @@ struct TestCommand: ParsableCommand {
             }
         }
         options.debug = debug
+        options.injector = try InjectorChoice.resolve(injector, command: "test", verbose: debug)
         let terminal = isatty(1) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         options.color = ConsoleReport.shouldColor()
         options.statusLine = terminal && format == "text"

@@ -1,5 +1,7 @@
 // The injector's own vocabulary: rules, launch specs, events, exits, errors.
 // It imports nothing of Starlark or FaultPlan; the runner maps the plan onto these types.
+import CInjector
+import Foundation
 
 /// What a matching rule does to a trapped system call.
 public enum FaultAction: Sendable, Equatable {
@@ -148,5 +150,36 @@ public enum InjectorError: Error, CustomStringConvertible, Sendable, Equatable {
         case .sessionClosed:
             return "the injector session was already shut down"
         }
+    }
+}
+
+/// Which mechanism decides trapped calls (`--injector`). Both give the same rules, events
+/// and process-tree handling; they differ in cost per trapped call (docs/injector.md).
+public enum InjectorBackend: String, Sendable, CaseIterable {
+    /// `FAULTBOX_INJECTOR` when set, else notify where the kernel offers it, else ptrace.
+    case auto
+    /// seccomp user notification (SECCOMP_RET_USER_NOTIF) answered by a supervisor thread.
+    case notify
+    /// ptrace seccomp stops (SECCOMP_RET_TRACE) decided by the tracer thread.
+    case ptrace
+
+    /// The concrete backend for `requested`, and a note to print when auto fell back.
+    /// Throws `tracingUnavailable` when notify is asked for where it cannot work.
+    public static func resolve(_ requested: InjectorBackend) throws -> (backend: InjectorBackend, note: String?) {
+        var wanted = requested
+        if wanted == .auto, let value = ProcessInfo.processInfo.environment["FAULTBOX_INJECTOR"], !value.isEmpty {
+            guard let fromEnvironment = InjectorBackend(rawValue: value) else {
+                throw InjectorError.tracingUnavailable(reason: "FAULTBOX_INJECTOR=\(value): expected auto, notify or ptrace")
+            }
+            wanted = fromEnvironment
+        }
+        if wanted == .ptrace { return (.ptrace, nil) }
+        var errBuf = [CChar](repeating: 0, count: 256)
+        if cinj_notify_available(&errBuf, errBuf.count) == 1 { return (.notify, nil) }
+        let reason = String(decoding: errBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if wanted == .notify {
+            throw InjectorError.tracingUnavailable(reason: "--injector notify: \(reason); use --injector ptrace")
+        }
+        return (.ptrace, "faultbox: seccomp user notification unavailable (\(reason)); using the ptrace injector")
     }
 }

@@ -9,17 +9,44 @@ public final class InjectorSession: @unchecked Sendable {
     private let store = RuleStore()
     private let pump: EventPump?
     private let tracer: Tracer
+    private let supervisor: NotifySupervisor?
+    /// Set when the requested backend cannot run here: every launch throws it.
+    private let unavailable: InjectorError?
+    /// The backend that decides trapped calls (`.notify` or `.ptrace`, never `.auto`).
+    public let backend: InjectorBackend
+    /// One line when `.auto` fell back to ptrace (for the CLI to print), else nil.
+    public let backendNote: String?
     private let closed = NSLock()
     private var isShutDown = false
 
     /// - Parameters:
     ///   - seed: seeds the probability draws (deterministic per seed).
     ///   - events: which decisions become events (`.all` for monitors and traces).
+    ///   - backend: `.auto` (FAULTBOX_INJECTOR, else notify where available, else ptrace).
+    ///     A backend that cannot run here makes every `launch` throw the reason.
     ///   - onEvent: called on the session's delivery thread, never on the tracer.
-    public init(seed: UInt64, events: EventSelection = .all,
+    public init(seed: UInt64, events: EventSelection = .all, backend: InjectorBackend = .auto,
                 onEvent: @escaping @Sendable (SyscallEvent) -> Void) {
-        pump = events == .none ? nil : EventPump(onEvent: onEvent)
-        tracer = Tracer(mailbox: mailbox, store: store, pump: pump, selection: events, seed: seed)
+        let pump = events == .none ? nil : EventPump(onEvent: onEvent)
+        self.pump = pump
+        var chosen = InjectorBackend.ptrace, note: String?, failure: InjectorError?
+        do {
+            (chosen, note) = try InjectorBackend.resolve(backend)
+        } catch let error as InjectorError {
+            failure = error
+        } catch {
+            failure = .tracingUnavailable(reason: "\(error)")
+        }
+        var supervisor: NotifySupervisor?
+        if chosen == .notify && failure == nil {
+            supervisor = NotifySupervisor(store: store, pump: pump, selection: events, seed: seed)
+            if supervisor == nil { failure = .tracingUnavailable(reason: "eventfd for the notify supervisor: \(String(cString: strerror(errno)))") }
+        }
+        self.supervisor = supervisor
+        self.backend = chosen
+        self.backendNote = note
+        self.unavailable = failure
+        tracer = Tracer(mailbox: mailbox, store: store, pump: pump, selection: events, seed: seed, supervisor: supervisor)
         tracer.start()
     }
 
@@ -30,6 +57,7 @@ public final class InjectorSession: @unchecked Sendable {
     /// Starts `spec` under the tracer. Returns once the program has exec'd; a program that
     /// cannot start throws `launchFailed` with the reason (missing, not executable...).
     public func launch(_ spec: LaunchSpec) throws -> TracedProcess {
+        if let unavailable { throw unavailable }
         let path = try ExecutableLookup.resolve(spec)
         var trapNumbers: [Int32] = []
         for name in spec.trapSyscalls.sorted() {
@@ -54,7 +82,7 @@ public final class InjectorSession: @unchecked Sendable {
         var errBuf = [CChar](repeating: 0, count: 256)
         if !trapNumbers.isEmpty || denyIOUring {
             let rc = trapNumbers.withUnsafeBufferPointer {
-                cinj_build_filter($0.baseAddress, Int32($0.count), denyIOUring ? 1 : 0, &prepared.filter, &errBuf, errBuf.count)
+                cinj_build_filter($0.baseAddress, Int32($0.count), denyIOUring ? 1 : 0, supervisor == nil ? 0 : 1, &prepared.filter, &errBuf, errBuf.count)
             }
             if rc != 0 {
                 throw InjectorError.launchFailed(service: spec.service, reason: String(decoding: errBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
@@ -112,7 +140,11 @@ public final class InjectorSession: @unchecked Sendable {
                 &+ UInt64(clamping: attoseconds / 1_000_000_000)
         if first { mailbox.post(.shutdown(graceNanoseconds: seconds > 1_000_000 ? UInt64.max : nanos)) }
         mailbox.wait { mailbox.finished }
-        if first { pump?.drainAndStop() }
+        // Every traced process is gone: the supervisor has nothing left to answer.
+        if first {
+            supervisor?.stop()
+            pump?.drainAndStop()
+        }
     }
 }
 

@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// Reads a stopped tracee's syscall target: path strings and socket addresses with
-/// process_vm_readv, descriptors through /proc. Runs only on the tracer thread.
+/// process_vm_readv, descriptors through /proc. Runs on the thread that decides (the
+/// tracer, or the notify supervisor; each has its own ProcDirectories).
 enum TargetDecoder {
     /// The path argument (made absolute against the directory descriptor or the cwd), or
     /// the file behind the descriptor (`/var/x`, `socket:[123]`, `pipe:[9]`).

@@ -5,6 +5,9 @@ struct Hold {
     var start: UInt64
     /// The event to emit on release (with the measured latency), if events are wanted.
     var event: SyscallEvent?
+    /// Notify backend: the listener and notification id answered on release (-1 = ptrace).
+    var listener: Int32 = -1
+    var notification: UInt64 = 0
 }
 
 /// Min-heap of holds by deadline; the tracer loop never blocks on one tracee.
@@ -50,8 +53,17 @@ struct TimerHeap {
 
     /// Drops the holds of a thread that died while held.
     mutating func remove(tid: Int32) {
-        guard items.contains(where: { $0.tid == tid }) else { return }
-        let kept = items.filter { $0.tid != tid }
+        remove { $0.tid == tid }
+    }
+
+    /// Drops the holds answered through a listener that is being closed.
+    mutating func remove(listener: Int32) {
+        remove { $0.listener == listener }
+    }
+
+    private mutating func remove(where drop: (Hold) -> Bool) {
+        guard items.contains(where: drop) else { return }
+        let kept = items.filter { !drop($0) }
         items = []
         for hold in kept { push(hold) }
     }

@@ -21,6 +21,8 @@ final class Tracer: @unchecked Sendable {
     let pump: EventPump?
     let selection: EventSelection
     let seed: UInt64
+    /// The notify backend's decision thread; nil = ptrace decides trapped calls here.
+    let supervisor: NotifySupervisor?
 
     var services: [ServiceRecord] = []
     var tracees: [Int32: Tracee] = [:]
@@ -35,8 +37,7 @@ final class Tracer: @unchecked Sendable {
     /// Traced processes that died but whose zombie belongs to this process (subreaper).
     var zombieCandidates: Set<Int32> = []
     var holds = TimerHeap()
-    var ruleCounters: [Int: UInt64] = [:]
-    var seq = 0
+    var decider: Decider
     var timer: Int?
     let procDirectories = ProcDirectories()
 
@@ -46,12 +47,15 @@ final class Tracer: @unchecked Sendable {
     var killed = false
     var shutdownCompleted = false
 
-    init(mailbox: TracerMailbox, store: RuleStore, pump: EventPump?, selection: EventSelection, seed: UInt64) {
+    init(mailbox: TracerMailbox, store: RuleStore, pump: EventPump?, selection: EventSelection, seed: UInt64,
+         supervisor: NotifySupervisor?) {
+        self.supervisor = supervisor
         self.mailbox = mailbox
         self.store = store
         self.pump = pump
         self.selection = selection
         self.seed = seed
+        self.decider = Decider(store: store, selection: selection, seed: seed)
     }
 
     /// Starts the tracer thread (a plain OS thread, never a Swift concurrency executor).
@@ -123,6 +127,7 @@ final class Tracer: @unchecked Sendable {
             result = .failure(.sessionClosed)
         } else {
             var errBuf = [CChar](repeating: 0, count: 512)
+            var listener: Int32 = -1
             let pid: pid_t = launch.path.withCString { path in
                 launch.argv.withUnsafeBufferPointer { argv in
                     launch.envp.withUnsafeBufferPointer { envp in
@@ -135,8 +140,8 @@ final class Tracer: @unchecked Sendable {
                                             cwd: cwd, stdout_path: out, stderr_path: err,
                                             new_process_group: launch.spec.newProcessGroup ? 1 : 0,
                                             set_no_new_privs: cinj_is_root() != 0 ? 0 : 1,
-                                            filter: filter)
-                                        return cinj_spawn_traced(&request, &errBuf, errBuf.count)
+                                            filter: filter, notify: supervisor == nil ? 0 : 1)
+                                        return cinj_spawn_traced(&request, &listener, &errBuf, errBuf.count)
                                     }
                                 }
                             }
@@ -150,6 +155,7 @@ final class Tracer: @unchecked Sendable {
                 tracees[pid] = Tracee(tgid: pid, service: services.count - 1)
                 processes[pid] = services.count - 1
                 directChildren.insert(pid)
+                if listener >= 0 { supervisor?.add(listener: listener, service: launch.spec.service) }
                 launch.process = process
                 result = .success(pid)
             } else {
@@ -166,11 +172,6 @@ final class Tracer: @unchecked Sendable {
     /// Emits an event unless the selection excludes it.
     func emit(_ event: SyscallEvent) {
         pump?.post(event)
-    }
-
-    func nextSeq() -> Int {
-        seq += 1
-        return seq
     }
 
     /// Arms the wake timer for the earliest hold or the kill deadline. It repeats every

@@ -24,6 +24,9 @@ struct LazyTarget {
         return pathValue
     }
 
+    /// Whether anything was read from the caller (memory or /proc).
+    var decoded: Bool { pathDone || addressDone }
+
     mutating func address() -> SocketAddress? {
         if !addressDone { addressValue = TargetDecoder.address(tid: tid, syscall: syscall, kind: kind); addressDone = true }
         return addressValue
@@ -38,45 +41,9 @@ extension Tracer {
         guard cinj_seccomp_syscall(tid, &call) == 0 else { _ = cinj_cont(tid, 0); return }
         // Disarmed: allow, no event (monitors watch only the armed window).
         guard let snapshot = store.snapshot.withLock({ $0 }) else { _ = cinj_cont(tid, 0); return }
-        let serviceName = services[tracee.service].name
         var target = LazyTarget(tid: tid, syscall: call, proc: procDirectories)
-        var decision = FaultAction.allow
-        var fired: CompiledRule?
-        for rule in snapshot.rules(service: serviceName, syscall: call.nr) where !rule.unmatchable {
-            if let glob = rule.pathGlob {
-                guard let path = target.path(), Glob.matches(glob, path) else { continue }
-            }
-            if let destination = rule.destination {
-                guard let address = target.address(), destination.matches(address) else { continue }
-            }
-            if rule.probability < 1 {
-                let n = ruleCounters[rule.id, default: 0]
-                ruleCounters[rule.id] = n &+ 1
-                guard SeededDraw.unit(seed: seed, ruleID: rule.id, counter: n) < rule.probability else { continue }
-            }
-            fired = rule
-            decision = rule.action
-            break
-        }
-        if let fired { store.hits.withLock { $0[fired.id, default: 0] += 1 } }
-
-        let wantEvent: Bool
-        switch selection {
-        case .all: wantEvent = true
-        case .faultsOnly: wantEvent = decision != .allow
-        case .none: wantEvent = false
-        }
-        var event: SyscallEvent?
-        if wantEvent {
-            let name = Syscalls.name(of: call.nr)
-            event = SyscallEvent(
-                seq: nextSeq(), service: serviceName, pid: tracee.tgid, tid: tid,
-                syscall: name, path: target.path(),
-                address: target.address()?.display, decision: decision, ruleID: fired?.id,
-                label: fired?.label ?? "", latencyNanoseconds: 0, op: fired?.op)
-            event?.size = TargetDecoder.size(syscall: call, name: name)
-        }
-
+        let (decision, event) = decider.decide(snapshot: snapshot, service: services[tracee.service].name,
+                                               pid: tracee.tgid, tid: tid, target: &target)
         switch decision {
         case .allow:
             _ = cinj_cont(tid, 0)

@@ -40,9 +40,11 @@ extension Tracer {
                     tracees.removeValue(forKey: former)
                     holds.remove(tid: former)
                     procDirectories.forget(tid: former)
+                    supervisor?.forget(tid: former)
                 }
                 // Reopen /proc/<tid>/fd on next use: the task behind the tid changed.
                 procDirectories.forget(tid: tid)
+                supervisor?.forget(tid: tid)
             }
             _ = cinj_cont(tid, 0)
         case PtraceEvent.stop:
@@ -95,6 +97,7 @@ extension Tracer {
     func recordExit(tid: Int32, exit: ProcessExit) {
         let tracee = tracees.removeValue(forKey: tid)
         procDirectories.forget(tid: tid)
+        supervisor?.forget(tid: tid)
         unannounced.remove(tid)
         holds.remove(tid: tid)
         guard let tracee, tracee.tgid == tid else { return }

@@ -13,6 +13,7 @@ extension Tracer {
             return
         }
         terminating = true
+        supervisor?.beginTermination()
         // Held threads are released so they can act on SIGTERM.
         while let hold = holds.popFirst() { if tracees[hold.tid] != nil { _ = cinj_cont(hold.tid, 0) } }
         for pid in liveProcesses() {

@@ -85,7 +85,7 @@ struct CellProgram {
         }
         let trace = CellTrace(startedAt: began)
         let events = EventLog(trace: trace, debugSink: debugSink)
-        let session = InjectorSession(seed: seed, onEvent: { events.record($0) })
+        let session = InjectorSession(seed: seed, backend: options.injector, onEvent: { events.record($0) })
         trace.flushInjector = { session.flushEvents() }
         let cancellation = CellCancellation()
         let supervisor = Supervisor(session: session, logs: logs, cancellation: cancellation, trace: trace)

@@ -1,3 +1,4 @@
+import Injector
 /// Everything `faultbox test` was asked to do, after the flags are parsed and checked.
 public struct RunOptions: Sendable {
     /// The spec file as the user gave it (shown in replay commands and reports).
@@ -24,6 +25,8 @@ public struct RunOptions: Sendable {
     public var statusLine = false
     /// How long services get between SIGTERM and SIGKILL at teardown.
     public var grace: Duration = .seconds(2)
+    /// `--injector`: which mechanism decides trapped calls (resolved by the command).
+    public var injector: InjectorBackend = .auto
 
     public init(specPath: String, more: [String] = []) { self.specPath = specPath; self.specPaths = [specPath] + more }
 }

@@ -30,10 +30,26 @@ final class RunCommandTests: XCTestCase {
         return (task.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
+    func testVerboseNamesTheBackendAndABadInjectorIsAUsageError() throws {
+        let expected = ProcessInfo.processInfo.environment["FAULTBOX_INJECTOR"] == "ptrace" ? "ptrace" : "notify"
+        let r = try run(["run", "-v", "--fault", "write=EIO:path=/dev/null", "--", "/bin/sh", "-c", "echo x > /dev/null; exit 0"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("faultbox: injector backend: \(expected)"), r.err)
+        XCTAssertTrue(r.err.contains("fired 1 time"), r.err)
+        for backend in ["notify", "ptrace"] {
+            let chosen = try run(["run", "-v", "--injector", backend, "--", "/bin/true"])
+            XCTAssertEqual(chosen.status, 0, chosen.err)
+            XCTAssertTrue(chosen.err.contains("injector backend: \(backend)"), chosen.err)
+        }
+        let bad = try run(["run", "--injector", "ebpf", "--", "/bin/true"])
+        XCTAssertEqual(bad.status, 1, bad.err)
+        XCTAssertTrue(bad.err.contains("--injector ebpf: expected auto, notify or ptrace"), bad.err)
+    }
+
     func testAnUnknownOptionBeforeTheProgramIsAUsageError() throws {
-        let r = try run(["run", "-v", "--", "/bin/true"])
+        let r = try run(["run", "-x", "--", "/bin/true"])
         XCTAssertEqual(r.status, 1, r.err)
-        XCTAssertTrue(r.err.contains("faultbox run: unknown option '-v'; options: --fault SPEC"), r.err)
+        XCTAssertTrue(r.err.contains("faultbox run: unknown option '-x'; options: --fault SPEC"), r.err)
         XCTAssertFalse(r.err.contains("not found in PATH"), r.err)
         // After `--`, a leading dash belongs to the program's own arguments.
         let ok = try run(["run", "--", "/bin/sh", "-c", "exit 0"])

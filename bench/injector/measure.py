@@ -1,5 +1,5 @@
-"""Times the injector workloads: bare, `faultbox run`, `strace -f --seccomp-bpf`, with the
-three variants interleaved round by round (the machine is shared: interleaving keeps a
+"""Times the injector workloads: bare, `faultbox run` with each backend (notify, ptrace),
+`strace -f --seccomp-bpf`, with the variants interleaved round by round (the machine is shared: interleaving keeps a
 burst of load from landing on one variant only). Each cell is the median of the rounds
 (medians, not minima: a lucky round says little about what a user sees)."""
 import statistics
@@ -13,10 +13,14 @@ STRACE = ["strace", "-f", "--seccomp-bpf", "-o", "/dev/null"]
 N_UNTRAPPED, N_TRAPPED = 3_000_000, 20_000
 
 
+COLUMNS = ("bare", "notify", "ptrace", "strace")
+
+
 def variants(fault, strace_filter, workload):
     return {
         "bare": workload,
-        "faultbox": [faultbox, "run", "--fault", fault, "--"] + workload,
+        "notify": [faultbox, "run", "--injector", "notify", "--fault", fault, "--"] + workload,
+        "ptrace": [faultbox, "run", "--injector", "ptrace", "--fault", fault, "--"] + workload,
         "strace": STRACE + strace_filter + workload,
     }
 
@@ -62,12 +66,29 @@ if httpload:
     rows.append(("go http, 1000 requests (s)", go))
     rows.append(("  same, tool start-up removed (s)", {k: go[k] - startup[k] + startup["bare"] for k in go}))
 
+# The seccomp floor: the same getppid loop under a 1-instruction allow-all filter.
+floor_full = median_times({"floor": [syscalls, "floor", str(N_UNTRAPPED)]})["floor"]
+floor_empty = median_times({"floor": [syscalls, "floor", "0"]})["floor"]
+floor = (floor_full - floor_empty) / N_UNTRAPPED * 1e6
+# 16 threads x 20 writes, each held 5 ms: overlapping holds take ~20 x 5 ms of wall time,
+# serialised ones 16 x 20 x 5 ms = 1.6 s.
+DELAY_MS, PER_THREAD = 5, 20
+held = median_times({k: v for k, v in variants(f"write=delay:{DELAY_MS}ms:path=/dev/null", write_allow,
+                                                [syscalls, "threads", "16", str(PER_THREAD)]).items()
+                     if k in ("notify", "ptrace")})
+
 print(f"median of {runs} interleaved rounds; per-call rows have start-up subtracted")
-print(f"{'workload':36} {'bare':>10} {'faultbox':>10} {'strace':>10} {'fb/bare':>8} {'strace/fb':>9}")
+print(f"{'workload':36} " + " ".join(f"{c:>9}" for c in COLUMNS)
+      + f" {'nt/bare':>8} {'pt/bare':>8} {'st/nt':>7} {'st/pt':>7}")
 for name, r in rows:
-    print(f"{name:36} {r['bare']:10.4f} {r['faultbox']:10.4f} {r['strace']:10.4f} "
-          f"{r['faultbox'] / r['bare']:8.2f} {r['strace'] / r['faultbox']:9.2f}")
-print("targets: untrapped fb/bare <= 1.3; trapped strace/fb >= 1.5; go http fb/bare <= 1.5")
+    print(f"{name:36} " + " ".join(f"{r[c]:9.4f}" for c in COLUMNS)
+          + f" {r['notify'] / r['bare']:8.2f} {r['ptrace'] / r['bare']:8.2f}"
+          f" {r['strace'] / r['notify']:7.2f} {r['strace'] / r['ptrace']:7.2f}")
+print(f"{'untrapped getppid, allow-all floor':36} {floor:9.4f}   (1-instruction RET_ALLOW filter; "
+      f"floor/bare {floor / rows[1][1]['bare']:.2f})")
+print(f"16 threads x {PER_THREAD} writes held {DELAY_MS} ms: notify {held['notify']:.3f} s, ptrace {held['ptrace']:.3f} s "
+      f"(one thread's chain {PER_THREAD * DELAY_MS / 1000:.2f} s, serialised {16 * PER_THREAD * DELAY_MS / 1000:.2f} s)")
+print("targets: untrapped no worse than before (floor beside it); trapped st/nt >= 4; go http nt/bare <= 1.2")
 
 if roundtrip:
     # The mechanism's floor, without faultbox: one trapped getppid allowed by a minimal

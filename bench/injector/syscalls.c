@@ -1,5 +1,7 @@
 // Injector benchmark workloads: one loop per mode, timed by the caller.
 //   untrapped N        getppid() N times (not in the trap set)
+//   floor N            the same under a 1-instruction RET_ALLOW seccomp filter (the cost of
+//                      any filter on this kernel: the floor for untrapped calls)
 //   write N            write(/dev/null, 1 byte) N times (trapped, allowed)
 //   connect N          connect(127.0.0.1:1) N times (trapped, denied; refused when bare)
 //   threads T N        T threads, each write(/dev/null) N times (trapped, allowed)
@@ -13,6 +15,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static long count;
@@ -31,6 +36,14 @@ int main(int argc, char **argv) {
     if (argc < 3) { fprintf(stderr, "usage: %s untrapped|write|connect|threads [T] N\n", argv[0]); return 2; }
     const char *mode = argv[1];
     if (strcmp(mode, "untrapped") == 0) {
+        count = atol(argv[2]);
+        for (long i = 0; i < count; i++) syscall(SYS_getppid);
+    } else if (strcmp(mode, "floor") == 0) {
+        struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+        struct sock_fprog prog = { .len = 1, .filter = &allow };
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+            perror("seccomp"); return 1;
+        }
         count = atol(argv[2]);
         for (long i = 0; i < count; i++) syscall(SYS_getppid);
     } else if (strcmp(mode, "write") == 0) {

@@ -14,10 +14,10 @@ typedef struct {
     unsigned short count;
 } cinj_filter;
 
-/// Builds a filter that returns SECCOMP_RET_TRACE for `trap_nrs`, ERRNO(ENOSYS) for
-/// io_uring_setup when `deny_io_uring` is set, and allows everything else (bad arch: allow).
-/// Returns 0, or -1 with a message in `err`.
-int cinj_build_filter(const int *trap_nrs, int trap_count, int deny_io_uring,
+/// Builds a filter that returns SECCOMP_RET_TRACE (or SECCOMP_RET_USER_NOTIF when `notify`)
+/// for `trap_nrs`, ERRNO(ENOSYS) for io_uring_setup when `deny_io_uring` is set, and allows
+/// everything else (bad arch: allow). Returns 0, or -1 with a message in `err`.
+int cinj_build_filter(const int *trap_nrs, int trap_count, int deny_io_uring, int notify,
                       cinj_filter *out, char *err, size_t err_len);
 void cinj_free_filter(cinj_filter *filter);
 
@@ -38,12 +38,46 @@ typedef struct {
     int new_process_group;
     int set_no_new_privs;        // only when not root
     const cinj_filter *filter;
+    int notify;                  // filter is a USER_NOTIF one: hand its listener back
 } cinj_spawn_request;
 
 /// Forks, seizes the child with the injector's ptrace options, lets it install the filter
 /// and execve. Must run on the tracer thread. Returns the pid once the child has exec'd
-/// (it is left running), or -1 with a message in `err` (the child is reaped).
-pid_t cinj_spawn_traced(const cinj_spawn_request *request, char *err, size_t err_len);
+/// (it is left running), or -1 with a message in `err` (the child is reaped). With
+/// `notify`, the child is seized without TRACESECCOMP (ptrace only follows the process
+/// tree) and the listener it created lands in `*listener_fd` (else -1).
+pid_t cinj_spawn_traced(const cinj_spawn_request *request, int *listener_fd, char *err, size_t err_len);
+
+// ---- seccomp user notification (notify.c) ----
+
+typedef struct {
+    int64_t nr;
+    uint64_t args[6];
+    uint32_t arch;
+} cinj_syscall;
+
+typedef struct {
+    uint64_t id;
+    pid_t tid;
+    cinj_syscall call;
+} cinj_notification;
+struct pollfd;
+
+/// 1 if the kernel and the seccomp policy offer USER_NOTIF; 0 with the reason in `err`.
+int cinj_notify_available(char *err, size_t err_len);
+int cinj_notify_sync_wakeup(int fd);
+/// Receives one notification. Returns 0, or -1 with errno (ENOENT: the caller went away).
+int cinj_notify_recv(int fd, cinj_notification *out);
+/// Answers: err 0 = let the call run (FLAG_CONTINUE), else it returns -err.
+int cinj_notify_respond(int fd, uint64_t id, int err);
+/// 1 while notification `id` is still pending (its caller alive and waiting).
+int cinj_notify_id_valid(int fd, uint64_t id);
+/// ppoll(2) with a nanosecond timeout (-1 = none), retried on EINTR.
+int cinj_poll(struct pollfd *fds, int count, int64_t timeout_ns);
+/// A non-blocking close-on-exec eventfd that wakes the supervisor's poll.
+int cinj_eventfd(void);
+void cinj_eventfd_signal(int fd);
+void cinj_eventfd_drain(int fd);
 
 // ---- tracing (trace.c) ----
 
@@ -62,11 +96,6 @@ int cinj_wait_any(cinj_wait_result *result);
 /// thread of this process (child subreaper). Returns pid if reaped, 0, or -1.
 int cinj_reap_zombie(pid_t pid);
 
-typedef struct {
-    int64_t nr;
-    uint64_t args[6];
-    uint32_t arch;
-} cinj_syscall;
 
 /// Reads the syscall of a seccomp stop. Returns 0, or -1 with errno.
 int cinj_seccomp_syscall(pid_t tid, cinj_syscall *out);

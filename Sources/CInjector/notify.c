@@ -1,0 +1,104 @@
+// seccomp user notification: the supervisor side (receive, answer, validate) and the
+// probe that says whether this kernel and seccomp policy offer it. No ptrace here: the
+// notify backend answers trapped calls from any thread (see docs/injector.md).
+#define _GNU_SOURCE
+#include "cinjector.h"
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
+#define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
+#endif
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+int cinj_notify_available(char *err, size_t err_len) {
+    // SECCOMP_GET_ACTION_AVAIL asks the kernel (and any seccomp policy around us: a
+    // container profile that blocks seccomp(2) makes this fail) without installing anything.
+    unsigned int action = SECCOMP_RET_USER_NOTIF;
+    if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0) {
+        snprintf(err, err_len, "the kernel does not offer seccomp user notification "
+                 "(SECCOMP_GET_ACTION_AVAIL: %s; Linux 5.5+ is needed for FLAG_CONTINUE)", strerror(errno));
+        return 0;
+    }
+    struct seccomp_notif_sizes sizes;
+    if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) {
+        snprintf(err, err_len, "SECCOMP_GET_NOTIF_SIZES: %s", strerror(errno));
+        return 0;
+    }
+    // Kernels may grow the structures; ours must hold at least what the kernel writes.
+    if (sizes.seccomp_notif > sizeof(struct seccomp_notif) || sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp)) {
+        snprintf(err, err_len, "seccomp notification structures larger than this build knows");
+        return 0;
+    }
+    return 1;
+}
+
+int cinj_notify_sync_wakeup(int fd) {
+    // 6.6+: wake the supervisor on the caller's CPU and switch straight back on answer.
+    return ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+}
+
+int cinj_notify_recv(int fd, cinj_notification *out) {
+    struct seccomp_notif req;
+    memset(&req, 0, sizeof req);  // the kernel refuses a non-zeroed request
+    if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return -1;
+    out->id = req.id;
+    out->tid = (pid_t)req.pid;
+    out->call.nr = req.data.nr;
+    out->call.arch = req.data.arch;
+    for (int i = 0; i < 6; i++) out->call.args[i] = req.data.args[i];
+    return 0;
+}
+
+int cinj_notify_respond(int fd, uint64_t id, int err) {
+    struct seccomp_notif_resp resp;
+    memset(&resp, 0, sizeof resp);
+    resp.id = id;
+    if (err == 0) resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    else resp.error = -err;
+    int rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    return rc == 0 ? 0 : -1;  // ENOENT: the caller died or was interrupted meanwhile
+}
+
+int cinj_notify_id_valid(int fd, uint64_t id) {
+    return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+int cinj_poll(struct pollfd *fds, int count, int64_t timeout_ns) {
+    struct timespec ts, *tsp = NULL;
+    if (timeout_ns >= 0) {
+        ts.tv_sec = (time_t)(timeout_ns / 1000000000LL);
+        ts.tv_nsec = (long)(timeout_ns % 1000000000LL);
+        tsp = &ts;
+    }
+    int rc;
+    do { rc = ppoll(fds, (nfds_t)count, tsp, NULL); } while (rc < 0 && errno == EINTR);
+    return rc;
+}
+
+int cinj_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+void cinj_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(fd, &one, sizeof one);
+    (void)ignored;
+}
+
+void cinj_eventfd_drain(int fd) {
+    uint64_t value;
+    ssize_t ignored = read(fd, &value, sizeof value);
+    (void)ignored;
+}
