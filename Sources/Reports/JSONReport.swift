@@ -17,6 +17,8 @@ public enum JSONReport {
             w.field("started_at") { w.string(Timestamps.iso8601UTC(report.startedAt) + "Z") }
             w.field("interrupted") { w.bool(report.interrupted) }
             w.field("spec_files") { w.array(report.specFiles) { w.string($0) } }
+            // Only in a sharded run, so unsharded reports keep their documented shape.
+            if let shard = report.shard { w.field("shard") { w.string(shard) } }
             w.field("summary") {
                 w.object {
                     w.field("total") { w.number(report.outcomes.count) }

@@ -136,6 +136,9 @@ public struct RunReport: Sendable {
     public var portOwners: [Int: String] = [:]
     /// Findings about the run as a whole (`NO_POSITIVE_CONTROL`).
     public var diagnostics: [Diagnostic] = []
+    /// `--shard K/N` as "K/N": each shard's JUnit suites and hostnames then differ, so that
+    /// dashboards merging the shards keep every suite.
+    public var shard: String?
 
     public init(specFiles: [String], outcomes: [TestOutcome], matrices: [MatrixLayout] = [],
                 startedAt: Date = Date(), interrupted: Bool = false) {
