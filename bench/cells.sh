@@ -53,6 +53,19 @@ awk -v s="$serial" -v p="$parallel" -v t="$two" -v c="$cells" -v n="$cpus" 'BEGI
         s / c, n, p / c, p / s, t / s }'
 "$bin/faultbox" __cell --measure-namespaces 200 | sed 's/^/jobs: /'
 
+# Cells that wait (each api connect delayed 300 ms) rather than compute: what --jobs is for.
+{
+    sed -n '/^BIN/,/^def order_flow/p' matrix20.star
+    printf '    api.post(path="/data/mykey", body="myvalue")\n    return api.get(path="/data/mykey")\n'
+    for i in $(seq 1 20); do printf 'slow_%d = fault_assumption("slow_%d", target = api, connect = delay("300ms"))\n' "$i" "$i"; done
+    printf 'fault_matrix(scenarios = [order_flow], faults = [%s])\n' "$(seq -s, -f 'slow_%g' 1 20)"
+} >wait20.star
+wserial=$(wall wait20.star 1)
+wtwo=$(wall wait20.star 2)
+wfour=$(wall wait20.star 4)
+awk -v s="$wserial" -v t="$wtwo" -v f="$wfour" 'BEGIN {
+    printf "jobs: 20 waiting cells (300 ms connect delays): --jobs 1 %d ms, --jobs 2 %.2fx serial, --jobs 4 %.2fx serial\n", s, t / s, f / s }'
+
 # 200 cells: 10 scenarios x 20 faults, the same kinds of cell as matrix20.
 {
     sed -n '/^BIN/,/^scenario(write_twice)/p' matrix20.star

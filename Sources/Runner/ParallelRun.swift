@@ -88,7 +88,13 @@ extension TestRun {
         // then kills every service it started. The reports keep what had finished.
         for r in running { kill(r.pid, SIGKILL) }
         for r in running { close(r.fd); _ = reap(r.pid) }
-        return results.prefix(released).flatMap { $0 ?? [] }
+        // Tests that finished after one still running are reported too, in their order.
+        for index in released..<work.count {
+            guard let done = results[index] else { continue }
+            if let f = facts[index] { vacuity.merge(stepped: f.stepped, confirmed: f.confirmed) }
+            printTest(done)
+        }
+        return results.flatMap { $0 ?? [] }
     }
 
     private static func start(_ job: ParallelJob, options: RunOptions, runDirectory: RunDirectory, executable: String,

@@ -75,7 +75,7 @@ public enum TestRun {
         let hidePasses = options.showOutput == .fail
         // `--jobs N`: isolated workers where namespaces can be made, else (one line) serial.
         var parallelMode: CellNamespaces.Mode?
-        if options.jobs > 1 && total > 1 {
+        if options.jobs > 1 {
             switch CellNamespaces.probe() {
             case .success(let mode): parallelMode = mode
             case .failure(let why):

@@ -32,8 +32,13 @@ final class ParallelTests: XCTestCase {
         XCTAssertFalse(parallel.all.contains("cannot create network and PID namespaces"), parallel.all)
         XCTAssertEqual(withoutTimes(parallel.stdout), withoutTimes(serial.stdout))
         try XMLSchema.validate(harness.path("parallel.xml"))
-        XCTAssertEqual(try withoutTimes(String(contentsOfFile: harness.path("parallel.xml"), encoding: .utf8)),
-                       try withoutTimes(String(contentsOfFile: harness.path("serial.xml"), encoding: .utf8)))
+        // What the services printed is theirs (how often mock-api logs a failed write follows
+        // its own timing, in any two runs): the report around it must be the same.
+        let junit = { (name: String) throws -> String in
+            try self.withoutTimes(String(contentsOfFile: self.harness.path(name), encoding: .utf8))
+                .replacingOccurrences(of: "<system-out>[\\s\\S]*?</system-out>", with: "", options: .regularExpression)
+        }
+        XCTAssertEqual(try junit("parallel.xml"), try junit("serial.xml"))
         XCTAssertEqual(try summary(harness.path("parallel.json")), try summary(harness.path("serial.json")))
     }
 
