@@ -29,8 +29,21 @@ public enum TestRun {
 
     /// Runs everything and returns the exit status (0 passed, 1 usage/spec error, 2 a
     /// test failed, 130 interrupted, 141 stdout/stderr reader gone).
-    public static func main(options: RunOptions, request: Request) -> Int32 {
+    public static func main(options given: RunOptions, request: Request) -> Int32 {
         let startedAt = Date()
+        // `--jobs N`: isolated workers where namespaces can be made, else (one line) serial,
+        // decided before the preflight so that a serial run still checks the host's ports.
+        var options = given
+        var parallelMode: CellNamespaces.Mode?
+        var jobsNote: String?
+        if options.jobs > 1 && !request.dryRun {
+            switch CellNamespaces.probe() {
+            case .success(let mode): parallelMode = mode
+            case .failure(let why):
+                jobsNote = "faultbox test: --jobs \(options.jobs): cannot create network and PID namespaces here (\(why)); running the tests one at a time on the host network\n"
+                options.jobs = 1
+            }
+        }
         var specs: [SpecToRun]
         switch prepare(options: options, checkBinaries: !request.dryRun) {
         case .success(let prepared): specs = prepared
@@ -73,15 +86,7 @@ public enum TestRun {
         let vacuity = VacuityTracker()
         // `--show fail`: only what did not plainly pass is printed as it finishes.
         let hidePasses = options.showOutput == .fail
-        // `--jobs N`: isolated workers where namespaces can be made, else (one line) serial.
-        var parallelMode: CellNamespaces.Mode?
-        if options.jobs > 1 {
-            switch CellNamespaces.probe() {
-            case .success(let mode): parallelMode = mode
-            case .failure(let why):
-                progress.print("faultbox test: --jobs \(options.jobs): cannot create network and PID namespaces here (\(why)); running the tests one at a time on the host network\n")
-            }
-        }
+        if let jobsNote { progress.print(jobsNote) }
         if let mode = parallelMode {
             outcomes = runParallel(specs, options: options, jobs: options.jobs, mode: mode, runDirectory: runDirectory,
                                    progress: progress, interrupts: interrupts, vacuity: vacuity) { runs in
