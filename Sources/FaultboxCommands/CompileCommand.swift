@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import FaultPlan
 import Injector
+import Runner
 import SpecLowering
 import StarlarkCompile
 import StarlarkResolve
@@ -34,8 +35,18 @@ struct CompileCommand: ParsableCommand {
     @Flag(name: .long, help: "Instead of the plan: each depends_on edge with the fault tests that target it, and the edges none does.")
     var coverage = false
 
+    @Option(name: .long, help: ArgumentHelp("Instead of the plan: the cells shard K of N runs (faultbox test --shard K/N with the same specs).", valueName: "K/N"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --shard: balance by the test times in FILE (a JSON report of an earlier run).", valueName: "FILE"))
+    var durations: String?
+
     @ArgumentParser.Argument(help: "The spec file.")
     var spec: String
+
+    // Several specs are sharded together by faultbox test, so --shard takes them all.
+    @ArgumentParser.Argument(help: ArgumentHelp("With --shard: the other spec files of the run.", valueName: "more-specs"))
+    var moreSpecs: [String] = []
 
     func run() throws {
         guard ["text", "json"].contains(format) else {
@@ -54,6 +65,14 @@ struct CompileCommand: ParsableCommand {
             FileHandleStderr.write("faultbox compile: --coverage prints the coverage table instead of the plan; drop --emit \(emit)\n")
             throw ExitWith(ExitStatus.usage)
         }
+        if shard == nil && (durations != nil || !moreSpecs.isEmpty) {
+            FileHandleStderr.write("faultbox compile: \(durations != nil ? "--durations" : "several spec files") only with --shard K/N; compile takes one spec otherwise\n")
+            throw ExitWith(ExitStatus.usage)
+        }
+        if let shard {
+            try runShard(shard)
+            return
+        }
         let output: String
         let rendered = coverage ? CompileOutput.coverage(specPath: spec, format: format)
                                 : CompileOutput.render(specPath: spec, format: format, emit: emit)
@@ -67,6 +86,34 @@ struct CompileCommand: ParsableCommand {
             throw ExitWith(ExitStatus.usage)
         }
         print(output, terminator: "")
+    }
+
+    private func runShard(_ text: String) throws {
+        let fail = { (message: String) -> ExitWith in
+            FileHandleStderr.write("faultbox compile: \(message)\n")
+            return ExitWith(ExitStatus.usage)
+        }
+        guard emit == "plan" || emit == "cells", !coverage else {
+            throw fail("--shard lists a shard's cells; drop --emit \(emit)\(coverage ? " and --coverage" : "")")
+        }
+        let parsed: Shard
+        switch Shard.parse(text) {
+        case .success(let s): parsed = s
+        case .failure(let error): throw fail(error.description)
+        }
+        var table: [String: Double] = [:]
+        if let durations {
+            switch Sharding.loadDurations(path: durations) {
+            case .success(let t): table = t
+            case .failure(let error): throw fail(error.description)
+            }
+        }
+        switch CompileShard.render(specPaths: [spec] + moreSpecs, shard: parsed, durations: table, format: format) {
+        case .success(let output): print(output, terminator: "")
+        case .failure(let errors):
+            FileHandleStderr.write(errors.description + "\n")
+            throw ExitWith(ExitStatus.usage)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Runner
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,6 +36,8 @@ public enum FaultboxMain {
     /// ArgumentParser's 64) so that scripts see one status for "you asked wrongly".
     public static func main(_ arguments: [String]? = nil) -> Never {
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        // `--jobs` workers (CellWorker): internal, not a subcommand users see.
+        if given.first == "__cell" { exit(CellWorker.main(Array(given.dropFirst()))) }
         let names = FaultboxCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
         // "Unexpected argument 'tset'" does not say that a subcommand was expected.
         if let first = given.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {

@@ -56,6 +56,15 @@ struct TestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("all: also print passed tests' service output; fail: print only tests that did not pass (default: every test's line, service output under failures).", valueName: "all|fail"))
     var show: String?
 
+    @Option(help: ArgumentHelp("Run up to N tests at once, each in its own network and PID namespaces (auto: one per CPU). Default 1: in-process, on the host network, no namespaces needed.", valueName: "N|auto"))
+    var jobs: String = "1"
+
+    @Option(help: ArgumentHelp("Run only shard K of N (1-based; every cell is in exactly one shard, the same on every machine). Without it, GitLab CI_NODE_INDEX/CI_NODE_TOTAL, CircleCI CIRCLE_NODE_INDEX/CIRCLE_NODE_TOTAL or Buildkite BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT pick it.", valueName: "K/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("Balance the shards by the test times in FILE, the JSON report of an earlier run (--output).", valueName: "FILE"))
+    var durations: String?
+
     @Flag(help: "Print the run directory, start-up timings and every injector event.")
     var debug = false
 
@@ -98,12 +107,49 @@ struct TestCommand: ParsableCommand {
                 throw usage("\(flag) \(path): \(problem)")
             }
         }
+        try applyShard(&options)
+        if jobs == "auto" {
+            options.jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        } else if let n = Int(jobs), n >= 1, n <= 1024 {
+            options.jobs = n
+        } else {
+            throw usage("--jobs \(jobs): expected a whole number from 1 to 1024, or auto (one per CPU)")
+        }
         options.debug = debug
         options.injector = try InjectorChoice.resolve(injector, command: "test", verbose: debug)
         let terminal = isatty(1) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         options.color = ConsoleReport.shouldColor()
         options.statusLine = terminal && format == "text"
         return options
+    }
+
+    /// `--shard` wins over the CI's variables; the line saying which variables were used
+    /// goes to stderr so that JSON on stdout stays clean.
+    private func applyShard(_ options: inout RunOptions) throws {
+        if let shard {
+            switch Shard.parse(shard) {
+            case .success(let parsed): options.shard = parsed
+            case .failure(let error): throw usage(error.description)
+            }
+        } else {
+            switch CIShard.detect(ProcessInfo.processInfo.environment) {
+            case .none: break
+            case .shard(let parsed, let note):
+                options.shard = parsed
+                FileHandleStderr.write(note)
+            case .invalid(let message):
+                FileHandleStderr.write(message + "\n")
+                throw ExitWith(ExitStatus.usage)
+            }
+        }
+        guard let durations else { return }
+        guard options.shard != nil else {
+            throw usage("--durations \(durations): only balances shards; add --shard K/N (or run under CI parallelism)")
+        }
+        switch Sharding.loadDurations(path: durations) {
+        case .success(let table): options.durations = table
+        case .failure(let error): throw usage(error.description)
+        }
     }
 
     private func makeRequest() -> TestRun.Request {

@@ -19,6 +19,8 @@ public enum JSONReport {
             w.field("spec_files") { w.array(report.specFiles) { w.string($0) } }
             w.field("command_line") { w.array(report.commandLine) { w.string($0) } }
             w.field("load_error") { w.optionalString(report.loadError) }
+            // Only in a sharded run, so unsharded reports keep their documented shape.
+            if let shard = report.shard { w.field("shard") { w.string(shard) } }
             w.field("summary") {
                 w.object {
                     w.field("total") { w.number(report.outcomes.count) }

@@ -64,14 +64,16 @@ public enum JUnitReport {
         let errors = outcomes.filter { $0.outcome == .errored }.count
         let failures = outcomes.filter { !$0.passed }.count - errors
         try xml.start("testsuite")
-        try xml.attribute("name", suiteName(spec))
+        // The shard goes into the suite name and hostname only: classname and name stay as in
+        // an unsharded run, so the union of the shards' cases is the full run's.
+        try xml.attribute("name", suiteName(spec) + (report.shard.map { " [shard \($0)]" } ?? ""))
         try xml.attribute("tests", String(outcomes.count))
         try xml.attribute("failures", String(failures))
         try xml.attribute("errors", String(errors))
         try xml.attribute("skipped", "0")
         try xml.attribute("time", TextCleaning.seconds(totalMs(outcomes)))
         try xml.attribute("timestamp", Timestamps.iso8601UTC(report.startedAt))
-        try xml.attribute("hostname", hostName())
+        try xml.attribute("hostname", hostName() + (report.shard.map { "-shard" + $0.replacingOccurrences(of: "/", with: "of") } ?? ""))
         try xml.attribute("id", String(id))
         try xml.attribute("file", spec)
 

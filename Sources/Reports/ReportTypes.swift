@@ -142,6 +142,9 @@ public struct RunReport: Sendable {
     /// Why no test ran: a spec did not load or failed its checks (the message printed on
     /// stderr). Set only on the report written for such a run; `outcomes` is then empty.
     public var loadError: String?
+    /// `--shard K/N` as "K/N": each shard's JUnit suites and hostnames then differ, so that
+    /// dashboards merging the shards keep every suite.
+    public var shard: String?
 
     public init(specFiles: [String], outcomes: [TestOutcome], matrices: [MatrixLayout] = [],
                 startedAt: Date = Date(), interrupted: Bool = false) {

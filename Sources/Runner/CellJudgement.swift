@@ -143,6 +143,20 @@ final class VacuityTracker: @unchecked Sendable {
         }
     }
 
+    /// What a `--jobs` worker sends back, and the parent adds in declaration order, so the
+    /// diagnostics are those of a serial run.
+    func snapshot() -> (stepped: [String], confirmed: [String]) {
+        let s = state.current
+        return (s.stepped, s.confirmed.sorted())
+    }
+
+    func merge(stepped: [String], confirmed: [String]) {
+        state.withLock { s in
+            for i in stepped where !s.stepped.contains(i) { s.stepped.append(i) }
+            s.confirmed.formUnion(confirmed)
+        }
+    }
+
     /// One diagnostic per stepped interface without a positive control, in first-use order.
     func diagnostics() -> [Diagnostic] {
         let s = state.current

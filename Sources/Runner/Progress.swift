@@ -8,8 +8,8 @@ final class Progress: @unchecked Sendable {
     private let out: Int32
     private let statusLine: Bool
     private let color: Bool
-    private let state = Locked<(current: String?, index: Int, total: Int, began: ContinuousClock.Instant, shown: Bool)>(
-        (nil, 0, 0, ContinuousClock.now, false))
+    private let state = Locked<(current: String?, index: Int, total: Int, began: ContinuousClock.Instant, shown: Bool, counts: String?)>(
+        (nil, 0, 0, ContinuousClock.now, false, nil))
     private var ticker: DispatchSourceTimer?
 
     /// `out` is stdout (1) for the text format, stderr (2) when stdout carries JSON.
@@ -33,6 +33,12 @@ final class Progress: @unchecked Sendable {
 
     /// `hide`: print nothing (`--show fail` and a passed test, or a passed run of `--runs`);
     /// `after`: lines under the block.
+    /// `--jobs`: the status line counts cells instead of naming one.
+    func counts(done: Int, running: Int, left: Int) {
+        state.withLock { $0.current = running > 0 ? "" : nil; $0.counts = "\(done) done, \(running) running, \(left) left" }
+        redraw()
+    }
+
     func finished(_ outcome: TestOutcome, showOutput: Bool, hide: Bool = false, after: String = "") {
         state.withLock { $0.current = nil }
         if hide { return }
@@ -62,7 +68,8 @@ final class Progress: @unchecked Sendable {
         state.withLock { s in
             guard let name = s.current else { return }
             let elapsed = ContinuousClock.now - s.began
-            let line = "running \(name) (\(s.index)/\(s.total)) \(String(format: "%.1f", elapsed.secondsDouble))s"
+            let line = s.counts.map { "tests: " + $0 }
+                ?? "running \(name) (\(s.index)/\(s.total)) \(String(format: "%.1f", elapsed.secondsDouble))s"
             ConsoleWrite.write(out, "\r\u{1B}[2K" + line)
             s.shown = true
         }

@@ -27,6 +27,12 @@ public struct RunOptions: Sendable {
     public var grace: Duration = .seconds(2)
     /// `--injector`: which mechanism decides trapped calls (resolved by the command).
     public var injector: InjectorBackend = .auto
+    /// `--jobs`: tests at once, each in its own network and PID namespaces when > 1.
+    public var jobs: Int = 1
+    /// `--shard K/N` (or the CI's variables): run only this shard's cells of the selection.
+    public var shard: Shard?
+    /// `--durations FILE`: recorded ms per cell key (`ShardCell.key`) that balance the shards.
+    public var durations: [String: Double] = [:]
 
     public init(specPath: String, more: [String] = []) { self.specPath = specPath; self.specPaths = [specPath] + more }
 }

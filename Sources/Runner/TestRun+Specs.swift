@@ -41,7 +41,9 @@ extension TestRun {
                 return .failure("faultbox test: \(path) declares no tests\n    fix: add scenario(fn), fault_scenario(...), fault_matrix(...) or a def test_*, or name the spec that does\n")
             }
             if checkBinaries {
-                let problems = Preflight.binaryProblems(plan, workingDirectory: workingDirectory) + Preflight.busyPorts(plan)
+                // With --jobs the cells bind inside their own namespaces: the host's ports do not matter.
+                let problems = Preflight.binaryProblems(plan, workingDirectory: workingDirectory)
+                    + (options.jobs > 1 ? [] : Preflight.busyPorts(plan))
                 if !problems.isEmpty { return .failure(problems.map(\.description).joined(separator: "\n") + "\n") }
             }
             let selectable = plan.tests.map { SelectableTest(name: $0.name, matrixRow: PlanAdapter.identity(plan, $0).row) }

@@ -1,5 +1,6 @@
 import FaultPlan
 import Foundation
+import Injector
 import Reports
 
 /// `faultbox test` from parsed options to exit status: load the spec, select the tests,
@@ -34,9 +35,22 @@ public enum TestRun {
 
     /// Runs everything and returns the exit status (0 passed, 1 usage/spec error, 2 a
     /// test failed, 130 interrupted, 141 stdout/stderr reader gone).
-    public static func main(options: RunOptions, request: Request) -> Int32 {
+    public static func main(options given: RunOptions, request: Request) -> Int32 {
         let startedAt = Date()
-        let specs: [SpecToRun]
+        // `--jobs N`: isolated workers where namespaces can be made, else (one line) serial,
+        // decided before the preflight so that a serial run still checks the host's ports.
+        var options = given
+        var parallelMode: CellNamespaces.Mode?
+        var jobsNote: String?
+        if options.jobs > 1 && !request.dryRun {
+            switch CellNamespaces.probe() {
+            case .success(let mode): parallelMode = mode
+            case .failure(let why):
+                jobsNote = "faultbox test: --jobs \(options.jobs): cannot create network and PID namespaces here (\(why)); running the tests one at a time on the host network\n"
+                options.jobs = 1
+            }
+        }
+        var specs: [SpecToRun]
         switch prepare(options: options, checkBinaries: !request.dryRun) {
         case .success(let prepared): specs = prepared
         case .failure(let message):
@@ -50,8 +64,12 @@ public enum TestRun {
             }
             return 1
         }
+        let unsharded = specs.reduce(0) { $0 + $1.selected.count }
+        specs = applyShard(specs, options: options)
+        let shardNote = options.shard.map { shardLine($0, kept: specs.reduce(0) { $0 + $1.selected.count }, of: unsharded) }
         if request.dryRun {
-            for spec in specs {
+            if let shardNote { ConsoleWrite.write(ConsoleWrite.stdout, shardNote) }
+            for spec in specs where !spec.selected.isEmpty {
                 if options.specPaths.count > 1 { ConsoleWrite.write(ConsoleWrite.stdout, "\(spec.options.specPath):\n") }
                 ConsoleWrite.write(ConsoleWrite.stdout, dryRunListing(spec.plan, selected: spec.selected))
             }
@@ -73,6 +91,7 @@ public enum TestRun {
         let progress = Progress(out: jsonOnStdout ? ConsoleWrite.stderr : ConsoleWrite.stdout,
                                 statusLine: options.statusLine && !jsonOnStdout, color: options.color)
         if options.debug { progress.print("run directory: \(runDirectory.path)\n") }
+        if let shardNote { progress.print(shardNote) }
 
         var outcomes: [TestOutcome] = []
         let total = specs.reduce(0) { $0 + $1.selected.count } * options.runs
@@ -80,7 +99,14 @@ public enum TestRun {
         let vacuity = VacuityTracker()
         // `--show fail`: only what did not plainly pass is printed as it finishes.
         let hidePasses = options.showOutput == .fail
-        tests: for spec in specs {
+        if let jobsNote { progress.print(jobsNote) }
+        if let mode = parallelMode {
+            outcomes = runParallel(specs, options: options, jobs: options.jobs, mode: mode, runDirectory: runDirectory,
+                                   progress: progress, interrupts: interrupts, vacuity: vacuity) { runs in
+                printTestLines(runs, options: options, progress: progress)
+            }
+        }
+        tests: for spec in specs where parallelMode == nil {
             var program = CellProgram(options: spec.options, runDirectory: runDirectory, current: current)
             program.vacuity = vacuity
             let services = PlanAdapter.services(spec.plan)
@@ -131,9 +157,11 @@ public enum TestRun {
                                matrices: layouts, startedAt: startedAt,
                                interrupted: interrupts.interrupted)
         // A partial run cannot say what the whole suite never checks.
-        if !report.interrupted { report.diagnostics = vacuity.diagnostics() }
+        // Nor can one shard of it.
+        if !report.interrupted && (options.shard?.total ?? 1) == 1 { report.diagnostics = vacuity.diagnostics() }
         report.portOwners = portOwners
         report.commandLine = request.commandLine
+        report.shard = options.shard?.description
         progress.stop()
         var text = ""
         for layout in report.matrices where outcomes.contains(where: { $0.matrixID == layout.id }) {
@@ -180,6 +208,26 @@ public enum TestRun {
             ConsoleWrite.write(ConsoleWrite.stdout, resultText)
         }
         return status
+    }
+
+    /// The console lines of one test's finished runs, as the serial loop prints them.
+    static func printTestLines(_ runs: [TestOutcome], options: RunOptions, progress: Progress) {
+        let hidePasses = options.showOutput == .fail
+        if options.runs == 1, let outcome = runs.first {
+            progress.finished(outcome, showOutput: options.showOutput == .all, hide: hidePasses && outcome.outcome == .passed)
+            return
+        }
+        for (run, outcome) in runs.enumerated() {
+            if !outcome.passed {
+                progress.finished(outcome, showOutput: false, hide: false,
+                                  after: ConsoleReport.runsFailLine(outcome, run: run + 1, of: options.runs))
+            } else {
+                progress.finished(outcome, showOutput: false, hide: true)
+            }
+        }
+        if runs.count == options.runs, runs.allSatisfy(\.passed), !(hidePasses && runs.allSatisfy { $0.outcome == .passed }) {
+            progress.print(ConsoleReport.runsPassLine(runs, of: options.runs, color: options.color))
+        }
     }
 
     static func makeCell(_ plan: FaultPlan, _ test: PlanTest, services: [ServiceLaunch], spec: SpecBridge) -> CellDefinition {

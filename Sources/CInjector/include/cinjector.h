@@ -128,3 +128,15 @@ int cinj_is_root(void);
 /// `faultbox run`: forward SIGTERM/SIGHUP/SIGQUIT to `pid`, ignore SIGINT (the program in
 /// the terminal's process group receives Ctrl-C itself).
 void cinj_forward_signals(pid_t pid);
+
+/// `--jobs`: starts `path` as the first process of new network + PID namespaces (plus a
+/// user namespace mapping the caller to root when `user_namespace`), loopback up, stdin and
+/// stdout from the given fds, killed when this thread dies. -1 with `err` set on failure.
+pid_t cinj_spawn_cell_worker(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
+                             int user_namespace, char *err, size_t err_len);
+/// 0 when such namespaces can be made here, else an errno with `err` set.
+int cinj_probe_cell_namespaces(int user_namespace, char *err, size_t err_len);
+/// The set-up cost alone: `count` namespace clones vs `count` plain forks, in ns.
+int cinj_measure_cell_namespaces(int user_namespace, int count, uint64_t *with_ns, uint64_t *plain);
+/// pipe2(O_CLOEXEC): no worker inherits another's pipe ends.
+int cinj_pipe_cloexec(int fds[2]);

@@ -42,11 +42,13 @@ struct FaultboxHarness {
 
     /// Starts `faultbox ARGS` in the work directory; the caller waits or signals it.
     /// With `stdoutPath`, standard output goes to that file instead (e.g. /dev/full).
+    /// With `launcher`, that command runs faultbox (e.g. a script that drops privileges).
     func start(_ args: [String], environment extra: [String: String] = [:],
-               stdoutPath: String? = nil) throws -> (Process, Pipe, Pipe) {
+               stdoutPath: String? = nil, launcher: [String] = []) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binDirectory + "/faultbox")
-        process.arguments = args
+        let faultbox = binDirectory + "/faultbox"
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? faultbox)
+        process.arguments = launcher.isEmpty ? args : Array(launcher.dropFirst()) + [faultbox] + args
         process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
@@ -64,9 +66,9 @@ struct FaultboxHarness {
         return (process, out, err)
     }
 
-    func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
+    func run(_ args: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> Result {
         let began = Date()
-        let (process, out, err) = try start(args, environment: environment)
+        let (process, out, err) = try start(args, environment: environment, launcher: launcher)
         // Read both pipes concurrently so that neither can fill up and block faultbox.
         let errData = Locked2<Data>(Data())
         let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }

@@ -1,0 +1,142 @@
+import Foundation
+import XCTest
+
+/// `--jobs N`: cells in their own network and PID namespaces, run by `faultbox __cell`
+/// workers. Needs the privilege to make namespaces (root, or unprivileged user namespaces);
+/// without it the run is serial and these tests check that instead.
+final class ParallelTests: XCTestCase {
+    var harness: FaultboxHarness!
+
+    override func setUpWithError() throws {
+        harness = try FaultboxHarness.make()
+        let matrix = FaultboxHarness.packageRoot() + "/bench/cells/matrix20.star"
+        try harness.write("matrix20.star", try String(contentsOfFile: matrix, encoding: .utf8))
+    }
+
+    override func tearDown() {
+        // Services die with their worker's PID namespace; give the kernel a moment.
+        for _ in 0..<100 where !processes(startedFrom: harness.workDirectory).isEmpty { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
+        harness.cleanUp()
+    }
+
+    /// Every cell binds 5432 and 8080: side by side they only pass in separate namespaces.
+    /// The reports equal the serial run's except for times.
+    func testSamePortsSideBySideAndReportsEqualSerial() throws {
+        let serial = try harness.run(["test", "matrix20.star", "--seed", "3", "--jobs", "1",
+                                      "--junit", harness.path("serial.xml"), "--output", harness.path("serial.json")])
+        let parallel = try harness.run(["test", "matrix20.star", "--seed", "3", "--jobs", "4",
+                                        "--junit", harness.path("parallel.xml"), "--output", harness.path("parallel.json")])
+        XCTAssertLessThanOrEqual(serial.status, 2, serial.all)
+        XCTAssertEqual(parallel.status, serial.status, parallel.all)
+        XCTAssertFalse(parallel.all.contains("cannot create network and PID namespaces"), parallel.all)
+        XCTAssertEqual(withoutTimes(parallel.stdout), withoutTimes(serial.stdout))
+        try XMLSchema.validate(harness.path("parallel.xml"))
+        // What the services printed is theirs (how often mock-api logs a failed write follows
+        // its own timing, in any two runs): the report around it must be the same.
+        let junit = { (name: String) throws -> String in
+            try self.withoutTimes(String(contentsOfFile: self.harness.path(name), encoding: .utf8))
+                .replacingOccurrences(of: "<system-out>[\\s\\S]*?</system-out>", with: "", options: .regularExpression)
+        }
+        XCTAssertEqual(try junit("parallel.xml"), try junit("serial.xml"))
+        XCTAssertEqual(try summary(harness.path("parallel.json")), try summary(harness.path("serial.json")))
+    }
+
+    /// A partition in one cell never reaches the cell beside it.
+    func testPartitionInOneCellDoesNotTouchTheOther() throws {
+        try harness.write("partition.star", """
+            load("matrix20.star", "api", "db")
+            def test_partitioned():
+                def body():
+                    r = api.post(path="/data/k", body="v")
+                    assert_true(not r.ok, "the partition should break the write")
+                partition(api, db, run=body)
+            def test_plain():
+                for i in range(20):
+                    r = api.post(path="/data/k", body="v")
+                    assert_true(r.ok, "no partition here")
+
+            """)
+        let r = try harness.run(["test", "partition.star", "--jobs", "2"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_partitioned ("), r.all)
+        XCTAssertTrue(r.stdout.contains("--- PASS: test_plain ("), r.all)
+    }
+
+    /// As `nobody` with user namespaces off: one line saying so, then a serial run that passes.
+    func testWithoutNamespacesOneLineAndASerialRun() throws {
+        guard getuid() == 0 else { throw XCTSkip("needs root to set up a host without user namespaces") }
+        let script = FaultboxHarness.packageRoot() + "/Tests/EndToEndTests/Support/as-nobody-without-userns.py"
+        chmod(harness.workDirectory, 0o777)  // nobody writes the run directory and the report there
+        let r = try harness.run(["test", "matrix20.star", "--jobs", "2", "--test", "test_matrix_order_flow_*",
+                                 "--junit", harness.path("nobody.xml")],
+                                launcher: ["/usr/bin/env", "python3", script])
+        XCTAssertEqual(r.status, 0, r.all)
+        let lines = r.all.split(separator: "\n").filter { $0.contains("cannot create network and PID namespaces") }
+        XCTAssertEqual(lines.count, 1, r.all)
+        XCTAssertTrue(lines.first?.contains("--jobs 2") ?? false, r.all)
+        XCTAssertTrue(lines.first?.contains("running the tests one at a time on the host network") ?? false, r.all)
+        XCTAssertTrue(r.stdout.contains("5 passed, 0 failed"), r.all)
+        try XMLSchema.validate(harness.path("nobody.xml"))
+    }
+
+    func testSIGINTStopsEveryCellAndWritesPartialJUnit() throws {
+        try interrupt(with: SIGINT)
+    }
+
+    func testKill9LeavesNothingBehind() throws {
+        try interrupt(with: SIGKILL)
+    }
+
+    private func interrupt(with signal: Int32) throws {
+        // Slow cells, so that four are surely running when the signal comes.
+        let faults = (1...8).map { "slow\($0)" }
+        try harness.write("slow.star", """
+            load("matrix20.star", "api", "db", "order_flow")
+            \(faults.map { "\($0) = fault_assumption(\"\($0)\", target = api, connect = delay(\"3s\"))" }.joined(separator: "\n"))
+            fault_matrix(scenarios = [order_flow], faults = [\(faults.joined(separator: ", "))])
+
+            """)
+        let xml = harness.path("partial.xml")
+        let (process, out, err) = try harness.start(["test", "slow.star", "--jobs", "4", "--junit", xml])
+        // Wait until the workers' services are up (their binaries are the work dir's copies).
+        for _ in 0..<400 where processes(startedFrom: harness.workDirectory).count < 8 { Thread.sleep(forTimeInterval: 0.025) }
+        XCTAssertGreaterThanOrEqual(processes(startedFrom: harness.workDirectory).count, 4)
+        kill(process.processIdentifier, signal)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let all = String(decoding: stdout + stderr, as: UTF8.self)
+        if signal == SIGINT {
+            XCTAssertEqual(process.terminationStatus, 130, all)
+            XCTAssertTrue(all.contains("interrupted: "), all)
+            try XMLSchema.validate(xml)
+        } else {
+            XCTAssertEqual(process.terminationReason, .uncaughtSignal, all)
+        }
+        // tearDown checks that no service is left (the PID namespaces died with the workers).
+    }
+
+    private func withoutTimes(_ text: String) -> String {
+        var s = text
+        // Times, and the padding around them (a matrix column is as wide as its widest time).
+        for pattern in ["[0-9]+(\\.[0-9]+)?m?s", "time=\"[^\"]*\"", "timestamp=\"[^\"]*\"", "faultbox-[0-9T:-]+-[0-9]+", "#[0-9]+",
+                        "\\.tmp/[^/ ]+",  // a service's own mkdtemp name differs in any two runs
+                        "─+", " +"] {
+            s = s.replacingOccurrences(of: pattern, with: "T", options: .regularExpression)
+        }
+        return s
+    }
+
+    private func summary(_ path: String) throws -> [String] {
+        let root = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        return ((root?["tests"] as? [[String: Any]]) ?? []).map { t in
+            // Decisions without their event number (#12), which follows healthcheck timing.
+            "\(t["name"] ?? "") \(t["outcome"] ?? "") " + ((t["decisions"] as? [String]) ?? []).map {
+                // Targets too: run directory paths and socket inodes differ in any two runs.
+                $0.replacingOccurrences(of: "#[0-9]+ ", with: "", options: .regularExpression)
+                    .replacingOccurrences(of: "(/tmp/|socket:)[^ ,]*", with: "X", options: .regularExpression)
+            }.joined(separator: ", ")
+        }
+    }
+}
