@@ -156,15 +156,8 @@ enum JSONLineParser {
                 guard i < bytes.count else { return nil }
                 let e = bytes[i]
                 i += 1
+                if let byte = Escapes.simple(e) { raw.append(byte); runStart = i; continue }
                 switch e {
-                case UInt8(ascii: "\""): raw.append(0x22)
-                case UInt8(ascii: "\\"): raw.append(0x5C)
-                case UInt8(ascii: "/"): raw.append(0x2F)
-                case UInt8(ascii: "b"): raw.append(0x08)
-                case UInt8(ascii: "f"): raw.append(0x0C)
-                case UInt8(ascii: "n"): raw.append(0x0A)
-                case UInt8(ascii: "r"): raw.append(0x0D)
-                case UInt8(ascii: "t"): raw.append(0x09)
                 case UInt8(ascii: "u"):
                     guard var unit = hex4() else { return nil }
                     var scalar: Unicode.Scalar?

@@ -62,15 +62,8 @@ enum LogfmtParser {
             guard c == UInt8(ascii: "\\"), i + 1 < n else { out.append(c); i += 1; continue }
             let e = bytes[i + 1]
             i += 2
+            if let byte = Escapes.simple(e) { out.append(byte); continue }
             switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
             case UInt8(ascii: "u") where i + 4 <= n:
                 if bytes[i..<i + 4].allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 || UInt8(ascii: "A")...UInt8(ascii: "F") ~= $0 }),
                    let v = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) {
