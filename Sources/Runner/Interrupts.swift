@@ -136,9 +136,17 @@ final class DedicatedThread<T: Sendable>: @unchecked Sendable {
     }
 
     /// The result, or nil if the body has not finished within `timeout`.
+    /// The deadline is kept on ContinuousClock, the clock the reports' durations use:
+    /// Dispatch's own clock may be coarse and wake a few milliseconds early, so an early
+    /// wake-up waits out the rest instead of calling a 2 s timeout after 1.993 s.
     func wait(timeout: Duration) -> T? {
-        let nanos = min(max(timeout.secondsDouble, 0), 1e6) * 1e9
-        if done.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .timedOut { return nil }
+        let clock = ContinuousClock()
+        let deadline = clock.now + min(max(timeout, .zero), .seconds(1_000_000))
+        while true {
+            let nanos = max((deadline - clock.now).secondsDouble, 0) * 1e9
+            if done.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .success { break }
+            if clock.now >= deadline { return nil }
+        }
         done.signal()  // keep it signalled for later waiters
         return result.current
     }
