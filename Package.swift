@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Already built for async-http-client; named here because ServiceClients configures TLS.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -52,12 +54,13 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .target(name: "Reports", dependencies: ["CLibXML2", "Trace"]),
 
-        // HTTP and TCP clients that specs use to talk to services (HTTP: async-http-client).
+        // HTTP(S) and TCP clients that specs use to talk to services (HTTP: async-http-client).
         .target(name: "ServiceClients", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
 
         // Execution of cells against real services.

@@ -36,8 +36,10 @@ public struct InterfaceDecl: Sendable, Hashable {
     public var proto: String
     public var port: Int64
     public var position: SourcePosition
-    public init(name: String, proto: String, port: Int64, position: SourcePosition) {
-        self.name = name; self.proto = proto; self.port = port; self.position = position
+    /// `tls = tls_cert(...)`, already checked at load (files readable, pairs complete).
+    public var tls: TLSSettings?
+    public init(name: String, proto: String, port: Int64, position: SourcePosition, tls: TLSSettings? = nil) {
+        self.name = name; self.proto = proto; self.port = port; self.position = position; self.tls = tls
     }
 }
 
@@ -54,6 +56,8 @@ public struct HealthCheckDecl: Sendable, Hashable {
     /// http: the status wanted (nil: 200-399) and text the body must contain.
     public var status: Int64?
     public var body: String?
+    /// http: `tls = tls_cert(...)` on the check itself.
+    public var tls: TLSSettings?
     /// `healthcheck = fn`: the function, called in the cell's VM until it returns True.
     public var function: CallableRef?
     /// Where each keyword was written (for plan errors); absent keywords fall back to `position`.

@@ -13,10 +13,17 @@ extension PlanBuilder {
             firstByName[decl.name] = decl.position
             var interfaces: [Interface] = []
             for i in decl.interfaces {
-                guard let kind = Interface.Kind(rawValue: i.proto) else {
+                // "https" is HTTP over TLS: the http kind with default TLS settings.
+                guard let kind = i.proto == "https" ? .http : Interface.Kind(rawValue: i.proto) else {
                     error(i.position, "interface \"\(i.name)\" of service \"\(decl.name)\": unknown protocol \"\(i.proto)\""
                           + ReferenceProtocols.note(i.proto),
-                          fix: "use \"tcp\" or \"http\"" + Spelling.hint(i.proto, among: ["tcp", "http"]))
+                          fix: "use \"tcp\", \"http\" or \"https\"" + Spelling.hint(i.proto, among: ["tcp", "http", "https"]))
+                    continue
+                }
+                if kind == .tcp, i.tls != nil {
+                    error(i.position, "interface \"\(i.name)\" of service \"\(decl.name)\": tls= is offered on http interfaces only "
+                          + "(a tcp send over TLS is not supported yet)",
+                          fix: "drop tls=, or declare the interface as \"https\" if the service speaks HTTP over TLS")
                     continue
                 }
                 guard i.port >= 1 && i.port <= 65535 else {
@@ -37,9 +44,10 @@ extension PlanBuilder {
                 } else {
                     portOwner[port] = (label, i.position)
                 }
-                interfaces.append(Interface(name: i.name, proto: kind, port: port, position: i.position))
+                let tls = i.tls ?? (i.proto == "https" ? TLSSettings() : nil)
+                interfaces.append(Interface(name: i.name, proto: kind, port: port, position: i.position, tls: tls))
             }
-            let healthcheck = decl.healthcheck.flatMap { buildHealthCheck($0, service: decl.name) }
+            let healthcheck = decl.healthcheck.flatMap { buildHealthCheck($0, service: decl.name, interfaces: interfaces) }
             services.append(Service(
                 name: decl.name, binary: decl.binary,
                 executable: BinaryResolution.resolve(decl.binary, options: options),
@@ -52,7 +60,7 @@ extension PlanBuilder {
         return addGeneratedEnv(services)
     }
 
-    mutating func buildHealthCheck(_ decl: HealthCheckDecl, service: String) -> HealthCheck? {
+    mutating func buildHealthCheck(_ decl: HealthCheckDecl, service: String, interfaces: [Interface] = []) -> HealthCheck? {
         var timeout = PlanDuration(nanoseconds: 10_000_000_000, text: decl.timeout)
         var good = true
         let what = decl.kind == .function ? "healthcheck_timeout of service \"\(service)\"" : "timeout of \(decl.kind.rawValue)()"
@@ -74,8 +82,12 @@ extension PlanBuilder {
             return good ? check : nil
         }
         var text = Substring(decl.target)
+        var scheme: String?
         if decl.kind == .http {
-            if text.hasPrefix("http://") { text = text.dropFirst(7) }
+            for prefix in ["http://", "https://"] where text.hasPrefix(prefix) {
+                scheme = String(prefix.dropLast(3))
+                text = text.dropFirst(prefix.count)
+            }
         }
         let hostPort = text.prefix { $0 != "/" }
         let path = String(text.dropFirst(hostPort.count))
@@ -94,6 +106,20 @@ extension PlanBuilder {
         var check = HealthCheck(kind: decl.kind, host: String(hostPort[..<colon]), port: port,
                                 path: decl.kind == .http ? (path.isEmpty ? "/" : path) : "",
                                 timeout: timeout, position: decl.position)
+        if decl.kind == .http {
+            // https:// or tls= means TLS; no scheme follows the interface on that port, so
+            // http("localhost:8443/health") on an https interface needs nothing more.
+            let probed = interfaces.first { $0.port == port }?.tls
+            switch scheme {
+            case "http"? where decl.tls != nil:
+                error(decl.position(of: "tls"), "healthcheck of service \"\(service)\": tls= with an http:// URL",
+                      fix: "write the URL as https://\(decl.target.dropFirst(7)), or drop tls=")
+                good = false
+            case "http"?: check.tls = nil
+            case "https"?: check.tls = decl.tls ?? probed ?? TLSSettings()
+            default: check.tls = decl.tls ?? probed
+            }
+        }
         return buildHealthMatch(decl, service: service, into: &check) && good ? check : nil
     }
 

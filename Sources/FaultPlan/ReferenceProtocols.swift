@@ -3,7 +3,7 @@
 /// at docs/compat.md, instead of a bare "unknown protocol".
 public enum ReferenceProtocols {
     public static let descriptions: [String: String] = [
-        "http2": "HTTP/2 (h2c) steps", "https": "HTTPS through a TLS-terminating proxy", "udp": "UDP datagram steps",
+        "http2": "HTTP/2 (h2c) steps", "udp": "UDP datagram steps",
         "postgres": "SQL query/exec steps", "mysql": "SQL query/exec steps", "redis": "Redis command steps",
         "kafka": "publish/consume steps", "nats": "publish/request/subscribe steps", "grpc": "gRPC call steps",
         "mongodb": "MongoDB document steps", "cassandra": "CQL query/exec steps", "clickhouse": "SQL steps over HTTP",

@@ -9,9 +9,13 @@ public struct Interface: Sendable, Hashable {
     public var host: String
     public var port: Int
     public var position: SourcePosition
+    /// http over TLS (`"https"`, or `tls = tls_cert(...)`); nil for plain HTTP and tcp.
+    public var tls: TLSSettings?
 
-    public init(name: String, proto: Kind, host: String = "localhost", port: Int, position: SourcePosition) {
+    public init(name: String, proto: Kind, host: String = "localhost", port: Int, position: SourcePosition,
+                tls: TLSSettings? = nil) {
         self.name = name; self.proto = proto; self.host = host; self.port = port; self.position = position
+        self.tls = tls
     }
 
     /// `host:port`.
@@ -35,6 +39,8 @@ public struct HealthCheck: Sendable, Hashable {
     /// http: the status wanted (nil: any of 200-399), and text the body must contain.
     public var status: Int?
     public var body: String?
+    /// http: over TLS with these settings (an `https://` URL, or the interface it probes).
+    public var tls: TLSSettings?
     /// `.function`: called in the cell's VM until it returns True.
     public var function: CallableRef?
 
@@ -48,13 +54,16 @@ public struct HealthCheck: Sendable, Hashable {
     public var target: String {
         switch kind {
         case .tcp: return "\(host):\(port)"
-        case .http: return "\(host):\(port)\(path)"
+        case .http: return (tls != nil ? "https://" : "") + "\(host):\(port)\(path)"
         case .function: return function?.name ?? "?"
         }
     }
 
     /// The check as a call, for messages: `tcp("localhost:6379", send="PING", expect="+PONG")`.
-    public var written: String {
+    public var written: String { written() }
+
+    /// `show` turns TLS file paths into what a listing prints.
+    public func written(showing show: (String) -> String = { $0 }) -> String {
         func q(_ s: String) -> String { ReplyMatch.quote(s) }
         switch kind {
         case .tcp:
@@ -70,6 +79,7 @@ public struct HealthCheck: Sendable, Hashable {
             var s = "http(\(q(target))"
             if let status { s += ", status=\(status)" }
             if let body { s += ", body=\(q(body))" }
+            if let tls, tls != TLSSettings() { s += ", tls=\(tls.written(showing: show))" }
             return s + ")"
         case .function:
             return "\(target)()"

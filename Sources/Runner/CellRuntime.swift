@@ -41,17 +41,17 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
     // MARK: clients
 
     func http(service: String, interface: String, address: String, method: String, path: String,
-              body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
+              body: [UInt8]?, headers: [(String, String)], tls: TLSSettings?) -> SpecHTTPResult {
         let (host, port) = Self.split(address)
         if starting {
             let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
-                                 headers: headers, timeout: callTimeout)
+                                 headers: headers, timeout: callTimeout, tls: tls)
             return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,
                                   durationMilliseconds: r.durationMs, error: r.error)
         }
         context.trace.stepSend(service: service, interface: interface, [("method", method), ("path", path)])
         let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
-                             headers: headers, timeout: callTimeout)
+                             headers: headers, timeout: callTimeout, tls: tls)
         var fields: [(key: String, value: String)] = [("method", method), ("path", path), ("status", String(r.status)),
                                                       ("duration_ms", Self.ms(r.durationMs)),
                                                       ("success", r.error == nil && r.status < 400 ? "True" : "False")]

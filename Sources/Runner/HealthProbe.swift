@@ -29,15 +29,15 @@ struct HealthProber {
             guard let reply = r.reply else { return ProbeResult(ready: false, seen: r.error ?? "no reply") }
             let shown = "reply " + ReplyMatch.quote(Self.clip(reply))
             return ProbeResult(ready: expect?.matches(reply) ?? true, seen: shown)
-        case .http(let host, let port, let path, let status, let body):
+        case .http(let host, let port, let path, let status, let body, let tls):
             // Connect first: async-http-client retries a refused connection with a backoff
             // until the call's deadline, which held every cell's start by ~80 ms (bench/cells.sh
             // 27 -> 108 ms per cell). A port that refuses is "not yet", at once.
             if let failure = Probe.connect(host: Clients.loopback(host), port: port, timeout: timeout) {
                 return ProbeResult(ready: false, seen: failure)
             }
-            let r = http.request(method: "GET", url: "http://\(Clients.loopback(host)):\(port)\(path)", body: nil,
-                                 headers: [("Connection", "close")], timeout: timeout)
+            let r = http.request(method: "GET", url: Clients.url(host: host, port: port, path: path, tls: tls), body: nil,
+                                 headers: [("Connection", "close")], timeout: timeout, tls: tls.map(Clients.clientTLS))
             if let error = r.error { return ProbeResult(ready: false, seen: error) }
             let text = String(decoding: r.body.prefix(4096), as: UTF8.self)
             let statusOK = status.map { $0 == r.status } ?? (200...399).contains(r.status)
@@ -60,7 +60,7 @@ struct HealthProber {
             case .regex(let r): return "a reply line matching " + ReplyMatch.quote(r)
             }
         case .exchange: return "a reply line"
-        case .http(_, _, _, let status, let body):
+        case .http(_, _, _, let status, let body, _):
             return (status.map { "status \($0)" } ?? "a status of 200-399")
                 + (body.map { " with " + ReplyMatch.quote($0) + " in the body" } ?? "")
         case .function(let ref): return "\(ref.name)() to return True"

@@ -29,7 +29,8 @@ enum PlanAdapter {
                 probe = .connect(host: h.host, port: h.port)
             }
         case .http:
-            probe = .http(host: h.host, port: h.port, path: h.path.isEmpty ? "/" : h.path, status: h.status, body: h.body)
+            probe = .http(host: h.host, port: h.port, path: h.path.isEmpty ? "/" : h.path, status: h.status, body: h.body,
+                          tls: h.tls)
         case .function:
             guard let f = h.function else { return .tcp(host: h.host, port: h.port, timeout: duration(h.timeout)) }
             probe = .function(f)

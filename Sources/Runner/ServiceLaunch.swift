@@ -33,7 +33,7 @@ public struct Healthcheck: Sendable, CustomStringConvertible {
         /// `send` gets a reply line over TCP, which matches `expect` when given.
         case exchange(host: String, port: Int, send: String, expect: ReplyMatch?)
         /// An HTTP GET of `path` answers `status` (nil: 200-399) with `body` in its body.
-        case http(host: String, port: Int, path: String, status: Int?, body: String?)
+        case http(host: String, port: Int, path: String, status: Int?, body: String?, tls: TLSSettings?)
         /// A spec function, called in the cell's VM, returns True.
         case function(CallableRef)
     }
@@ -52,7 +52,7 @@ public struct Healthcheck: Sendable, CustomStringConvertible {
     }
 
     public static func http(host: String, port: Int, path: String, timeout: Duration) -> Healthcheck {
-        Healthcheck(probe: .http(host: host, port: port, path: path, status: nil, body: nil), timeout: timeout,
+        Healthcheck(probe: .http(host: host, port: port, path: path, status: nil, body: nil, tls: nil), timeout: timeout,
                     text: "http(\"\(host):\(port)\(path)\")")
     }
 

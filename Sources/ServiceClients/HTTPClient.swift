@@ -7,6 +7,7 @@ import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// The result of one HTTP call. Transport failures are values, not errors: `ok == false`,
@@ -46,12 +47,18 @@ public struct HTTPResponse: Sendable {
 public final class HTTPSession: Sendable {
     private let client: AsyncHTTPClient.HTTPClient
     private let closed = Mutex(false)
+    /// NIOSSL configurations by setting: built once (they read the PEM files) per session.
+    private let tlsConfigurations = Mutex<[ClientTLS: TLSConfiguration]>([:])
 
     public init() {
         var configuration = AsyncHTTPClient.HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             connectionPool: .init(idleTimeout: .seconds(1)))
         configuration.httpVersion = .http1Only
+        // A failed connect or TLS handshake is the answer, as with curl: retrying it with a
+        // backoff until the deadline turned a refused connection or an untrusted
+        // certificate into a 10 s wait and then a timeout that hid the cause.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = AsyncHTTPClient.HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -70,8 +77,9 @@ public final class HTTPSession: Sendable {
     /// Sends one request and waits for the answer (synchronous: the VM calls it from its own
     /// thread, never from an event loop). `url` may omit the scheme (`localhost:8080/health`
     /// means http://). `timeout` bounds the whole call, connect included. Never throws.
+    /// `tls` applies to https:// URLs (nil: the system's CA pool and full verification).
     public func request(method: String, url: String, body: [UInt8]?,
-                        headers: [(String, String)], timeout: Duration) -> HTTPResponse {
+                        headers: [(String, String)], timeout: Duration, tls: ClientTLS? = nil) -> HTTPResponse {
         let started = monotonicMs()
         func failure(_ message: String) -> HTTPResponse { .failure(message, durationMs: monotonicMs() - started) }
         if closed.withLock({ $0 }) { return failure("the test was stopped before this call (\(url))") }
@@ -103,12 +111,19 @@ public final class HTTPSession: Sendable {
         }
         if !fields.contains(name: "user-agent") { fields.add(name: "User-Agent", value: "faultbox") }
 
-        let request: AsyncHTTPClient.HTTPClient.Request
+        var request: AsyncHTTPClient.HTTPClient.Request
         do {
             let payload: AsyncHTTPClient.HTTPClient.Body? = (body?.isEmpty ?? true) ? nil : .bytes(body!)
             request = try .init(url: shown, method: HTTPMethod(rawValue: verb), headers: fields, body: payload)
         } catch {
             return failure("invalid URL '\(url)': \(error)")
+        }
+        if let tls, target.scheme == "https" {
+            do {
+                request.tlsConfiguration = try tlsConfiguration(tls)
+            } catch {
+                return failure("TLS material for \(shown) cannot be loaded: \(error)")
+            }
         }
         let nanos = Int64(milliseconds(timeout) * 1_000_000)
         do {
@@ -128,6 +143,15 @@ public final class HTTPSession: Sendable {
     }
 }
 
+extension HTTPSession {
+    fileprivate func tlsConfiguration(_ tls: ClientTLS) throws -> TLSConfiguration {
+        if let known = tlsConfigurations.withLock({ $0[tls] }) { return known }
+        let built = try tls.configuration()
+        tlsConfigurations.withLock { $0[tls] = built }
+        return built
+    }
+}
+
 /// One-off calls (probes, tools): each gets a session of its own.
 public enum HTTPClient {
     public static func request(method: String, url: String, body: [UInt8]?,
@@ -139,6 +163,7 @@ public enum HTTPClient {
 
     /// A short, stable message for a transport error (the library's own are type dumps).
     static func describe(_ error: Error, url: String, timeout: Duration) -> String {
+        if let tls = ClientTLS.describe(error, url: url) { return tls }
         if let code = errnoCode(of: error) {
             switch code {
             case ECONNREFUSED: return "connection refused (\(url))"

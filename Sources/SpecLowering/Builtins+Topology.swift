@@ -9,21 +9,21 @@ enum TopologyBuiltins {
             "interface": .builtin(Builtin(name: "interface", impl: interface)),
             "tcp": .builtin(Builtin(name: "tcp") { t, _, a in try healthcheck(.tcp, t, a) }),
             "http": .builtin(Builtin(name: "http") { t, _, a in try healthcheck(.http, t, a) }),
-        ]
+        ].merging(TLSBuiltins.all()) { first, _ in first }
     }
 
     static func interface(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
-        let a = try BoundArgs(args, fn: "interface", params: ["name", "protocol", "port"])
+        let a = try BoundArgs(args, fn: "interface", params: ["name", "protocol", "port", "tls?"], positional: 3)
         let site = SpecRecorder.site(thread)
         guard let port = try a.int("port") else { throw StarlarkError("interface: missing argument for port") }
         return .object(InterfaceValue(name: try a.requiredString("name"), proto: try a.requiredString("protocol"),
-                                      port: port, position: site, service: nil))
+                                      port: port, position: site, service: nil, tls: try a.tls()))
     }
 
     static func healthcheck(_ kind: HealthCheck.Kind, _ thread: StarThread, _ args: Arguments) throws -> Value {
         let fn = kind.rawValue
         let address = kind == .tcp ? "addr" : "url"
-        let extra = kind == .tcp ? ["send?", "expect?", "expect_regex?"] : ["status?", "body?"]
+        let extra = kind == .tcp ? ["send?", "expect?", "expect_regex?"] : ["status?", "body?", "tls?"]
         let a = try BoundArgs(args, fn: fn, params: [address, "timeout?"] + extra)
         let site = SpecRecorder.site(thread)
         var decl = HealthCheckDecl(kind: kind, target: try a.requiredString(address),
@@ -33,8 +33,9 @@ enum TopologyBuiltins {
         decl.expectRegex = try a.string("expect_regex")
         decl.status = try a.int("status")
         decl.body = try a.string("body")
+        decl.tls = try a.tls()
         if let r = try? SpecRecorder.of(thread, fn) {
-            for k in ["timeout", "send", "expect", "expect_regex", "status", "body"] where a.has(k) {
+            for k in ["timeout", "send", "expect", "expect_regex", "status", "body", "tls"] where a.has(k) {
                 decl.keywordPositions[k] = r.keywordPosition(k, in: site)
             }
         }
@@ -122,7 +123,7 @@ enum TopologyBuiltins {
         let index = r.declarations.services.count
         r.declarations.services.append(ServiceDecl(
             name: name, binary: binary, args: argv, env: env,
-            interfaces: interfaces.map { InterfaceDecl(name: $0.name, proto: $0.proto, port: $0.port, position: $0.position) },
+            interfaces: interfaces.map { InterfaceDecl(name: $0.name, proto: $0.proto, port: $0.port, position: $0.position, tls: $0.tls) },
             dependsOn: deps, healthcheck: health, position: site, variable: nil, definedIn: site.file, ops: ops))
         r.declarations.services[index].observe = try ObserveBuiltins.sources(a)
         let value = ServiceValue(name: name, interfaces: interfaces, index: index, ops: ops, catalog: catalog)

@@ -34,7 +34,7 @@ enum ClientCalls {
         guard let runtime = SpecRuntimeSlot.runtime(thread) else { throw onlyWhileTesting("\(label)()") }
         let result = runtime.http(service: iface.service ?? "", interface: iface.name, address: iface.address,
                                   method: method.uppercased(), path: path.hasPrefix("/") ? path : "/" + path,
-                                  body: body, headers: headers)
+                                  body: body, headers: headers, tls: iface.clientTLS)
         AssertionCounter.noteStep(thread, service: iface.service ?? "", interface: iface.name,
                                   succeeded: result.error == nil && (200..<400).contains(result.status))
         return SpecValues.response(result, thread: thread)

@@ -28,7 +28,6 @@ public enum ReferenceOnly {
     public static let builtins: [String: Feature] = [
         // Topology
         "mock_service": Feature("declares an in-process mock service", mocks),
-        "tls_cert": Feature("TLS material for a protocol proxy", "tls"),
         "remotes": Feature("per-interface hosts of a remote service (service(remote=...))", "remote-services"),
         "kafka_ready": Feature("a Kafka protocol-level healthcheck", "protocols"),
         "ready": Feature("a protocol-aware healthcheck that asks the service through its protocol plugin", "protocols"),
@@ -108,7 +107,6 @@ public enum ReferenceOnly {
         ],
         "interface": [
             "spec": Feature("attaches a contract file (OpenAPI, protobuf) for client()", "clients"),
-            "tls": Feature("terminates TLS at the interface's protocol proxy", "tls"),
         ],
         "deny": [
             "max_fires": Feature("exhaustive probability fan-out (2^max_fires plan leaves)", "faults"),

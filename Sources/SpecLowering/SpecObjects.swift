@@ -42,16 +42,22 @@ final class InterfaceValue: StarObject {
     let position: SourcePosition
     /// Nil until `service(...)` adopts a copy.
     let service: String?
-    init(name: String, proto: String, port: Int64, position: SourcePosition, service: String?) {
+    /// `tls = tls_cert(...)`; an "https" interface without it uses the defaults.
+    let tls: TLSSettings?
+    init(name: String, proto: String, port: Int64, position: SourcePosition, service: String?, tls: TLSSettings? = nil) {
         self.name = name; self.proto = proto; self.port = port; self.position = position; self.service = service
+        self.tls = tls
     }
     func adopted(by service: String) -> InterfaceValue {
-        InterfaceValue(name: name, proto: proto, port: port, position: position, service: service)
+        InterfaceValue(name: name, proto: proto, port: port, position: position, service: service, tls: tls)
     }
+    /// The TLS settings calls use: tls= if given, the defaults for "https", none otherwise.
+    var clientTLS: TLSSettings? { tls ?? (proto == "https" ? TLSSettings() : nil) }
+    var isHTTP: Bool { proto == "http" || proto == "https" }
     var host: String { "localhost" }
     var address: String { "\(host):\(port)" }
     static let httpMethods = ["get", "post", "put", "delete", "patch"]
-    var methods: [String] { proto == "http" ? Self.httpMethods : proto == "tcp" ? ["send"] : [] }
+    var methods: [String] { isHTTP ? Self.httpMethods : proto == "tcp" ? ["send"] : [] }
 
     override var typeName: String { "interface" }
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
@@ -73,7 +79,7 @@ final class InterfaceValue: StarObject {
             let owner = service ?? "?"
             let label = "\(owner).\(name).\(attr)"
             return .builtin(Builtin(name: attr, receiver: .object(self)) { [self] thread, _, args in
-                if proto == "http" {
+                if isHTTP {
                     return try ClientCalls.http(self, method: attr, label: label, thread: thread, args: args)
                 }
                 return try ClientCalls.send(self, label: label, thread: thread, args: args)

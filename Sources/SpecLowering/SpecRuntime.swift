@@ -8,8 +8,9 @@ import StarlarkVM
 public protocol SpecRuntime: AnyObject {
     /// One HTTP request to `service`'s `interface`. Transport errors are returned in
     /// `SpecHTTPResult.error`, never thrown (the spec sees `ok=False, status=0`).
+    /// `tls` is set for an "https" interface or one with `tls=` (the call then uses https://).
     func http(service: String, interface: String, address: String, method: String, path: String,
-              body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult
+              body: [UInt8]?, headers: [(String, String)], tls: TLSSettings?) -> SpecHTTPResult
     /// Writes `data` plus a newline to a TCP interface and returns the reply line.
     func tcpSend(service: String, interface: String, address: String, data: [UInt8]) throws -> [UInt8]
     /// Arms `rules` on `target` while `body` runs (rules are validated and expanded).

@@ -145,7 +145,7 @@ final class FaultParityPlanTests: XCTestCase {
     final class Recorder: SpecRuntime, SpecFaultControl {
         var calls: [String] = []
         func http(service: String, interface: String, address: String, method: String, path: String,
-                  body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
+                  body: [UInt8]?, headers: [(String, String)], tls: TLSSettings?) -> SpecHTTPResult {
             calls.append("\(method) \(service)\(path)")
             return SpecHTTPResult(status: 200, body: [], headers: [], durationMilliseconds: 1, error: nil)
         }
@@ -271,7 +271,7 @@ final class FaultParityPlanTests: XCTestCase {
     func testRuntimeWithoutFaultControl() throws {
         final class Plain: SpecRuntime {
             func http(service: String, interface: String, address: String, method: String, path: String,
-                      body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
+                      body: [UInt8]?, headers: [(String, String)], tls: TLSSettings?) -> SpecHTTPResult {
                 SpecHTTPResult(status: 200, body: [], headers: [], durationMilliseconds: 0, error: nil)
             }
             func tcpSend(service: String, interface: String, address: String, data: [UInt8]) throws -> [UInt8] { [] }

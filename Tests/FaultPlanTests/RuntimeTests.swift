@@ -11,7 +11,7 @@ final class RuntimeTests: XCTestCase {
     final class RecordingRuntime: SpecRuntime {
         var calls: [String] = []
         func http(service: String, interface: String, address: String, method: String, path: String,
-                  body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
+                  body: [UInt8]?, headers: [(String, String)], tls: TLSSettings?) -> SpecHTTPResult {
             calls.append("\(method) \(service).\(interface) \(address)\(path) body=\(String(decoding: body ?? [], as: UTF8.self)) headers=\(headers.map { "\($0.0):\($0.1)" })")
             if path == "/missing" || path == "/moved" {
                 return SpecHTTPResult(status: path == "/moved" ? 302 : 404, body: Array("no".utf8), headers: [],

@@ -39,6 +39,13 @@ public enum PlanJSON {
         .object([("function", .string(c.name)), ("defined_at", pos(c.position))])
     }
 
+    /// {`ca`, `insecure`, `client_cert`, `client_key`}: how faultbox's client speaks TLS.
+    static func tls(_ t: TLSSettings, _ paths: PathDisplay) -> JSONValue {
+        func path(_ p: String?) -> JSONValue { p.map { .string(paths.show($0)) } ?? .null }
+        return .object([("ca", path(t.ca)), ("insecure", .bool(t.insecure)),
+                        ("client_cert", path(t.clientCert)), ("client_key", path(t.clientKey))])
+    }
+
     static func service(_ s: Service, _ paths: PathDisplay) -> JSONValue {
         var hc: JSONValue = .null
         if let h = s.healthcheck {
@@ -57,6 +64,7 @@ public enum PlanJSON {
             }
             if let status = h.status { fields.append(("status", .int(status))) }
             if let body = h.body { fields.append(("body", .string(body))) }
+            if let tls = h.tls { fields.append(("tls", Self.tls(tls, paths))) }
             if let f = h.function { fields.append(("function", callable(f))) }
             hc = .object(fields)
         }
@@ -67,10 +75,13 @@ public enum PlanJSON {
             ("args", strings(s.args)),
             ("env", .array(s.env.map { .object([("key", .string($0.key)), ("value", .string($0.value)),
                                                  ("generated", .bool($0.generated))]) })),
-            ("interfaces", .array(s.interfaces.map {
-                .object([("name", .string($0.name)), ("protocol", .string($0.proto.rawValue)),
-                         ("host", .string($0.host)), ("port", .int($0.port)), ("addr", .string($0.address)),
-                         ("position", pos($0.position))])
+            ("interfaces", .array(s.interfaces.map { i in
+                var fields: [(String, JSONValue)] = [
+                    ("name", .string(i.name)), ("protocol", .string(i.proto.rawValue)),
+                    ("host", .string(i.host)), ("port", .int(i.port)), ("addr", .string(i.address)),
+                    ("position", pos(i.position))]
+                if let tls = i.tls { fields.append(("tls", Self.tls(tls, paths))) }   // only over TLS
+                return .object(fields)
             })),
             ("healthcheck", hc),
             ("depends_on", strings(s.dependsOn)),

@@ -59,11 +59,13 @@ public enum PlanText {
         out += "    binary      \(s.binary)" + (exe == s.binary ? "" : " -> \(exe)") + "\n"
         if !s.args.isEmpty { out += "    args        " + s.args.map(quoteIfNeeded).joined(separator: " ") + "\n" }
         for i in s.interfaces {
-            out += "    interface   \(i.name) \(i.proto.rawValue) \(i.address)\n"
+            let tls = i.tls.map { $0 == TLSSettings() ? " tls" : " " + $0.written(showing: paths.show) } ?? ""
+            out += "    interface   \(i.name) \(i.proto.rawValue) \(i.address)\(tls)\n"
         }
         if let h = s.healthcheck {
             let plain = h.send == nil && h.status == nil && h.body == nil && h.kind != .function
-            out += "    healthcheck \(plain ? "\(h.kind.rawValue) \(h.target)" : h.written) timeout \(h.timeout.text)\n"
+                && (h.tls ?? TLSSettings()) == TLSSettings()
+            out += "    healthcheck \(plain ? "\(h.kind.rawValue) \(h.target)" : h.written(showing: paths.show)) timeout \(h.timeout.text)\n"
         } else {
             out += "    healthcheck none (ready once started)\n"
         }
