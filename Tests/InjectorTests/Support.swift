@@ -49,6 +49,9 @@ final class Harness: @unchecked Sendable {
                 file: StaticString = #filePath, line: UInt = #line) -> ProcessExit? {
         let exit = process.waitForExit(timeout: timeout)
         XCTAssertNotNil(exit, "program did not finish in time; stderr: \(stderr(process.service))", file: file, line: line)
+        // Events reach the log on the pump's thread; under load the last ones can still be
+        // queued when the exit is seen (as the cell program does before reading its trace).
+        session.flushEvents()
         return exit
     }
 }
