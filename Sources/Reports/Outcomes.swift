@@ -57,4 +57,7 @@ public enum DiagnosticCode {
     public static let testNoAssertions = "TEST_NO_ASSERTIONS"
     /// An interface was stepped, but no passing test with an assertion saw a step on it succeed.
     public static let noPositiveControl = "NO_POSITIVE_CONTROL"
+
+    /// Every code, in the order docs/diagnostics.md lists them (a test holds the two equal).
+    public static let all = [faultNotFired, testNoAssertions, noPositiveControl]
 }

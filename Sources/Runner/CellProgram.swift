@@ -191,7 +191,9 @@ struct CellProgram {
             // With a probability below 1, matching calls may all have drawn "no fault".
             Diagnostic(code: DiagnosticCode.faultNotFired, message: probabilistic
                 ? "\(name) never fired: no matching call, or every draw with its probability (seed \(seed)) said no; try other seeds with --runs"
-                : "\(name) never fired: the scenario made no call it matches")
+                : "\(name) never fired: the scenario made no call it matches",
+                fix: "run the test with --debug to see the calls the scenario made; match the syscall family "
+                    + "(write, not pwrite64) and check that a path= glob matches")
         }
         outcome.warnings.append(contentsOf: context.warnings.current)
         Self.judge(&outcome, cell: cell, facts: context.judgement.current, stopped: cancellation.reason,

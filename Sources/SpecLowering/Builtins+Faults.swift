@@ -119,7 +119,7 @@ enum FaultBuiltins {
                                     + "or ops; the service is the first argument: \(a.fn)(\(first), write = deny(\"EIO\"), ...)")
             }
             guard case .object(let o) = value, let action = o as? FaultActionValue else {
-                throw StarlarkError("\(a.fn): for syscall \(keyword): got \(value.typeName), want deny(...) or delay(...) "
+                throw StarlarkError("\(a.fn): for parameter \(keyword) (a syscall): got \(value.typeName), want deny(...) or delay(...) "
                                     + "or allow(), e.g. \(keyword) = deny(\"EIO\") (got \(Self.shortRepr(value)))")
             }
             let pos = recorder?.keywordPosition(keyword, in: site) ?? site

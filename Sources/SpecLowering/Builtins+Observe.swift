@@ -91,7 +91,7 @@ enum ObserveBuiltins {
             case .string(let s): fields.append(FieldPattern(k, s.string))
             case .object(let o as ServiceValue) where k == "service": fields.append(FieldPattern(k, o.name))
             case .int, .bool: fields.append(FieldPattern(k, Ops.str(v)))
-            default: throw StarlarkError("match.event: for \(k): got \(v.typeName), want string (exact, or with * at either end)")
+            default: throw StarlarkError("match.event: for parameter \(k): got \(v.typeName), want string (exact, or with * at either end)")
             }
         }
         return .object(MatcherValue(.event(fields)))
@@ -101,7 +101,7 @@ enum ObserveBuiltins {
         if !args.named.isEmpty { throw StarlarkError("match.\(how): takes matchers as positional arguments only") }
         let parts = try args.positional.enumerated().map { i, v -> EventMatch in
             guard case .object(let m as MatcherValue) = v else {
-                throw StarlarkError("match.\(how): argument \(i + 1) is \(v.typeName), want match.event(...) or another matcher")
+                throw StarlarkError("match.\(how): for parameter matchers: got \(v.typeName), want match.event(...) or another matcher (argument \(i + 1))")
             }
             return m.match
         }

@@ -8,10 +8,12 @@ public enum StarlarkErrorText {
     public static func describe(_ error: Error) -> String {
         guard let e = error as? EvalError, let location = e.location else { return "\(error)" }
         let head = "\(location): \(e.message)"
-        if e.backtrace.count <= 1 { return head }
+        // The frames a traceback lists (the raising builtin's own frame is not one of them).
+        if e.backtrace.count - (e.builtin == nil ? 0 : 1) <= 1 { return head }
+        // The traceback without its last line (`Error: msg` or `Error in fn: msg`), which
+        // repeats the head.
         var trace = e.traceback
-        let tail = "\nError: \(e.message)"
-        if trace.hasSuffix(tail) { trace.removeLast(tail.count) }
+        if let cut = trace.range(of: "\nError", options: .backwards) { trace = String(trace[..<cut.lowerBound]) }
         return head + "\n" + trace
     }
 }

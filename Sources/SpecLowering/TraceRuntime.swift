@@ -56,7 +56,7 @@ struct TraceQuery {
             case .object(let o as ServiceValue) where k == "service" || k == "target": conditions.append((k, o.name))
             case .none: continue
             default:
-                throw StarlarkError("\(fn): for filter \(k): got \(v.typeName), want string"
+                throw StarlarkError("\(fn): for parameter \(k) (a filter): got \(v.typeName), want string"
                                     + (k == "service" ? " or service" : ""))
             }
         }

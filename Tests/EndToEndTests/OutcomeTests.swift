@@ -241,6 +241,12 @@ final class OutcomeTests: TopologyTestCase {
         let health = tests(report)["test_health"]
         XCTAssertEqual((health?["diagnostics"] as? [[String: Any]])?.first?["code"] as? String, "TEST_NO_ASSERTIONS")
         XCTAssertTrue((health?["warnings"] as? [String])?.first?.hasPrefix("[TEST_NO_ASSERTIONS] ") ?? false, "\(String(describing: health))")
+        // Every coded diagnostic carries a fix (docs/diagnostics.md lists them).
+        let quiet = (tests(report)["test_quiet"]?["diagnostics"] as? [[String: Any]]) ?? []
+        let notFired = quiet.first { $0["code"] as? String == "FAULT_NOT_FIRED" }
+        XCTAssertTrue((notFired?["fix"] as? String)?.hasPrefix("run the test with --debug to see the calls the scenario made") ?? false, "\(quiet)")
+        XCTAssertTrue((health?["diagnostics"] as? [[String: Any]])?.first?["fix"] as? String != nil, "\(String(describing: health))")
+        XCTAssertTrue(run.first?["fix"] as? String != nil, json.stdout)
 
         // One passing test that asserts a success on api.public is its positive control.
         try harness.write("positive.star", """

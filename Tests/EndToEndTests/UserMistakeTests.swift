@@ -43,6 +43,45 @@ final class UserMistakeTests: TopologyTestCase {
         XCTAssertEqual(r.stderr, "wrongtype.star:2:13: fault_matrix: for parameter scenarios: got function, want list\n")
     }
 
+    /// An unclosed bracket is reported where it was opened, not at the next statement
+    /// where the parser gave up; by `test` and `compile` alike.
+    func testAnUnclosedBracketIsReportedWhereItWasOpened() throws {
+        try harness.write("unclosed.star", """
+            load("topology.star", "db", "ping")
+
+            def check():
+                r = ping()
+                ok2 = assert_eq(r.data, "PONG"
+
+            scenario(check)
+
+            """)
+        for command in ["test", "compile"] {
+            let r = try harness.run([command, "unclosed.star"])
+            assertOneCleanError(r)
+            XCTAssertEqual(r.stderr, "unclosed.star:5:20: '(' was never closed\n", "\(command): \(r.all)")
+        }
+    }
+
+    /// A builtin's error in a test names the builtin in the traceback once a Starlark
+    /// function sits between the test and the failing builtin, and only then.
+    func testABuiltinErrorInsideAHelperShowsTheCallChain() throws {
+        try harness.write("helper.star", Self.topology + """
+            def lookup(table):
+                return sorted(table, key = 1)
+
+            def test_sorted():
+                lookup([1])
+
+            """)
+        let r = try harness.run(["test", "helper.star"])
+        XCTAssertEqual(r.status, 2, r.all)
+        XCTAssertTrue(r.stdout.contains("helper.star:9:18: sorted: for parameter \"key\": got int, want callable\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Traceback (most recent call last):"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("helper.star:12:11: in test_sorted"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("helper.star:9:18: in lookup"), r.stdout)
+    }
+
     func testLoadOfAMissingFileSaysWhereAndHowToFix() throws {
         try harness.write("loads.star", "load(\"nothere.star\", \"db\")\n")
         let r = try harness.run(["test", "loads.star"])

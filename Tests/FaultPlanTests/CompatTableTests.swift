@@ -227,7 +227,7 @@ final class CompatTableTests: XCTestCase {
         XCTAssertEqual(plan.services.first?.binary, "/bin/true")
         XCTAssertEqual(plan.services.first?.interfaces.map(\.name), ["http", "admin"])
         let error = try loadError("s = service(\"s\", interface(\"m\", \"tcp\", 1), 42, binary = \"/bin/true\")\n")
-        XCTAssertTrue(error?.contains("service: argument 3 is int, want interface(...)") == true, error ?? "")
+        XCTAssertTrue(error?.contains("service: for parameter interfaces: got int, want interface(...) (argument 3;") == true, error ?? "")
     }
 
     func testReferenceSpellingsAndPercentages() throws {

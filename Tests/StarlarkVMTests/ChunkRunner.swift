@@ -131,8 +131,8 @@ enum ChunkRunner {
             for x in e.errors { diagnostics.append((x.location.line, x.message)) }
         } catch let e as EvalError {
             failed = true
-            let site = e.backtrace.last(where: { $0.location.file == file.name }) ?? e.backtrace.last
-            diagnostics.append((site?.location.line ?? 0, e.message))
+            let line = e.backtrace.last(where: { $0.location.file == file.name })?.location.line ?? e.location?.line
+            diagnostics.append((line ?? 0, e.message))
         } catch {
             failed = true
             diagnostics.append((0, "\(error)"))

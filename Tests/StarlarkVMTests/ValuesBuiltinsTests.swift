@@ -54,11 +54,11 @@ final class ValuesBuiltinsTests: XCTestCase {
         XCTAssertTrue(try method(V.s("ǅenan ǈubović"), "istitle").truth)
         XCTAssertFalse(try method(V.s("Ǆenan Ǉubović"), "istitle").truth)
         XCTAssertTrue(try method(V.s("abc"), "startswith", [V.tuple([V.s("x"), V.s("a")])]).truth)
-        assertFails("startswith: want string, got int, for element 0") {
+        assertFails("startswith: for parameter prefix: want string, got int, for element 0") {
             try self.method(V.s("123"), "startswith", [V.tuple([.int(1)])])
         }
         assertFails("join: in list, want string, got int") { try self.method(V.s(""), "join", [V.list([V.s("a"), .int(2)])]) }
-        assertFails("find: for parameter 1: got int, want string") { try self.method(V.s(""), "find", [.int(1)]) }
+        assertFails("find: for parameter sub: got int, want string") { try self.method(V.s(""), "find", [.int(1)]) }
         assertFails("index: substring not found") { try self.method(V.s("abc"), "index", [V.s("z")]) }
         let cps = try call("list", [try method(V.s("A\u{1F63F}"), "codepoint_ords")])
         assertRepr(cps, "[65, 128575]")
@@ -205,7 +205,7 @@ final class ValuesBuiltinsTests: XCTestCase {
         assertFails("f: missing argument for a") { try Arguments([], named: [("b", .int(1))]).unpack(p) }
         assertFails("f: got multiple values for keyword argument \"a\"") { try Arguments([.int(1)], named: [("a", .int(1))]).unpack(p) }
         assertFails("f: got 4 arguments, want at most 3") { try Arguments([.none, .none, .none, .none]).unpack(p) }
-        assertFails("range: for parameter 2: got string, want int") { try self.call("range", [.int(1), V.s("x")]) }
+        assertFails("range: for parameter stop: got string, want int") { try self.call("range", [.int(1), V.s("x")]) }
         assertFails("len: got 2 arguments, want 1") { try self.call("len", [.int(1), .int(2)]) }
     }
 

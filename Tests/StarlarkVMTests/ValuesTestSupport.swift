@@ -36,12 +36,15 @@ extension XCTestCase {
         try Ops.binary(op, x, y, thread: StarThread())
     }
 
-    /// Asserts that `body` throws a StarlarkError whose message contains `fragment`.
+    /// Asserts that `body` throws a StarlarkError (or, from a call through the thread, the
+    /// EvalError naming the builtin) whose message contains `fragment`.
     func assertFails(_ fragment: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Any) {
         do {
             let v = try body()
             XCTFail("expected error containing \"\(fragment)\", got value \(v)", file: file, line: line)
         } catch let e as StarlarkError {
+            XCTAssertTrue(e.message.contains(fragment), "error \"\(e.message)\" does not contain \"\(fragment)\"", file: file, line: line)
+        } catch let e as EvalError {
             XCTAssertTrue(e.message.contains(fragment), "error \"\(e.message)\" does not contain \"\(fragment)\"", file: file, line: line)
         } catch {
             XCTFail("unexpected error \(error)", file: file, line: line)

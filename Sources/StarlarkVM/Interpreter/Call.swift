@@ -2,13 +2,18 @@ import StarlarkSyntax
 import StarlarkCompile
 
 extension StarThread {
-    /// Dispatch of a call to any callable.
+    /// Dispatch of a call to any callable. This and the method calls of the dispatch loop
+    /// (`CALL_METHOD`) are the only places a builtin runs, and each puts the builtin's frame
+    /// on an error it raises (`EvalError.raised(in:)`), so a traceback names it.
     func callValue(_ callee: Value, _ args: Arguments) throws -> Value {
         switch callee {
         case .function(let f): return try callFunction(f, args)
-        case .builtin(let b): return try b.impl(self, b.receiver, args)
+        case .builtin(let b):
+            do { return try b.impl(self, b.receiver, args) } catch { throw EvalError.raised(in: b.name, error) }
         case .object(let o):
-            if let r = try o.call(thread: self, args: args) { return r }
+            let result: Value?
+            do { result = try o.call(thread: self, args: args) } catch { throw EvalError.raised(in: o.typeName, error) }
+            if let r = result { return r }
             throw StarlarkError("invalid call of non-function (\(o.typeName))")
         default:
             throw StarlarkError("invalid call of non-function (\(callee.typeName))")

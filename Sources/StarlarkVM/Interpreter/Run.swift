@@ -403,13 +403,19 @@ extension StarThread {
                             slot.pointee = Ops.methodTable(recv)?.methods[module.names[nameIndex]]
                         }
                         if let impl = slot.pointee {
-                            (sp - 1).pointee = try impl(self, recv, args)
+                            do { (sp - 1).pointee = try impl(self, recv, args) } catch {
+                                throw EvalError.raised(in: module.names[nameIndex], error)
+                            }
                             recycleArguments(args)
                             continue
                         }
                     }
                     let name = module.names[nameIndex]
-                    if let r = try Ops.callMethod(recv, name, args, thread: self) {
+                    let builtinResult: Value?
+                    do { builtinResult = try Ops.callMethod(recv, name, args, thread: self) } catch {
+                        throw EvalError.raised(in: name, error)
+                    }
+                    if let r = builtinResult {
                         (sp - 1).pointee = r
                     } else {
                         let f = try Ops.getAttr(recv, name, thread: self)

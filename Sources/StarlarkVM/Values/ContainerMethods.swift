@@ -27,7 +27,7 @@ extension Methods {
         do { return try body() } catch let e as StarlarkError { throw StarlarkError("\(fn): \(e.message)") }
     }
 
-    static func iterableArg(_ v: Value, _ fn: String, _ param: String = "1") throws -> [Value] {
+    static func iterableArg(_ v: Value, _ fn: String, _ param: String) throws -> [Value] {
         guard Ops.isIterable(v) else { throw StarlarkError("\(fn): for parameter \(param): got \(v.typeName), want iterable") }
         return try Ops.collect(v)
     }
@@ -53,7 +53,7 @@ extension Methods {
             let l = try recvList(r)
             let p = try a.unpackPositional(fn: "extend", min: 1, max: 1)
             guard Ops.isIterable(p[0]) else {
-                throw StarlarkError("extend: for parameter 1: got \(p[0].typeName), want iterable")
+                throw StarlarkError("extend: for parameter iterable: got \(p[0].typeName), want iterable")
             }
             try named("extend") { try l.checkMutable("extend") }
             let extra = try Ops.collect(p[0])
@@ -76,7 +76,7 @@ extension Methods {
         "insert": { _, r, a in
             let l = try recvList(r)
             let p = try a.unpackPositional(fn: "insert", min: 2, max: 2)
-            var i = try Unpack.int(p[0], "insert", "1")
+            var i = try Unpack.int(p[0], "insert", "index")
             try named("insert") { try l.checkMutable("insert into") }
             let n = l.elements.count
             if i < 0 { i += n }
@@ -87,7 +87,7 @@ extension Methods {
             let l = try recvList(r)
             let p = try a.unpackPositional(fn: "pop", min: 0, max: 1)
             let n = l.elements.count
-            let orig = p.isEmpty ? n - 1 : try Unpack.int(p[0], "pop", "1")
+            let orig = p.isEmpty ? n - 1 : try Unpack.int(p[0], "pop", "index")
             let i = orig < 0 ? orig + n : orig
             if i < 0 || i >= n { throw StarlarkError("pop: \(Ops.outOfRange(orig, n, r).message)") }
             try named("pop") { try l.checkMutable("pop from") }
@@ -164,7 +164,7 @@ extension Methods {
             if a.positional.count > 1 {
                 throw StarlarkError("update: got \(a.positional.count) arguments, want at most 1")
             }
-            try named("update") { try DictUpdate.update(d, a.positional, a.named) }
+            try DictUpdate.update(d, a.positional, a.named, fn: "update")
             return .none
         },
         "values": { _, r, a in
@@ -182,7 +182,7 @@ extension Methods {
             var result = try recvSet(r).copy()
             try a.noKeywords("union")
             for (i, x) in a.positional.enumerated() {
-                let other = try iterableArg(x, "union", "\(i + 1)")
+                let other = try iterableArg(x, "union", a.positional.count == 1 ? "iterable" : "iterable \(i + 1)")
                 result = try named("union") { try SetAlgebra.union(result, other) }
             }
             return .set(result)
@@ -192,7 +192,16 @@ extension Methods {
 
 /// `dict(...)` and `d.update(...)`: a mapping or an iterable of pairs, then keywords.
 enum DictUpdate {
-    static func update(_ d: StarDict, _ positional: [Value], _ named: [(String, Value)]) throws {
+    /// `fn` (`dict` or `update`) names the builtin in messages; its positional parameter
+    /// is `pairs`.
+    static func update(_ d: StarDict, _ positional: [Value], _ named: [(String, Value)], fn: String) throws {
+        if let src = positional.first, !Ops.isIterable(src) {
+            throw Unpack.fail(fn, "pairs", "got \(src.typeName), want iterable")
+        }
+        do { try update(d, positional, named) } catch let e as StarlarkError { throw StarlarkError("\(fn): \(e.message)") }
+    }
+
+    private static func update(_ d: StarDict, _ positional: [Value], _ named: [(String, Value)]) throws {
         if let src = positional.first {
             if case .dict(let other) = src {
                 for e in 0..<other.entryCapacity where other.isLive(e) {

@@ -4,7 +4,7 @@ import BigInt
 extension JSONModule {
     static func decode(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "json.decode", min: 1, max: 1)
-        let s = try Unpack.string(p[0], "json.decode", "1")
+        let s = try Unpack.string(p[0], "json.decode", "x")
         var parser = JSONParser(s: s)
         do {
             let v = try parser.parseValue()

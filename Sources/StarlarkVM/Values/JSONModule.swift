@@ -145,7 +145,7 @@ enum JSONModule {
         let prefix = try kw[0].map { try Unpack.string($0, "json.indent", "\"prefix\"") } ?? []
         let unit = try kw[1].map { try Unpack.string($0, "json.indent", "\"indent\"") } ?? [9]
         let p = try Arguments(a.positional).unpackPositional(fn: "json.indent", min: 1, max: 1)
-        let src = try Unpack.string(p[0], "json.indent", "1")
+        let src = try Unpack.string(p[0], "json.indent", "str")
         do {
             return .str(try JSONIndent.indent(src, prefix: prefix, unit: unit))
         } catch let e as StarlarkError {

@@ -24,7 +24,7 @@ extension Ops {
                 let i = try toInt(v)
                 return i < 0 ? i + n : i
             } catch let e as StarlarkError {
-                throw StarlarkError("\(fn): invalid \(what) index: \(e.message)")
+                throw Unpack.fail(fn, what, e.message)
             }
         }
         let s = min(max(try resolve(startV, 0, "start"), 0), n)

@@ -11,7 +11,8 @@ extension Builtins {
         if case .string(let s) = x {
             var base = 10
             if let bv = p[1] {
-                guard case .int(let b) = bv, b == 0 || (b >= 2 && b <= 36) else {
+                guard case .int(let b) = bv else { throw Unpack.fail("int", "base", "got \(bv.typeName), want int") }
+                guard b == 0 || (b >= 2 && b <= 36) else {
                     throw StarlarkError("int: base must be an integer >= 2 && <= 36")
                 }
                 base = Int(b)
@@ -27,7 +28,7 @@ extension Builtins {
                 throw StarlarkError("int: \(e.message)")
             }
         default:
-            throw StarlarkError("int: cannot convert \(x.typeName) to int")
+            throw Unpack.fail("int", "x", "got \(x.typeName), want int, float, bool or string")
         }
     }
 
@@ -111,7 +112,7 @@ extension Builtins {
             if f.isInfinite { throw StarlarkError("floating-point number too large") }
             return .float(f)
         default:
-            throw StarlarkError("float got \(x.typeName), want number or string")
+            throw Unpack.fail("float", "x", "got \(x.typeName), want number or string")
         }
     }
 
@@ -145,7 +146,10 @@ extension Builtins {
             throw StarlarkError("\(fn): for parameter \"key\": got \(k.typeName), want callable")
         }
         let iterable: Value = a.positional.count == 1 ? a.positional[0] : .tuple(StarTuple(a.positional))
-        guard Ops.isIterable(iterable) else { throw StarlarkError("\(fn): \(iterable.typeName) value is not iterable") }
+        guard Ops.isIterable(iterable) else {
+            let t = iterable.typeName
+            throw Unpack.fail(fn, "iterable", "got \(t), want iterable (\(t) value is not iterable)")
+        }
         let values = try Ops.collect(iterable)
         guard var best = values.first else { throw StarlarkError("\(fn): argument is an empty sequence") }
         var bestKey = try key.map { try t.call($0, Arguments([best])) } ?? best

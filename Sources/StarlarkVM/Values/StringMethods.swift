@@ -16,7 +16,7 @@ extension Methods {
         "count": { _, r, a in
             let s = try recvBytes(r)
             let p = try a.unpackPositional(fn: "count", min: 1, max: 3)
-            let sub = try Unpack.string(p[0], "count", "1")
+            let sub = try Unpack.string(p[0], "count", "sub")
             let (st, en) = try Ops.indices(p.count > 1 ? p[1] : nil, p.count > 2 ? p[2] : nil, s.count, fn: "count")
             if st >= en { return .int(sub.isEmpty ? 1 : 0) }
             let slice = Array(s[st..<en])
@@ -66,12 +66,12 @@ extension Methods {
         "partition": { _, r, a in try StringOps.partition(r, a, "partition", last: false) },
         "removeprefix": { _, r, a in
             let s = try recvBytes(r)
-            let p = try Unpack.string(try a.unpackPositional(fn: "removeprefix", min: 1, max: 1)[0], "removeprefix", "1")
+            let p = try Unpack.string(try a.unpackPositional(fn: "removeprefix", min: 1, max: 1)[0], "removeprefix", "prefix")
             return s.starts(with: p) ? .str(Array(s[p.count...])) : r
         },
         "removesuffix": { _, r, a in
             let s = try recvBytes(r)
-            let p = try Unpack.string(try a.unpackPositional(fn: "removesuffix", min: 1, max: 1)[0], "removesuffix", "1")
+            let p = try Unpack.string(try a.unpackPositional(fn: "removesuffix", min: 1, max: 1)[0], "removesuffix", "suffix")
             return s.count >= p.count && Array(s[(s.count - p.count)...]) == p ? .str(Array(s[..<(s.count - p.count)])) : r
         },
         "replace": { _, r, a in try StringOps.replace(r, a) },

@@ -36,7 +36,7 @@ enum StringOps {
     static func find(_ r: Value, _ a: Arguments, _ fn: String, last: Bool, allowMissing: Bool) throws -> Value {
         let s = try Methods.recvBytes(r)
         let p = try a.unpackPositional(fn: fn, min: 1, max: 3)
-        let sub = try Unpack.string(p[0], fn, "1")
+        let sub = try Unpack.string(p[0], fn, "sub")
         let (st, en) = try Ops.indices(p.count > 1 ? p[1] : nil, p.count > 2 ? p[2] : nil, s.count, fn: fn)
         var found: Int? = nil
         if st <= en {
@@ -64,13 +64,13 @@ enum StringOps {
         case .tuple(let t):
             for (i, e) in t.elements.enumerated() {
                 guard case .string(let x) = e else {
-                    throw StarlarkError("\(fn): want string, got \(e.typeName), for element \(i)")
+                    throw StarlarkError("\(fn): for parameter \(suffix ? "suffix" : "prefix"): want string, got \(e.typeName), for element \(i)")
                 }
                 if test(x.bytes) { return .bool(true) }
             }
             return .bool(false)
         default:
-            throw StarlarkError("\(fn): got \(p[0].typeName), want string or tuple of string")
+            throw Unpack.fail(fn, suffix ? "suffix" : "prefix", "got \(p[0].typeName), want string or tuple of string")
         }
     }
 
@@ -78,7 +78,7 @@ enum StringOps {
         let sep = try Methods.recvBytes(r)
         let p = try a.unpackPositional(fn: "join", min: 1, max: 1)
         guard Ops.isIterable(p[0]) else {
-            throw StarlarkError("join: for parameter 1: got \(p[0].typeName), want iterable")
+            throw StarlarkError("join: for parameter iterable: got \(p[0].typeName), want iterable")
         }
         var out: [UInt8] = []
         var it = try Ops.iterate(p[0])
@@ -104,7 +104,7 @@ enum StringOps {
         var cutset: Set<UInt32>? = nil
         if let c = p.first {
             if case .none = c {} else {
-                let chars = try Unpack.string(c, fn, "1")
+                let chars = try Unpack.string(c, fn, "cutset")
                 if !chars.isEmpty {
                     var set = Set<UInt32>()
                     Runes.forEach(chars) { sc, _, _ in set.insert(sc?.value ?? 0xFFFD) }
@@ -130,7 +130,7 @@ enum StringOps {
 
     static func partition(_ r: Value, _ a: Arguments, _ fn: String, last: Bool) throws -> Value {
         let s = try Methods.recvBytes(r)
-        let sep = try Unpack.string(try a.unpackPositional(fn: fn, min: 1, max: 1)[0], fn, "1")
+        let sep = try Unpack.string(try a.unpackPositional(fn: fn, min: 1, max: 1)[0], fn, "sep")
         if sep.isEmpty { throw StarlarkError("\(fn): empty separator") }
         let i = last ? ByteSearch.rfind(s, sep, from: 0, to: s.count) : ByteSearch.find(s, sep, from: 0, to: s.count)
         guard let at = i else {
@@ -143,9 +143,9 @@ enum StringOps {
     static func replace(_ r: Value, _ a: Arguments) throws -> Value {
         let s = try Methods.recvBytes(r)
         let p = try a.unpackPositional(fn: "replace", min: 2, max: 3)
-        let old = try Unpack.string(p[0], "replace", "1")
-        let new = try Unpack.string(p[1], "replace", "2")
-        var limit = p.count > 2 ? try Unpack.int(p[2], "replace", "3") : -1
+        let old = try Unpack.string(p[0], "replace", "old")
+        let new = try Unpack.string(p[1], "replace", "new")
+        var limit = p.count > 2 ? try Unpack.int(p[2], "replace", "count") : -1
         if limit < 0 { limit = Int.max }
         var out: [UInt8] = []
         out.reserveCapacity(s.count)
@@ -176,7 +176,7 @@ enum StringOps {
     static func split(_ r: Value, _ a: Arguments, _ fn: String) throws -> Value {
         let s = try Methods.recvBytes(r)
         let p = try a.unpackPositional(fn: fn, min: 0, max: 2)
-        let maxsplit = p.count > 1 ? try Unpack.int(p[1], fn, "2") : -1
+        let maxsplit = p.count > 1 ? try Unpack.int(p[1], fn, "maxsplit") : -1
         var parts: [[UInt8]]
         let sepV = p.first ?? .none
         switch sepV {
@@ -217,7 +217,7 @@ enum StringOps {
                 }
             }
         default:
-            throw StarlarkError("\(fn): got \(sepV.typeName) for separator, want string")
+            throw Unpack.fail(fn, "sep", "got \(sepV.typeName), want string or None")
         }
         return .list(StarList(parts.map { .str($0) }))
     }
@@ -268,7 +268,7 @@ enum StringOps {
     static func splitlines(_ r: Value, _ a: Arguments) throws -> Value {
         let s = try Methods.recvBytes(r)
         let p = try a.unpackPositional(fn: "splitlines", min: 0, max: 1)
-        let keep = p.isEmpty ? false : try Unpack.bool(p[0], "splitlines", "1")
+        let keep = p.isEmpty ? false : try Unpack.bool(p[0], "splitlines", "keepends")
         var lines: [Value] = []
         var i = 0
         while i < s.count {

@@ -61,12 +61,12 @@ enum Builtins {
         case .int(let i): return i < 0 ? try Ops.unary(.minus, p[0]) : p[0]
         case .bigInt(let b): return b.value.signum() < 0 ? .integer(-b.value) : p[0]
         case .float(let f): return .float(Swift.abs(f))
-        default: throw StarlarkError("abs: for parameter 1: got \(p[0].typeName), want int or float")
+        default: throw StarlarkError("abs: for parameter x: got \(p[0].typeName), want int or float")
         }
     }
 
     static func all(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
-        let x = try iterableParam(try a.unpackPositional(fn: "all", min: 1, max: 1)[0], "all", "1")
+        let x = try iterableParam(try a.unpackPositional(fn: "all", min: 1, max: 1)[0], "all", "x")
         var it = try Ops.iterate(x)
         defer { it.done() }
         while let v = it.next() { if !v.truth { return .bool(false) } }
@@ -74,7 +74,7 @@ enum Builtins {
     }
 
     static func any(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
-        let x = try iterableParam(try a.unpackPositional(fn: "any", min: 1, max: 1)[0], "any", "1")
+        let x = try iterableParam(try a.unpackPositional(fn: "any", min: 1, max: 1)[0], "any", "x")
         var it = try Ops.iterate(x)
         defer { it.done() }
         while let v = it.next() { if v.truth { return .bool(true) } }
@@ -93,7 +93,7 @@ enum Builtins {
         case .string(let s): return .bytes(StarBytes(s.bytes))
         default:
             guard Ops.isIterable(p[0]) else {
-                throw StarlarkError("bytes: got \(p[0].typeName), want string, bytes, or iterable of ints")
+                throw StarlarkError("bytes: for parameter x: got \(p[0].typeName), want string, bytes, or iterable of ints")
             }
             var out: [UInt8] = []
             for v in try Ops.collect(p[0]) {
@@ -110,7 +110,7 @@ enum Builtins {
         if !a.named.isEmpty { throw StarlarkError("chr does not accept keyword arguments") }
         if a.positional.count != 1 { throw StarlarkError("chr: got \(a.positional.count) arguments, want 1") }
         let i: Int
-        do { i = try Ops.toInt(a.positional[0]) } catch let e as StarlarkError { throw StarlarkError("chr: \(e.message)") }
+        do { i = try Ops.toInt(a.positional[0]) } catch let e as StarlarkError { throw Unpack.fail("chr", "i", e.message) }
         if i < 0 { throw StarlarkError("chr: Unicode code point \(i) out of range (<0)") }
         if i > 0x10FFFF {
             throw StarlarkError("chr: Unicode code point U+\(String(i, radix: 16, uppercase: true)) out of range (>0x10FFFF)")
@@ -123,9 +123,7 @@ enum Builtins {
     static func dict(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         if a.positional.count > 1 { throw StarlarkError("dict: got \(a.positional.count) arguments, want at most 1") }
         let d = StarDict()
-        do { try DictUpdate.update(d, a.positional, a.named) } catch let e as StarlarkError {
-            throw StarlarkError("dict: \(e.message)")
-        }
+        try DictUpdate.update(d, a.positional, a.named, fn: "dict")
         return .dict(d)
     }
 
@@ -137,8 +135,8 @@ enum Builtins {
 
     static func enumerate(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "enumerate", min: 1, max: 2)
-        let x = try iterableParam(p[0], "enumerate", "1")
-        var i = p.count > 1 ? try Unpack.int(p[1], "enumerate", "2") : 0
+        let x = try iterableParam(p[0], "enumerate", "x")
+        var i = p.count > 1 ? try Unpack.int(p[1], "enumerate", "start") : 0
         var out: [Value] = []
         for v in try Ops.collect(x) {
             out.append(.tuple(StarTuple([.integer(i), v])))
@@ -176,7 +174,7 @@ enum Builtins {
 
     static func getattr(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "getattr", min: 2, max: 3)
-        let name = String(decoding: try Unpack.string(p[1], "getattr", "2"), as: UTF8.self)
+        let name = String(decoding: try Unpack.string(p[1], "getattr", "name"), as: UTF8.self)
         do {
             return try Ops.getAttr(p[0], name, thread: t)
         } catch let e as StarlarkError {
@@ -190,7 +188,7 @@ enum Builtins {
 
     static func hasattr(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "hasattr", min: 2, max: 2)
-        let name = String(decoding: try Unpack.string(p[1], "hasattr", "2"), as: UTF8.self)
+        let name = String(decoding: try Unpack.string(p[1], "hasattr", "name"), as: UTF8.self)
         if (try? Ops.hasAttr(p[0], name, thread: t)) == true { return .bool(true) }
         return .bool(Ops.attrNames(p[0]).contains(name))
     }
@@ -198,7 +196,7 @@ enum Builtins {
     /// `hash(s)`: Java's String.hashCode over the UTF-16 form, as go.starlark.net defines it.
     static func hash(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "hash", min: 1, max: 1)
-        let s = try Unpack.string(p[0], "hash", "1")
+        let s = try Unpack.string(p[0], "hash", "x")
         var h: Int32 = 0
         Runes.forEach(s) { sc, _, _ in
             h = h &* 31 &+ Int32(bitPattern: sc?.value ?? 0xFFFD)
@@ -209,7 +207,7 @@ enum Builtins {
     static func len(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "len", min: 1, max: 1)
         guard let n = Ops.length(p[0]) else {
-            throw StarlarkError("len: value of type \(p[0].typeName) has no len")
+            throw Unpack.fail("len", "x", "got \(p[0].typeName), want a sequence or mapping (\(p[0].typeName) has no len)")
         }
         return .integer(n)
     }
@@ -217,21 +215,21 @@ enum Builtins {
     static func list(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "list", min: 0, max: 1)
         guard let x = p.first else { return .list(StarList([])) }
-        return .list(StarList(try Ops.collect(try iterableParam(x, "list", "1"))))
+        return .list(StarList(try Ops.collect(try iterableParam(x, "list", "x"))))
     }
 
     static func tuple(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "tuple", min: 0, max: 1)
         guard let x = p.first else { return .tuple(StarTuple([])) }
         if case .tuple = x { return x }
-        return .tuple(StarTuple(try Ops.collect(try iterableParam(x, "tuple", "1"))))
+        return .tuple(StarTuple(try Ops.collect(try iterableParam(x, "tuple", "x"))))
     }
 
     static func set(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "set", min: 0, max: 1)
         let s = StarSet()
         if let x = p.first {
-            for v in try Ops.collect(try iterableParam(x, "set", "1")) {
+            for v in try Ops.collect(try iterableParam(x, "set", "x")) {
                 do { try s.insert(v) } catch let e as StarlarkError { throw StarlarkError("set: \(e.message)") }
             }
         }
@@ -254,15 +252,17 @@ enum Builtins {
             if b.bytes.count != 1 { throw StarlarkError("ord: bytes has length \(b.bytes.count), want 1") }
             return .int(Int64(b.bytes[0]))
         default:
-            throw StarlarkError("ord: got \(x.typeName), want string")
+            throw StarlarkError("ord: for parameter s: got \(x.typeName), want string or bytes")
         }
     }
 
     static func range(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "range", min: 1, max: 3)
         var ints: [Int64] = []
+        // range(stop) or range(start, stop[, step]).
+        let names = p.count == 1 ? ["stop"] : ["start", "stop", "step"]
         for (i, v) in p.enumerated() {
-            ints.append(Int64(try Unpack.int(v, "range", "\(i + 1)")))
+            ints.append(Int64(try Unpack.int(v, "range", names[i])))
         }
         let start = ints.count == 1 ? 0 : ints[0]
         let stop = ints.count == 1 ? ints[0] : ints[1]
@@ -280,7 +280,7 @@ enum Builtins {
 
     static func reversed(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
         let p = try a.unpackPositional(fn: "reversed", min: 1, max: 1)
-        return .list(StarList(try Ops.collect(try iterableParam(p[0], "reversed", "1")).reversed()))
+        return .list(StarList(try Ops.collect(try iterableParam(p[0], "reversed", "x")).reversed()))
     }
 
     static func str(_ t: StarThread, _ r: Value?, _ a: Arguments) throws -> Value {
