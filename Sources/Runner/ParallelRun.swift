@@ -26,18 +26,6 @@ extension TestRun {
     /// timed-out cell waits up to 5 s for its VM thread, then stops its services.
     static let watchdogMargin: Duration = .seconds(10)
 
-    private final class Worker {
-        let pid: pid_t
-        let input: Int32
-        let output: Int32
-        var bytes: [UInt8] = []
-        /// The test it runs, when it started and how long it may take; nil when idle.
-        var job: Int?
-        var started = ContinuousClock.now
-        var budget: Duration = .zero
-        init(pid: pid_t, input: Int32, output: Int32) { self.pid = pid; self.input = input; self.output = output }
-    }
-
     /// The outcomes of the tests that finished (all of them unless interrupted), in
     /// declaration order; the console lines are printed as they become releasable.
     static func runParallel(_ specs: [SpecToRun], options: RunOptions, jobs: Int, mode: CellNamespaces.Mode,
@@ -47,7 +35,8 @@ extension TestRun {
         var results = [[TestOutcome]?](repeating: nil, count: work.count)
         var facts = [(stepped: [String], confirmed: [String])?](repeating: nil, count: work.count)
         var next = 0, released = 0
-        var workers: [Worker] = []
+        var workers: [CellWorkerLink] = []
+        var slots = jobs
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let environment = ProcessInfo.processInfo.environment
         let clock = ContinuousClock()
@@ -61,12 +50,12 @@ extension TestRun {
             progress.counts(done: results.lazy.filter { $0 != nil }.count, running: workers.filter { $0.job != nil }.count,
                             left: work.count - next)
         }
-        /// A worker that ended or was killed: gone from the pool; its test, if any, gets `reason`.
-        func retire(_ w: Worker, reason: (String) -> TestOutcome?) {
+        /// A worker that ended, failed or hung: stopped and gone from the pool; its test gets
+        /// `reason` (given how the worker ended). The next test takes a new worker.
+        func retire(_ w: CellWorkerLink, reason: (String) -> TestOutcome) {
             workers.removeAll { $0 === w }
-            close(w.input); close(w.output)
-            let status = reap(w.pid)
-            if let job = w.job, results[job] == nil { results[job] = reason(status).map { [$0] } }
+            let status = w.stop()
+            if let job = w.job, results[job] == nil { results[job] = [reason(status)] }
         }
 
         while released < work.count {
@@ -74,26 +63,26 @@ extension TestRun {
             // Hand out tests in declaration order: idle workers first, then new ones.
             while next < work.count {
                 var worker = workers.first { $0.job == nil }
-                if worker == nil && workers.count < jobs {
-                    switch spawn(executable: executable, environment: environment, mode: mode) {
+                if worker == nil && workers.count < slots {
+                    switch CellWorkerLink.spawn(executable: executable, environment: environment, mode: mode) {
                     case .success(let w): workers.append(w); worker = w
-                    case .failure(let error):
+                    case .failure(let error) where workers.isEmpty:
                         results[next] = [failedStart(work[next], options: options, reason: "cannot start the cell's worker in its namespaces: \(error)")]
                         next += 1
                         continue
+                    case .failure:
+                        slots = workers.count  // carry on with the workers there are
                     }
                 }
                 guard let w = worker else { break }
                 let job = next
                 next += 1
-                if !send(work[job], to: w, options: options, runDirectory: runDirectory) {
-                    w.job = job
-                    retire(w) { failedStart(work[job], options: options, reason: "cannot send the test to its worker (\($0)); its stderr is above") }
-                    continue
-                }
                 w.job = job
                 w.started = clock.now
                 w.budget = budget(work[job], options: options)
+                if !w.send(request(work[job], options: options, runDirectory: runDirectory)) {
+                    retire(w) { failedStart(work[job], options: options, reason: "cannot send the test to its worker (\($0)); its stderr is above") }
+                }
             }
             release()
             let busy = workers.filter { $0.job != nil }
@@ -103,29 +92,23 @@ extension TestRun {
             _ = poll(&fds, nfds_t(fds.count), 100)
             for (i, p) in fds.enumerated() where p.revents != 0 {
                 let w = busy[i]
-                var buffer = [UInt8](repeating: 0, count: 1 << 16)
-                let n = read(p.fd, &buffer, buffer.count)
-                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                if n <= 0 {
-                    retire(w) { failedStart(work[w.job ?? 0], options: options, reason: "the cell's worker ended without an outcome (\($0)); its stderr is above") }
-                    continue
-                }
-                w.bytes += buffer[0..<n]
-                guard let end = w.bytes.firstIndex(of: UInt8(ascii: "\n")), let job = w.job else { continue }
-                let line = Array(w.bytes[..<end])
-                w.bytes.removeSubrange(...end)
-                if let decoded = decodeReply(line) {
-                    results[job] = decoded.outcomes
-                    facts[job] = (decoded.stepped, decoded.confirmed)
-                    w.job = nil
-                } else {
-                    kill(w.pid, SIGKILL)
-                    retire(w) { _ in failedStart(work[job], options: options, reason: "the cell's worker sent an outcome that cannot be read") }
+                guard let job = w.job else { continue }
+                switch w.read() {
+                case .partial: break
+                case .ended:
+                    retire(w) { failedStart(work[job], options: options, reason: "the cell's worker ended without an outcome (\($0)); its stderr is above") }
+                case .reply(let line):
+                    if let decoded = CellWorkerLink.decode(line) {
+                        results[job] = decoded.outcomes
+                        facts[job] = (decoded.stepped, decoded.confirmed)
+                        w.job = nil
+                    } else {
+                        retire(w) { _ in failedStart(work[job], options: options, reason: "the cell's worker sent an outcome that cannot be read") }
+                    }
                 }
             }
             // The watchdog: a worker silent past its test's budget is killed, with its namespaces.
             for w in workers where w.job != nil && clock.now - w.started > w.budget {
-                kill(w.pid, SIGKILL)
                 let waited = clock.now - w.started, budget = w.budget, job = w.job ?? 0
                 retire(w) { _ in watchdogOutcome(work[job], options: options, waited: waited, budget: budget) }
             }
@@ -134,7 +117,7 @@ extension TestRun {
         // Done, or Ctrl-C: the workers are killed; each is its PID namespace's init, so the
         // kernel then kills every service it started. The reports keep what had finished.
         for w in workers { kill(w.pid, SIGKILL) }
-        for w in workers { close(w.input); close(w.output); _ = reap(w.pid) }
+        for w in workers { w.stop() }
         // Tests that finished after one still running are reported too, in their order.
         for index in released..<work.count {
             guard let done = results[index] else { continue }
@@ -144,35 +127,12 @@ extension TestRun {
         return results.flatMap { $0 ?? [] }
     }
 
-    private static func spawn(executable: String, environment: [String: String], mode: CellNamespaces.Mode) -> Result<Worker, NamespaceError> {
-        guard let input = CellNamespaces.pipe() else { return .failure(NamespaceError("pipe: \(String(cString: strerror(errno)))")) }
-        guard let output = CellNamespaces.pipe() else {
-            close(input.read); close(input.write)
-            return .failure(NamespaceError("pipe: \(String(cString: strerror(errno)))"))
-        }
-        let spawned = CellNamespaces.spawnWorker(path: executable, arguments: ["faultbox", "__cell"], environment: environment,
-                                                 stdin: input.read, stdout: output.write, mode: mode)
-        close(input.read); close(output.write)
-        switch spawned {
-        case .success(let pid): return .success(Worker(pid: pid, input: input.write, output: output.read))
-        case .failure(let e):
-            close(input.write); close(output.read)
-            return .failure(e)
-        }
-    }
-
-    /// One request line. The worker reads its next request only when idle and is sent one
-    /// only then: a few hundred bytes in an empty pipe, so this never blocks.
-    private static func send(_ job: ParallelJob, to worker: Worker, options: RunOptions, runDirectory: RunDirectory) -> Bool {
-        let request = CellWorker.Request(
+    private static func request(_ job: ParallelJob, options: RunOptions, runDirectory: RunDirectory) -> CellWorker.Request {
+        CellWorker.Request(
             spec: job.spec.options.specPath, test: job.test, testOffset: job.spec.testOffset, matrixOffset: job.spec.matrixOffset,
             seed: String(options.seed), runs: options.runs, timeoutMs: milliseconds(options.timeout),
             graceMs: milliseconds(options.grace), debug: options.debug, runDirectory: runDirectory.path,
             injector: options.injector.rawValue)
-        guard var body = try? JSONEncoder().encode(request) else { return false }
-        body.append(UInt8(ascii: "\n"))
-        let written = body.withUnsafeBytes { write(worker.input, $0.baseAddress, $0.count) }
-        return written == body.count
     }
 
     /// How long a test's worker may stay silent: per run, the test's timeout (its own or
@@ -184,21 +144,6 @@ extension TestRun {
 
     private static func milliseconds(_ d: Duration) -> Int64 {
         d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
-    }
-
-    private static func reap(_ pid: pid_t) -> String {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let signal = status & 0x7f
-        return signal == 0 ? "exit status \((status >> 8) & 0xff)" : "killed by signal \(signal)"
-    }
-
-    private static func decodeReply(_ bytes: [UInt8]) -> (outcomes: [TestOutcome], stepped: [String], confirmed: [String])? {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-              let list = root["outcomes"] as? [[String: Any]] else { return nil }
-        let outcomes = list.compactMap(OutcomeWire.decode)
-        guard outcomes.count == list.count, !outcomes.isEmpty else { return nil }
-        return (outcomes, root["stepped"] as? [String] ?? [], root["confirmed"] as? [String] ?? [])
     }
 
     /// A test whose worker stopped answering: reported as timed out, with what was done.
