@@ -144,3 +144,8 @@ int cinj_pipe_cloexec(int fds[2]);
 /// process of the namespace and reap them, so nothing a cell started outlives it. Returns
 /// how many were reaped, or -1 (doing nothing) when the caller is not PID 1.
 int cinj_sweep_cell_namespace(void);
+
+/// The TCP sockets in LISTEN state of this network namespace (IPv4 and IPv6), from the
+/// kernel's socket diagnostics: up to `max` ports and socket inodes. Returns how many there
+/// are (more than `max`: call again with room for all), or -1 with errno set.
+int cinj_tcp_listeners(uint16_t *ports, uint32_t *inodes, int max);
