@@ -101,8 +101,8 @@ public enum CellWorker {
             return 1
         }
         let ms = { (x: Double) in String(format: "%.3f", x) }
-        ConsoleWrite.write(ConsoleWrite.stdout, "namespace set-up (\(mode.description), lo up): \(ms(t.namespace)) ms per cell; "
-            + "a plain fork: \(ms(t.fork)) ms; difference \(ms(t.namespace - t.fork)) ms (\(count) each)\n")
+        ConsoleWrite.write(ConsoleWrite.stdout, "namespace set-up (\(mode.description), lo up): \(ms(t.namespace)) ms each; "
+            + "a plain fork: \(ms(t.fork)) ms; difference \(ms(t.namespace - t.fork)) ms (\(count) each; --jobs pays it once per worker)\n")
         return 0
     }
 }
