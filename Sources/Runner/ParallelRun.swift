@@ -23,8 +23,9 @@ extension TestRun {
     }
 
     /// What a worker may take beyond a test's own limits before the watchdog kills it: a
-    /// timed-out cell waits up to 5 s for its VM thread, then stops its services.
-    static let watchdogMargin: Duration = .seconds(10)
+    /// timed-out cell waits up to 5 s for its VM thread, stops its services (the grace), then
+    /// waits up to 5 s for their ports; twice that, so that a slow but live worker is never shot.
+    static let watchdogMargin: Duration = .seconds(20)
 
     /// The outcomes of the tests that finished (all of them unless interrupted), in
     /// declaration order; the console lines are printed as they become releasable.
