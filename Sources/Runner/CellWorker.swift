@@ -4,9 +4,10 @@ import Reports
 
 /// `faultbox __cell`: a `--jobs` worker, started by the parent inside fresh network and PID
 /// namespaces (ParallelRun.swift). It runs one test (all its `--runs`) per request, one
-/// request after another, for as long as the parent keeps its stdin open: a spec is loaded
-/// once per worker, and from the second test on the process is warm (a fresh process pays
-/// ~30-60 ms for its first cell: threads, the HTTP client, the VM; docs/runner.md). Each test
+/// request after another, until its stdin ends or the parent kills it: a spec is loaded once
+/// per worker, and from the second test on the process is warm (a fresh process pays
+/// ~50-110 ms for its first cell against ~20 ms warm: the runtime's first conformance
+/// look-ups, NIO's threads, the HTTP client; docs/runner.md). Each test
 /// is the ordinary `CellProgram`, so services, the injector, healthchecks and the spec's
 /// own HTTP/TCP clients all live in the worker's namespaces; between two tests the worker,
 /// PID 1 of its namespace, kills whatever the test left behind. Only outcomes travel: one
