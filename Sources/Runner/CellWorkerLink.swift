@@ -14,6 +14,8 @@ final class CellWorkerLink {
     var job: Int?
     var started = ContinuousClock.now
     var budget: Duration = .zero
+    /// How many tests it has answered.
+    var served = 0
 
     private init(pid: pid_t, input: Int32, output: Int32) { self.pid = pid; self.input = input; self.output = output }
 

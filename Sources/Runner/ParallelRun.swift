@@ -82,6 +82,12 @@ extension TestRun {
                 w.started = clock.now
                 w.budget = budget(work[job], options: options)
                 if !w.send(request(work[job], options: options, runDirectory: runDirectory)) {
+                    // A worker that died idle, after its last reply, costs its next test
+                    // nothing: the test goes to a new worker. One that never answered fails it.
+                    if w.served > 0 {
+                        w.job = nil
+                        next = job
+                    }
                     retire(w) { failedStart(work[job], options: options, reason: "cannot send the test to its worker (\($0)); its stderr is above") }
                 }
             }
@@ -103,6 +109,7 @@ extension TestRun {
                         results[job] = decoded.outcomes
                         facts[job] = (decoded.stepped, decoded.confirmed)
                         w.job = nil
+                        w.served += 1
                     } else {
                         retire(w) { _ in failedStart(work[job], options: options, reason: "the cell's worker sent an outcome that cannot be read") }
                     }
