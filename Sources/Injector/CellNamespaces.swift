@@ -45,6 +45,14 @@ public enum CellNamespaces {
         return cinj_pipe_cloexec(&fds) == 0 ? (fds[0], fds[1]) : nil
     }
 
+    /// In a worker, PID 1 of its namespace, between two tests: kills and reaps every other
+    /// process of the namespace (nothing, anywhere else). How many were reaped, or nil.
+    @discardableResult
+    public static func sweep() -> Int? {
+        let reaped = cinj_sweep_cell_namespace()
+        return reaped < 0 ? nil : Int(reaped)
+    }
+
     /// Milliseconds per namespace set-up and per plain fork, over `count` of each.
     public static func measure(mode: Mode, count: Int) -> (namespace: Double, fork: Double)? {
         var withNS: UInt64 = 0, plain: UInt64 = 0

@@ -87,6 +87,9 @@ struct CellProgram {
         let events = EventLog(trace: trace, debugSink: debugSink)
         let session = InjectorSession(seed: seed, backend: options.injector, onEvent: { events.record($0) })
         trace.flushInjector = { session.flushEvents() }
+        // Which backend this cell's session uses and in which process: with --jobs the cell
+        // runs in a worker, PID 1 of its namespaces, and this is how one sees the choice arrive.
+        if debug { Self.debugLine("\(cell.name): \(session.backend.rawValue) injector, in process \(getpid())") }
         let cancellation = CellCancellation()
         let supervisor = Supervisor(session: session, logs: logs, cancellation: cancellation, trace: trace)
         if debug { supervisor.debugLog = { CellProgram.debugLine($0) } }

@@ -2,13 +2,19 @@ import Foundation
 import Injector
 import Reports
 
-/// `--jobs N > 1`: up to N tests at once, each in a `faultbox __cell` worker inside its own
-/// network and PID namespaces (CellWorker.swift, cellns.c). The parent starts nothing
-/// else: no service, no client. It collects the outcomes and hands them to the same report
-/// code in declaration order, and prints the console lines in declaration order too (a
-/// line waits until every earlier test has finished), so the output equals a `--jobs 1`
-/// run's except for times. Workers are spawned from the main thread: PDEATHSIG fires when
-/// the spawning *thread* ends, and the main thread lives until faultbox exits.
+/// `--jobs N > 1`: up to N tests at once, on N `faultbox __cell` workers, each the first
+/// process of its own network and PID namespaces (CellWorker.swift, cellns.c). A worker runs
+/// one test per request and stays for the next, so a spec is loaded once per worker and its
+/// cells run warm; cells of one worker follow each other in its namespaces as serial cells
+/// do on the host, and the worker kills what a test left behind before the next one. The
+/// parent starts nothing else: no service, no client. It collects the outcomes and hands
+/// them to the same report code in declaration order, and prints the console lines in
+/// declaration order too (a line waits until every earlier test has finished), so the
+/// output equals a `--jobs 1` run's except for times. A worker silent past its test's
+/// timeout, the grace and a margin is killed (with everything in its namespaces) and
+/// replaced: the test is reported as timed out and the run goes on. Workers are spawned
+/// from the main thread: PDEATHSIG fires when the spawning *thread* ends, and the main
+/// thread lives until faultbox exits.
 extension TestRun {
     struct ParallelJob {
         let spec: SpecToRun
@@ -16,13 +22,10 @@ extension TestRun {
         var name: String { spec.plan.tests[test].name }
     }
 
-    private final class Running {
-        let job: Int
-        let pid: pid_t
-        let fd: Int32
-        var bytes: [UInt8] = []
-        init(job: Int, pid: pid_t, fd: Int32) { self.job = job; self.pid = pid; self.fd = fd }
-    }
+    /// What a worker may take beyond a test's own limits before the watchdog kills it: a
+    /// timed-out cell waits up to 5 s for its VM thread, stops its services (the grace), then
+    /// waits up to 5 s for their ports; twice that, so that a slow but live worker is never shot.
+    static let watchdogMargin: Duration = .seconds(20)
 
     /// The outcomes of the tests that finished (all of them unless interrupted), in
     /// declaration order; the console lines are printed as they become releasable.
@@ -33,9 +36,11 @@ extension TestRun {
         var results = [[TestOutcome]?](repeating: nil, count: work.count)
         var facts = [(stepped: [String], confirmed: [String])?](repeating: nil, count: work.count)
         var next = 0, released = 0
-        var running: [Running] = []
+        var workers: [CellWorkerLink] = []
+        var slots = jobs
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let environment = ProcessInfo.processInfo.environment
+        let clock = ContinuousClock()
 
         func release() {
             while released < work.count, let done = results[released] {
@@ -43,51 +48,84 @@ extension TestRun {
                 printTest(done)
                 released += 1
             }
-            progress.counts(done: results.lazy.filter { $0 != nil }.count, running: running.count, left: work.count - next)
+            progress.counts(done: results.lazy.filter { $0 != nil }.count, running: workers.filter { $0.job != nil }.count,
+                            left: work.count - next)
+        }
+        /// A worker that ended, failed or hung: stopped and gone from the pool; its test gets
+        /// `reason` (given how the worker ended). The next test takes a new worker.
+        func retire(_ w: CellWorkerLink, reason: (String) -> TestOutcome) {
+            workers.removeAll { $0 === w }
+            let status = w.stop()
+            if let job = w.job, results[job] == nil { results[job] = [reason(status)] }
         }
 
         while released < work.count {
             if interrupts.interrupted { break }
-            while running.count < jobs && next < work.count {
-                let index = next
-                next += 1
-                switch start(work[index], options: options, runDirectory: runDirectory, executable: executable,
-                             environment: environment, mode: mode) {
-                case .success(let (pid, fd)): running.append(Running(job: index, pid: pid, fd: fd))
-                case .failure(let error):
-                    results[index] = [failedStart(work[index], options: options, reason: "cannot start the cell's worker in its namespaces: \(error)")]
+            // Hand out tests in declaration order: idle workers first, then new ones.
+            while next < work.count {
+                var worker = workers.first { $0.job == nil }
+                if worker == nil && workers.count < slots {
+                    switch CellWorkerLink.spawn(executable: executable, environment: environment, mode: mode) {
+                    case .success(let w): workers.append(w); worker = w
+                    case .failure(let error) where workers.isEmpty:
+                        results[next] = [failedStart(work[next], options: options, reason: "cannot start the cell's worker in its namespaces: \(error)")]
+                        next += 1
+                        continue
+                    case .failure:
+                        slots = workers.count  // carry on with the workers there are
+                    }
                 }
-                release()
-            }
-            if running.isEmpty { release(); continue }
-            var fds = running.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            // A bounded wait, so that Ctrl-C is seen within 100 ms.
-            if poll(&fds, nfds_t(fds.count), 100) <= 0 { continue }
-            var finished: [Int] = []
-            for (i, p) in fds.enumerated() where p.revents != 0 {
-                var buffer = [UInt8](repeating: 0, count: 1 << 16)
-                let n = read(p.fd, &buffer, buffer.count)
-                if n > 0 { running[i].bytes += buffer[0..<n] } else if n == 0 || (errno != EINTR && errno != EAGAIN) { finished.append(i) }
-            }
-            for i in finished.reversed() {
-                let r = running.remove(at: i)
-                close(r.fd)
-                let status = reap(r.pid)
-                let decoded = decodeReply(r.bytes)
-                if let decoded {
-                    results[r.job] = decoded.outcomes
-                    facts[r.job] = (decoded.stepped, decoded.confirmed)
-                } else {
-                    results[r.job] = [failedStart(work[r.job], options: options,
-                                                  reason: "the cell's worker ended without an outcome (\(status)); its stderr is above")]
+                guard let w = worker else { break }
+                let job = next
+                next += 1
+                w.job = job
+                w.started = clock.now
+                w.budget = budget(work[job], options: options)
+                if !w.send(request(work[job], options: options, runDirectory: runDirectory)) {
+                    // A worker that died idle, after its last reply, costs its next test
+                    // nothing: the test goes to a new worker. One that never answered fails it.
+                    if w.served > 0 {
+                        w.job = nil
+                        next = job
+                    }
+                    retire(w) { failedStart(work[job], options: options, reason: "cannot send the test to its worker (\($0)); its stderr is above") }
                 }
             }
             release()
+            let busy = workers.filter { $0.job != nil }
+            if busy.isEmpty { continue }
+            var fds = busy.map { pollfd(fd: $0.output, events: Int16(POLLIN), revents: 0) }
+            // A bounded wait, so that Ctrl-C and the watchdog act within 100 ms.
+            _ = poll(&fds, nfds_t(fds.count), 100)
+            for (i, p) in fds.enumerated() where p.revents != 0 {
+                let w = busy[i]
+                guard let job = w.job else { continue }
+                switch w.read() {
+                case .partial: break
+                case .ended:
+                    retire(w) { failedStart(work[job], options: options, reason: "the cell's worker ended without an outcome (\($0)); its stderr is above") }
+                case .reply(let line):
+                    if let decoded = CellWorkerLink.decode(line) {
+                        results[job] = decoded.outcomes
+                        facts[job] = (decoded.stepped, decoded.confirmed)
+                        w.job = nil
+                        w.served += 1
+                    } else {
+                        retire(w) { _ in failedStart(work[job], options: options, reason: "the cell's worker sent an outcome that cannot be read") }
+                    }
+                }
+            }
+            // The watchdog: a worker silent past its test's budget is killed, with its namespaces.
+            for w in workers where w.job != nil && clock.now - w.started > w.budget {
+                let waited = clock.now - w.started, budget = w.budget, job = w.job ?? 0
+                retire(w) { _ in watchdogOutcome(work[job], options: options, waited: waited, budget: budget) }
+            }
+            release()
         }
-        // Ctrl-C: the workers are killed; each is its PID namespace's init, so the kernel
-        // then kills every service it started. The reports keep what had finished.
-        for r in running { kill(r.pid, SIGKILL) }
-        for r in running { close(r.fd); _ = reap(r.pid) }
+        // Done, or Ctrl-C: the workers are killed; each is its PID namespace's init, so the
+        // kernel then kills every service it started. The reports keep what had finished.
+        for w in workers { kill(w.pid, SIGKILL) }
+        for w in workers { w.stop() }
         // Tests that finished after one still running are reported too, in their order.
         for index in released..<work.count {
             guard let done = results[index] else { continue }
@@ -97,47 +135,33 @@ extension TestRun {
         return results.flatMap { $0 ?? [] }
     }
 
-    private static func start(_ job: ParallelJob, options: RunOptions, runDirectory: RunDirectory, executable: String,
-                              environment: [String: String], mode: CellNamespaces.Mode) -> Result<(pid_t, Int32), NamespaceError> {
-        let request = CellWorker.Request(
+    private static func request(_ job: ParallelJob, options: RunOptions, runDirectory: RunDirectory) -> CellWorker.Request {
+        CellWorker.Request(
             spec: job.spec.options.specPath, test: job.test, testOffset: job.spec.testOffset, matrixOffset: job.spec.matrixOffset,
-            seed: String(options.seed), runs: options.runs,
-            timeoutMs: Int64(options.timeout.components.seconds * 1000 + options.timeout.components.attoseconds / 1_000_000_000_000_000),
-            graceMs: Int64(options.grace.components.seconds * 1000 + options.grace.components.attoseconds / 1_000_000_000_000_000),
-            debug: options.debug, runDirectory: runDirectory.path)
-        guard let body = try? JSONEncoder().encode(request) else { return .failure(NamespaceError("cannot encode the request")) }
-        guard let input = CellNamespaces.pipe() else { return .failure(NamespaceError("pipe: \(String(cString: strerror(errno)))")) }
-        guard let output = CellNamespaces.pipe() else {
-            close(input.read); close(input.write)
-            return .failure(NamespaceError("pipe: \(String(cString: strerror(errno)))"))
-        }
-        let spawned = CellNamespaces.spawnWorker(path: executable, arguments: ["faultbox", "__cell"], environment: environment,
-                                                 stdin: input.read, stdout: output.write, mode: mode)
-        close(input.read); close(output.write)
-        guard case .success(let pid) = spawned else {
-            close(input.write); close(output.read)
-            if case .failure(let e) = spawned { return .failure(e) }
-            return .failure(NamespaceError("spawn failed"))
-        }
-        // The request is a few hundred bytes: it fits the pipe, so this never blocks.
-        _ = body.withUnsafeBytes { write(input.write, $0.baseAddress, $0.count) }
-        close(input.write)
-        return .success((pid, output.read))
+            seed: String(options.seed), runs: options.runs, timeoutMs: milliseconds(options.timeout),
+            graceMs: milliseconds(options.grace), debug: options.debug, runDirectory: runDirectory.path,
+            injector: options.injector.rawValue)
     }
 
-    private static func reap(_ pid: pid_t) -> String {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let signal = status & 0x7f
-        return signal == 0 ? "exit status \((status >> 8) & 0xff)" : "killed by signal \(signal)"
+    /// How long a test's worker may stay silent: per run, the test's timeout (its own or
+    /// `--timeout`), the services' grace and `watchdogMargin`.
+    static func budget(_ job: ParallelJob, options: RunOptions) -> Duration {
+        let limit = CellJudging.make(job.spec.plan.tests[job.test]).timeout ?? options.timeout
+        return (limit + options.grace + watchdogMargin) * options.runs
     }
 
-    private static func decodeReply(_ bytes: [UInt8]) -> (outcomes: [TestOutcome], stepped: [String], confirmed: [String])? {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-              let list = root["outcomes"] as? [[String: Any]] else { return nil }
-        let outcomes = list.compactMap(OutcomeWire.decode)
-        guard outcomes.count == list.count, !outcomes.isEmpty else { return nil }
-        return (outcomes, root["stepped"] as? [String] ?? [], root["confirmed"] as? [String] ?? [])
+    private static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// A test whose worker stopped answering: reported as timed out, with what was done.
+    private static func watchdogOutcome(_ job: ParallelJob, options: RunOptions, waited: Duration, budget: Duration) -> TestOutcome {
+        var o = failedStart(job, options: options, reason: "timed out: its worker gave no outcome for \(DurationFlag.format(waited)) "
+            + "(its budget: the test's timeout and grace plus \(DurationFlag.format(watchdogMargin)) per run, \(DurationFlag.format(budget))); "
+            + "faultbox killed the worker and everything the test had started, and went on with the other tests")
+        o.durationMs = Double(waited.milliseconds)
+        o.failureType = "timeout"
+        return o
     }
 
     /// An errored outcome for a test whose worker could not report (it is still listed, so

@@ -1,13 +1,19 @@
 import Foundation
+import Injector
 
-/// Who listens on a TCP port, read from /proc/net/tcp{,6}. Checking LISTEN sockets (rather
-/// than trying to bind) gives no false alarm for connections of the previous cell that
-/// linger in TIME_WAIT, and lets the error name the process that holds the port.
+/// Who listens on a TCP port, asked of the kernel's socket diagnostics (ListeningSockets),
+/// else read from /proc/net/tcp{,6}. Checking LISTEN sockets (rather than trying to bind)
+/// gives no false alarm for connections of the previous cell that linger in TIME_WAIT, and
+/// lets the error name the process that holds the port.
 enum PortCheck {
     /// Local port -> inodes of the sockets in LISTEN state on it (any local address), from
-    /// one read of each table: a cell checks all its ports with a single scan.
+    /// one question per address family: a cell checks all its ports at once.
     static func listeners() -> [Int: [String]] {
         var found: [Int: [String]] = [:]
+        if let sockets = ListeningSockets.tcp() {
+            for s in sockets { found[s.port, default: []].append(String(s.inode)) }
+            return found
+        }
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
             guard let data = FileManager.default.contents(atPath: table) else { continue }
             for line in data.split(separator: 10).dropFirst() {

@@ -140,3 +140,12 @@ int cinj_probe_cell_namespaces(int user_namespace, char *err, size_t err_len);
 int cinj_measure_cell_namespaces(int user_namespace, int count, uint64_t *with_ns, uint64_t *plain);
 /// pipe2(O_CLOEXEC): no worker inherits another's pipe ends.
 int cinj_pipe_cloexec(int fds[2]);
+/// In a worker that is PID 1 of its namespace, between two cells: SIGKILL every other
+/// process of the namespace and reap them, so nothing a cell started outlives it. Returns
+/// how many were reaped, or -1 (doing nothing) when the caller is not PID 1.
+int cinj_sweep_cell_namespace(void);
+
+/// The TCP sockets in LISTEN state of this network namespace (IPv4 and IPv6), from the
+/// kernel's socket diagnostics: up to `max` ports and socket inodes. Returns how many there
+/// are (more than `max`: call again with room for all), or -1 with errno set.
+int cinj_tcp_listeners(uint16_t *ports, uint32_t *inodes, int max);
