@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
@@ -51,10 +51,14 @@ int cinj_notify_sync_wakeup(int fd) {
     return ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 }
 
-int cinj_notify_recv(int fd, cinj_notification *out) {
+int cinj_notify_recv(int fd, cinj_notification *out, int interruptible) {
     struct seccomp_notif req;
-    memset(&req, 0, sizeof req);  // the kernel refuses a non-zeroed request
-    if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return -1;
+    int rc;
+    do {
+        memset(&req, 0, sizeof req);  // the kernel refuses a non-zeroed request
+        rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req);
+    } while (rc != 0 && errno == EINTR && !interruptible);
+    if (rc != 0) return -1;
     out->id = req.id;
     out->tid = (pid_t)req.pid;
     out->call.nr = req.data.nr;
@@ -69,12 +73,17 @@ int cinj_notify_respond(int fd, uint64_t id, int err) {
     resp.id = id;
     if (err == 0) resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     else resp.error = -err;
-    int rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    // The supervisor's wake signal can interrupt the kernel's lock wait (EINTR): an answer
+    // must not be lost to it, or the caller would wait forever.
+    int rc;
+    do { rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp); } while (rc != 0 && errno == EINTR);
     return rc == 0 ? 0 : -1;  // ENOENT: the caller died or was interrupted meanwhile
 }
 
 int cinj_notify_id_valid(int fd, uint64_t id) {
-    return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+    int rc;
+    do { rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id); } while (rc != 0 && errno == EINTR);
+    return rc == 0;
 }
 
 int cinj_poll(struct pollfd *fds, int count, int64_t timeout_ns) {

@@ -167,7 +167,7 @@ static void continue_pending(int listener) {
     struct pollfd p = { .fd = listener, .events = POLLIN };
     while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
         cinj_notification n;
-        if (cinj_notify_recv(listener, &n) == 0) cinj_notify_respond(listener, n.id, 0);
+        if (cinj_notify_recv(listener, &n, 0) == 0) cinj_notify_respond(listener, n.id, 0);
         else break;
     }
 }
