@@ -66,6 +66,9 @@ struct pollfd;
 /// 1 if the kernel and the seccomp policy offer USER_NOTIF; 0 with the reason in `err`.
 int cinj_notify_available(char *err, size_t err_len);
 int cinj_notify_sync_wakeup(int fd);
+/// 1 if a filter with SECCOMP_FILTER_FLAG_NEW_LISTENER can really be installed here (tried
+/// once per process in a throwaway child); 0 with the reason, naming the flag, in `err`.
+int cinj_notify_install_probe(char *err, size_t err_len);
 /// Receives one notification, blocking until one is pending. Returns 0, or -1 with errno
 /// (ENOENT: the caller went away, or every task of the filter is gone). EINTR is returned
 /// only when `interruptible` (the supervisor's wake signal), else retried.
