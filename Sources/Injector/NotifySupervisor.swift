@@ -106,6 +106,7 @@ final class NotifySupervisor: @unchecked Sendable {
             if commands.withLock({ $0.taken < $0.posted }) {
                 cinj_eventfd_drain(wake)
                 running = drainCommands()
+                releaseDueHolds(all: terminating)  // teardown answers held calls at once
                 continue
             }
             forgetExited()
@@ -215,44 +216,47 @@ final class NotifySupervisor: @unchecked Sendable {
         var target = LazyTarget(tid: note.tid, syscall: note.call, proc: procDirectories)
         let (decision, event) = decider.decide(snapshot: snapshot, service: listener.service,
                                                pid: { tgid(of: note.tid) }, tid: note.tid, target: &target)
-        let answered: Bool
+        let answer: Int32
         switch decision {
         case .allow:
-            answered = cinj_notify_respond(listener.fd, note.id, 0) == 0
+            answer = 0
         case .deny(let errno):
-            answered = cinj_notify_respond(listener.fd, note.id, errno) == 0
+            answer = errno
         case .delay(let nanoseconds) where !terminating:
-            // The target's memory and descriptors were read by tid: if the caller died (or its
-            // thread exec'd) meanwhile, the tid may name another task and the values are not
-            // its own (the man page's rule: check the id after reading). A held call is
-            // checked now; an answer given at once needs no check, because the kernel takes
-            // it only while the caller still waits in this call: a successful answer proves
-            // the caller was alive, and its tid its own, while we read.
-            if target.decoded && cinj_notify_id_valid(listener.fd, note.id) == 0 { return }
+            // Checked now, as for an event below: the hold's event is built from this read.
+            if event != nil && target.decoded && cinj_notify_id_valid(listener.fd, note.id) == 0 { return }
             let (deadline, overflow) = start.addingReportingOverflow(nanoseconds)
             holds.push(Hold(deadline: overflow ? UInt64.max : deadline, tid: note.tid, start: start,
                             event: event, listener: listener.fd, notification: note.id))
             return  // answered and reported on release, with the time actually held
         case .delay:
-            answered = cinj_notify_respond(listener.fd, note.id, 0) == 0
+            answer = 0
         }
-        // Not answered: the caller went away (killed, or its thread group exec'd) and what
-        // was read for it may belong to another task: nothing true to report.
-        if answered, var event {
+        // The event goes out before the answer: once answered, the caller may run on and
+        // exit before this thread is scheduled again, and whoever reads the events after
+        // that exit must find this one.
+        if var event {
+            // The target's memory and descriptors were read by tid: if the caller died (or
+            // its thread exec'd) meanwhile, the tid may name another task and the values are
+            // not its own (the man page's rule: check the id after reading). Only an event
+            // carries them beyond this call: without one, no check is needed, an answer to a
+            // caller that went away is refused by the kernel (ENOENT) and harms nothing.
+            if target.decoded && cinj_notify_id_valid(listener.fd, note.id) == 0 { return }
             event.latencyNanoseconds = cinj_now_ns() &- start
             pump?.post(event)
         }
+        _ = cinj_notify_respond(listener.fd, note.id, answer)
     }
 
     private func releaseDueHolds(all: Bool) {
         let now = cinj_now_ns()
         while let hold = all ? holds.popFirst() : holds.popDue(now: now) {
-            // ENOENT: the held caller died meanwhile (nothing to answer).
-            _ = cinj_notify_respond(hold.listener, hold.notification, 0)
-            if var event = hold.event {
+            if var event = hold.event {  // before the answer, as in `answer`
                 event.latencyNanoseconds = cinj_now_ns() &- hold.start
                 pump?.post(event)
             }
+            // ENOENT: the held caller died meanwhile (nothing to answer).
+            _ = cinj_notify_respond(hold.listener, hold.notification, 0)
         }
     }
 
