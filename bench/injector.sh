@@ -7,6 +7,7 @@
 #   HTTP server with a connect rule within 1.2x of bare; untrapped calls at the seccomp floor;
 #   16 threads under a delay rule overlap. Each row also shows the ptrace backend.
 # FAULTBOX=/path/to/faultbox uses that binary; otherwise a release build is made.
+# FAULTBOX_BASELINE=/path/to/an/older/faultbox adds its notify backend to the same rounds.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"

@@ -4,14 +4,19 @@
 #define _GNU_SOURCE
 #include "cinjector.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <linux/filter.h>
 #include <sys/ioctl.h>
-#include <time.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
@@ -22,6 +27,9 @@
 #endif
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
 
 int cinj_notify_available(char *err, size_t err_len) {
@@ -51,10 +59,14 @@ int cinj_notify_sync_wakeup(int fd) {
     return ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 }
 
-int cinj_notify_recv(int fd, cinj_notification *out) {
+int cinj_notify_recv(int fd, cinj_notification *out, int interruptible) {
     struct seccomp_notif req;
-    memset(&req, 0, sizeof req);  // the kernel refuses a non-zeroed request
-    if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) return -1;
+    int rc;
+    do {
+        memset(&req, 0, sizeof req);  // the kernel refuses a non-zeroed request
+        rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req);
+    } while (rc != 0 && errno == EINTR && !interruptible);
+    if (rc != 0) return -1;
     out->id = req.id;
     out->tid = (pid_t)req.pid;
     out->call.nr = req.data.nr;
@@ -69,12 +81,71 @@ int cinj_notify_respond(int fd, uint64_t id, int err) {
     resp.id = id;
     if (err == 0) resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     else resp.error = -err;
-    int rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    // The supervisor's wake signal can interrupt the kernel's lock wait (EINTR): an answer
+    // must not be lost to it, or the caller would wait forever.
+    int rc;
+    do { rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp); } while (rc != 0 && errno == EINTR);
     return rc == 0 ? 0 : -1;  // ENOENT: the caller died or was interrupted meanwhile
 }
 
 int cinj_notify_id_valid(int fd, uint64_t id) {
-    return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+    int rc;
+    do { rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id); } while (rc != 0 && errno == EINTR);
+    return rc == 0;
+}
+
+// The install probe: a throwaway child installs a 1-instruction allow-all filter with
+// SECCOMP_FILTER_FLAG_NEW_LISTENER exactly as a launch would (same flags, same
+// no_new_privs rule) and exits with the errno. GET_ACTION_AVAIL cannot see every refusal:
+// the kernel allows one listener per filter chain (EBUSY when this process already runs
+// under a supervisor, e.g. a container runtime's), and a seccomp profile may refuse the
+// flag alone. Cached: a process's seccomp state only grows, and only by its own hand.
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+static int probe_errno;
+
+static void probe_install(void) {
+    // The result comes back through a pipe, not the exit status: another thread's
+    // waitpid(-1) may reap the child first.
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) < 0) { probe_errno = errno; return; }
+    pid_t pid = fork();
+    if (pid < 0) { probe_errno = errno; close(report[0]); close(report[1]); return; }
+    if (pid == 0) {
+        struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+        struct sock_fprog prog = { .len = 1, .filter = &allow };
+        if (geteuid() != 0) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+        long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+        if (fd < 0 && errno == EINVAL) fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+        if (fd < 0 && errno == EACCES) {  // root without CAP_SYS_ADMIN: as spawn.c does
+            prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+            fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+        }
+        int code = fd < 0 ? errno : 0;
+        ssize_t ignored = write(report[1], &code, sizeof code);
+        (void)ignored;
+        _exit(0);
+    }
+    close(report[1]);
+    int code = 0;
+    ssize_t n;
+    do { n = read(report[0], &code, sizeof code); } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    probe_errno = n == (ssize_t)sizeof code ? code : EIO;
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+}
+
+int cinj_notify_install_probe(char *err, size_t err_len) {
+    pthread_once(&probe_once, probe_install);
+    if (probe_errno == 0) return 1;
+    const char *why = probe_errno == EBUSY ? "this process already runs under a seccomp user-notification supervisor, "
+                                            "such as a container runtime's, and the kernel allows one listener per filter chain"
+                    : probe_errno == EINVAL ? "this kernel does not know the flag"
+                    : probe_errno == EPERM || probe_errno == EACCES ? "a seccomp policy or a missing privilege forbids it"
+                    : "the kernel refused it";
+    snprintf(err, err_len, "seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER) fails here with %s: %s",
+             strerror(probe_errno), why);
+    return 0;
 }
 
 int cinj_poll(struct pollfd *fds, int count, int64_t timeout_ns) {

@@ -142,6 +142,9 @@ static void describe_failure(const cinj_spawn_request *rq, int stage, int code, 
     } else if (stage == STAGE_STDOUT || stage == STAGE_STDERR) {
         snprintf(err, err_len, "%s %s: %s", stage_text(stage),
                  stage == STAGE_STDOUT ? rq->stdout_path : rq->stderr_path, strerror(code));
+    } else if (stage == STAGE_FILTER && rq->notify) {
+        snprintf(err, err_len, "%s with SECCOMP_FILTER_FLAG_NEW_LISTENER (the notify injector): %s; "
+                 "use --injector ptrace (or FAULTBOX_INJECTOR=ptrace)", stage_text(stage), strerror(code));
     } else if (stage == STAGE_CHDIR) {
         snprintf(err, err_len, "%s %s: %s", stage_text(stage), rq->cwd, strerror(code));
     } else {
@@ -167,7 +170,7 @@ static void continue_pending(int listener) {
     struct pollfd p = { .fd = listener, .events = POLLIN };
     while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
         cinj_notification n;
-        if (cinj_notify_recv(listener, &n) == 0) cinj_notify_respond(listener, n.id, 0);
+        if (cinj_notify_recv(listener, &n, 0) == 0) cinj_notify_respond(listener, n.id, 0);
         else break;
     }
 }

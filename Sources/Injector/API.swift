@@ -174,12 +174,16 @@ public enum InjectorBackend: String, Sendable, CaseIterable {
             wanted = fromEnvironment
         }
         if wanted == .ptrace { return (.ptrace, nil) }
-        var errBuf = [CChar](repeating: 0, count: 256)
-        if cinj_notify_available(&errBuf, errBuf.count) == 1 { return (.notify, nil) }
+        var errBuf = [CChar](repeating: 0, count: 512)
+        // Both: the action query says whether the kernel knows USER_NOTIF; only installing a
+        // listener shows whether this process may have one (see cinj_notify_install_probe).
+        if cinj_notify_available(&errBuf, errBuf.count) == 1 && cinj_notify_install_probe(&errBuf, errBuf.count) == 1 {
+            return (.notify, nil)
+        }
         let reason = String(decoding: errBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if wanted == .notify {
-            throw InjectorError.tracingUnavailable(reason: "--injector notify: \(reason); use --injector ptrace")
+            throw InjectorError.tracingUnavailable(reason: "--injector notify: \(reason); use --injector ptrace (or FAULTBOX_INJECTOR=ptrace)")
         }
-        return (.ptrace, "faultbox: seccomp user notification unavailable (\(reason)); using the ptrace injector")
+        return (.ptrace, "faultbox: using the ptrace injector, seccomp user notification is unavailable: \(reason)")
     }
 }

@@ -10,6 +10,12 @@ struct Decider {
     /// Rule id -> evaluations so far: the n-th draws splitmix64(seed, id, n).
     private var ruleCounters: [Int: UInt64] = [:]
     private var seq = 0
+    /// The last (snapshot, service) looked up and its rules by syscall: consecutive calls
+    /// mostly come from one service under one snapshot, so the service name is not hashed
+    /// per call.
+    private var cachedSnapshot: RuleSnapshot?
+    private var cachedService = ""
+    private var cachedRules: [Int64: [CompiledRule]] = [:]
 
     init(store: RuleStore, selection: EventSelection, seed: UInt64) {
         self.store = store
@@ -19,12 +25,18 @@ struct Decider {
 
     /// The first matching rule's action (allow rules are tried first, see RuleSnapshot),
     /// and the event to report (latency not filled in yet), if the selection wants one.
-    mutating func decide(snapshot: RuleSnapshot, service: String, pid: Int32, tid: Int32,
+    /// `pid` (the caller's thread group) is asked for only when an event is built.
+    mutating func decide(snapshot: RuleSnapshot, service: String, pid: () -> Int32, tid: Int32,
                          target: inout LazyTarget) -> (FaultAction, SyscallEvent?) {
         let call = target.syscall
         var decision = FaultAction.allow
         var fired: CompiledRule?
-        for rule in snapshot.rules(service: service, syscall: call.nr) where !rule.unmatchable {
+        if cachedSnapshot !== snapshot || cachedService != service {
+            cachedSnapshot = snapshot
+            cachedService = service
+            cachedRules = snapshot.rules(service: service)
+        }
+        for rule in cachedRules[call.nr] ?? [] where !rule.unmatchable {
             if let glob = rule.pathGlob {
                 guard let path = target.path(), Glob.matches(glob, path) else { continue }
             }
@@ -52,7 +64,7 @@ struct Decider {
         seq += 1
         let name = Syscalls.name(of: call.nr)
         var event = SyscallEvent(
-            seq: seq, service: service, pid: pid, tid: tid,
+            seq: seq, service: service, pid: pid(), tid: tid,
             syscall: name, path: target.path(),
             address: target.address()?.display, decision: decision, ruleID: fired?.id,
             label: fired?.label ?? "", latencyNanoseconds: 0, op: fired?.op)

@@ -51,8 +51,9 @@ final class RuleSnapshot: Sendable {
         self.table = table
     }
 
-    func rules(service: String, syscall nr: Int64) -> [CompiledRule] {
-        table[service]?[nr] ?? []
+    /// Every rule of `service`, by syscall number.
+    func rules(service: String) -> [Int64: [CompiledRule]] {
+        table[service] ?? [:]
     }
 }
 

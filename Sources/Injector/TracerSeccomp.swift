@@ -43,7 +43,7 @@ extension Tracer {
         guard let snapshot = store.snapshot.withLock({ $0 }) else { _ = cinj_cont(tid, 0); return }
         var target = LazyTarget(tid: tid, syscall: call, proc: procDirectories)
         let (decision, event) = decider.decide(snapshot: snapshot, service: services[tracee.service].name,
-                                               pid: tracee.tgid, tid: tid, target: &target)
+                                               pid: { tracee.tgid }, tid: tid, target: &target)
         switch decision {
         case .allow:
             _ = cinj_cont(tid, 0)

@@ -56,4 +56,43 @@ final class FilterTests: XCTestCase {
         XCTAssertTrue(seen.isSuperset(of: ["sched_yield", "getppid", "getcpu", "gettid"]), "trapped calls missing: \(seen.sorted())")
         XCTAssertFalse(seen.contains("kill"))
     }
+
+    /// A Go server's runtime lives on futex, epoll and nanosleep: under a connect rule none
+    /// of them may reach the decision thread (every trapped call yields an event while
+    /// armed, so the events name every call the filter trapped).
+    func testGoServerUnderAConnectRuleTrapsOnlyConnect() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/go") else {
+            throw XCTSkip("go is missing; `make deps` installs golang-go")
+        }
+        let binary = try GoProgram.build(name: "gohttp", source: GoProgram.httpServer)
+        let target = try Listener()
+        let h = Harness()
+        h.session.arm(["svc": [FaultRule(id: 1, syscalls: ["connect"], action: .deny(errno: ECONNREFUSED),
+                                         destination: "127.0.0.1:1")]])
+        let portFile = h.directory + "/port"
+        let p = try h.launch([binary, portFile], trap: ["connect"])
+        XCTAssertTrue(waitUntil(timeout: 10) { !h.read(portFile).isEmpty }, h.stderr())
+        let port = h.read(portFile).trimmingCharacters(in: .whitespacesAndNewlines)
+        for _ in 0..<5 {
+            let reply = try curl("http://127.0.0.1:\(port)/dial?addr=127.0.0.1:\(target.port)")
+            XCTAssertEqual(reply, "dialed")
+        }
+        kill(p.pid, SIGTERM)
+        XCTAssertEqual(h.finish(p), .exited(0), h.stderr())
+        let calls = h.events.all.map(\.syscall)
+        XCTAssertEqual(Set(calls), ["connect"], "trapped beyond the rule's syscall: \(Set(calls).sorted())")
+        XCTAssertGreaterThanOrEqual(calls.count, 5, "each dial connects once")
+    }
+
+    private func curl(_ url: String) throws -> String {
+        let task = Process()
+        task.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        task.arguments = ["-sS", "--max-time", "10", url]
+        let pipe = Pipe()
+        task.standardOutput = pipe
+        try task.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        task.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
 }

@@ -7,18 +7,27 @@ import Glibc
 
 /// `faultbox run` end to end (skipped when no faultbox binary is found).
 final class RunCommandTests: XCTestCase {
-    private func run(_ arguments: [String], asNobody: Bool = false, setpriv: [String]? = nil) throws -> (status: Int32, out: String, err: String) {
+    /// `wrapper`: a command that starts faultbox (its path is appended, then `arguments`);
+    /// `unsetEnvironment`: variables removed from faultbox's environment.
+    private func run(_ arguments: [String], asNobody: Bool = false, setpriv: [String]? = nil,
+                     wrapper: [String]? = nil, unsetEnvironment: [String] = []) throws -> (status: Int32, out: String, err: String) {
         guard let faultbox = FaultboxBinary.path else {
             throw XCTSkip("faultbox binary not found (set FAULTBOX_BIN to the folder holding it)")
         }
         let task = Process()
-        if asNobody || setpriv != nil {
+        if let wrapper {
+            task.executableURL = URL(fileURLWithPath: wrapper[0])
+            task.arguments = Array(wrapper.dropFirst()) + [faultbox] + arguments
+        } else if asNobody || setpriv != nil {
             task.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             task.arguments = (setpriv ?? ["--reuid=65534", "--regid=65534", "--clear-groups"]) + [faultbox] + arguments
         } else {
             task.executableURL = URL(fileURLWithPath: faultbox)
             task.arguments = arguments
         }
+        var environment = ProcessInfo.processInfo.environment
+        for name in unsetEnvironment { environment.removeValue(forKey: name) }
+        task.environment = environment
         task.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
         let out = Pipe(), err = Pipe()
         task.standardOutput = out
@@ -44,6 +53,59 @@ final class RunCommandTests: XCTestCase {
         let bad = try run(["run", "--injector", "ebpf", "--", "/bin/true"])
         XCTAssertEqual(bad.status, 1, bad.err)
         XCTAssertTrue(bad.err.contains("--injector ebpf: expected auto, notify or ptrace"), bad.err)
+    }
+
+    /// The kernel allows one seccomp listener per filter chain: under a supervisor that
+    /// already holds one (a container runtime's, here a python parent that installed a
+    /// NEW_LISTENER filter and keeps the descriptor open across exec), installing ours fails
+    /// with EBUSY although SECCOMP_GET_ACTION_AVAIL says USER_NOTIF exists. `auto` must see
+    /// that before launching and fall back to ptrace with one line; `notify` must refuse
+    /// up front, naming the flag and the fix.
+    func testAListenerHeldByAParentSupervisorFallsBackToPtrace() throws {
+        guard let seccompNumber = ["x86_64": 317, "aarch64": 277][machineName()] else {
+            throw XCTSkip("seccomp's syscall number is known here only for x86_64 and aarch64")
+        }
+        let holdListener = """
+            import ctypes, os, struct, sys
+            libc = ctypes.CDLL(None, use_errno=True)
+            code = ctypes.create_string_buffer(struct.pack("HBBI", 0x06, 0, 0, 0x7fff0000))  # RET ALLOW
+            class Prog(ctypes.Structure):
+                _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+            prog = Prog(1, ctypes.cast(code, ctypes.c_void_p))
+            libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+            fd = libc.syscall(\(seccompNumber), 1, 8, ctypes.byref(prog))  # SET_MODE_FILTER, NEW_LISTENER
+            if fd < 0:
+                sys.exit("seccomp: " + os.strerror(ctypes.get_errno()))
+            os.set_inheritable(fd, True)
+            os.execv(sys.argv[1], sys.argv[1:])
+            """
+        let wrapper = [pythonPath, "-c", holdListener]
+        let fault = ["--fault", "write=EIO:path=/dev/null", "--", "/bin/sh", "-c", "echo x > /dev/null; exit 0"]
+
+        let auto = try run(["run", "-v", "--injector", "auto"] + fault, wrapper: wrapper, unsetEnvironment: ["FAULTBOX_INJECTOR"])
+        XCTAssertEqual(auto.status, 0, auto.err)
+        let notes = auto.err.split(separator: "\n").filter { $0.contains("using the ptrace injector") }
+        XCTAssertEqual(notes.count, 1, auto.err)
+        XCTAssertTrue(notes.first?.contains("SECCOMP_FILTER_FLAG_NEW_LISTENER") ?? false, auto.err)
+        XCTAssertTrue(notes.first?.contains("Device or resource busy") ?? false, auto.err)
+        XCTAssertTrue(auto.err.contains("faultbox: injector backend: ptrace"), auto.err)
+        XCTAssertTrue(auto.err.contains("fired 1 time"), "the ptrace fallback still injects: \(auto.err)")
+
+        let notify = try run(["run", "--injector", "notify"] + fault, wrapper: wrapper)
+        XCTAssertEqual(notify.status, 1, notify.err)
+        XCTAssertTrue(notify.err.contains("--injector notify: seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER) fails here"), notify.err)
+        XCTAssertTrue(notify.err.contains("use --injector ptrace"), notify.err)
+        XCTAssertFalse(notify.err.contains("fired"), "nothing may start: \(notify.err)")
+
+        let ptrace = try run(["run", "--injector", "ptrace"] + fault, wrapper: wrapper)
+        XCTAssertEqual(ptrace.status, 0, ptrace.err)
+        XCTAssertFalse(ptrace.err.contains("user notification"), ptrace.err)
+    }
+
+    private func machineName() -> String {
+        var name = utsname()
+        uname(&name)
+        return withUnsafeBytes(of: &name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     func testAnUnknownOptionBeforeTheProgramIsAUsageError() throws {

@@ -2,6 +2,7 @@
 `strace -f --seccomp-bpf`, with the variants interleaved round by round (the machine is shared: interleaving keeps a
 burst of load from landing on one variant only). Each cell is the median of the rounds
 (medians, not minima: a lucky round says little about what a user sees)."""
+import os
 import statistics
 import subprocess
 import sys
@@ -14,15 +15,21 @@ N_UNTRAPPED, N_TRAPPED = 3_000_000, 20_000
 
 
 COLUMNS = ("bare", "notify", "ptrace", "strace")
+# FAULTBOX_BASELINE=/path/to/an/older/faultbox: its notify backend runs in the same rounds
+# (a before/after comparison that shares the machine's load with the other columns).
+baseline = os.environ.get("FAULTBOX_BASELINE", "")
 
 
 def variants(fault, strace_filter, workload):
-    return {
+    commands = {
         "bare": workload,
         "notify": [faultbox, "run", "--injector", "notify", "--fault", fault, "--"] + workload,
         "ptrace": [faultbox, "run", "--injector", "ptrace", "--fault", fault, "--"] + workload,
         "strace": STRACE + strace_filter + workload,
     }
+    if baseline:
+        commands["baseline"] = [baseline, "run", "--injector", "notify", "--fault", fault, "--"] + workload
+    return commands
 
 
 def median_times(commands):
@@ -84,6 +91,11 @@ for name, r in rows:
     print(f"{name:36} " + " ".join(f"{r[c]:9.4f}" for c in COLUMNS)
           + f" {r['notify'] / r['bare']:8.2f} {r['ptrace'] / r['bare']:8.2f}"
           f" {r['strace'] / r['notify']:7.2f} {r['strace'] / r['ptrace']:7.2f}")
+if baseline:
+    print(f"baseline notify ({baseline}), same rounds:")
+    for name, r in rows:
+        print(f"  {name:34} {r['baseline']:9.4f}  base/bare {r['baseline'] / r['bare']:5.2f}  st/base {r['strace'] / r['baseline']:5.2f}"
+              f"  (this build: nt/bare {r['notify'] / r['bare']:5.2f}, st/nt {r['strace'] / r['notify']:5.2f})")
 print(f"{'untrapped getppid, allow-all floor':36} {floor:9.4f}   (1-instruction RET_ALLOW filter; "
       f"floor/bare {floor / rows[1][1]['bare']:.2f})")
 print(f"16 threads x {PER_THREAD} writes held {DELAY_MS} ms: notify {held['notify']:.3f} s, ptrace {held['ptrace']:.3f} s "

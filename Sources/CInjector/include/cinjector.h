@@ -66,9 +66,15 @@ struct pollfd;
 /// 1 if the kernel and the seccomp policy offer USER_NOTIF; 0 with the reason in `err`.
 int cinj_notify_available(char *err, size_t err_len);
 int cinj_notify_sync_wakeup(int fd);
-/// Receives one notification. Returns 0, or -1 with errno (ENOENT: the caller went away).
-int cinj_notify_recv(int fd, cinj_notification *out);
-/// Answers: err 0 = let the call run (FLAG_CONTINUE), else it returns -err.
+/// 1 if a filter with SECCOMP_FILTER_FLAG_NEW_LISTENER can really be installed here (tried
+/// once per process in a throwaway child); 0 with the reason, naming the flag, in `err`.
+int cinj_notify_install_probe(char *err, size_t err_len);
+/// Receives one notification, blocking until one is pending. Returns 0, or -1 with errno
+/// (ENOENT: the caller went away, or every task of the filter is gone). EINTR is returned
+/// only when `interruptible` (the supervisor's wake signal), else retried.
+int cinj_notify_recv(int fd, cinj_notification *out, int interruptible);
+/// Answers: err 0 = let the call run (FLAG_CONTINUE), else it returns -err. Returns 0, or
+/// -1 when the notification is no longer pending (its caller died or was interrupted).
 int cinj_notify_respond(int fd, uint64_t id, int err);
 /// 1 while notification `id` is still pending (its caller alive and waiting).
 int cinj_notify_id_valid(int fd, uint64_t id);
