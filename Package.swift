@@ -32,10 +32,13 @@ let package = Package(
             .product(name: "BigInt", package: "BigInt"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
 
+        // Go-syntax durations ("1m30s"), read by specs, --fault and --timeout alike.
+        .target(name: "Durations"),
+
         // The fault plan (typed IR) and the bridge from VM values to it.
-        .target(name: "FaultPlan"),
+        .target(name: "FaultPlan", dependencies: ["Durations"]),
         .target(name: "SpecLowering", dependencies: [
-            "StarlarkVM", "FaultPlan", "ServiceClients", "Trace",
+            "StarlarkVM", "FaultPlan", "Durations", "ServiceClients", "Trace",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -45,7 +48,7 @@ let package = Package(
 
         // The syscall injector: C for fork/exec/ptrace/seccomp, Swift above it.
         .target(name: "CInjector", linkerSettings: [.linkedLibrary("seccomp")]),
-        .target(name: "Injector", dependencies: ["CInjector"]),
+        .target(name: "Injector", dependencies: ["CInjector", "Durations"]),
 
         // Reports (JUnit through libxml2, JSON, console).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
@@ -62,7 +65,7 @@ let package = Package(
 
         // Execution of cells against real services.
         .target(name: "Runner", dependencies: [
-            "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM", "Trace",
+            "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM", "Trace", "Durations",
         ]),
         .target(name: "Generator", dependencies: ["FaultPlan"]),
 
@@ -93,6 +96,7 @@ let package = Package(
         ]),
         .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"],
                     exclude: ["testdata"]),
+        .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
         .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),

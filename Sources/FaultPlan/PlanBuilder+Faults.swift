@@ -1,3 +1,5 @@
+import Durations
+
 /// Monitors, fault assumptions and their syscall rules.
 extension PlanBuilder {
     mutating func buildMonitors(serviceNames: [String]) -> [Monitor] {

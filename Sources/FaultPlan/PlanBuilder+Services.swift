@@ -1,3 +1,5 @@
+import Durations
+
 /// Services: names, interfaces, ports, healthchecks, dependencies and start order.
 extension PlanBuilder {
     mutating func buildServices() -> [Service] {

@@ -1,3 +1,5 @@
+import Durations
+
 /// Expansion of registrations into tests: scenarios, fault scenarios, matrix cells and
 /// `def test_*`, merged in declaration order, names checked for collisions, traps computed.
 struct TestExpansion {
