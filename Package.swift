@@ -22,23 +22,25 @@ let package = Package(
     targets: [
         // The language, one layer per target.
         .target(name: "StarlarkSyntax"),
-        .target(name: "StarlarkResolve", dependencies: ["StarlarkSyntax"]),
+        .target(name: "StarlarkResolve", dependencies: ["StarlarkSyntax", "DidYouMean"]),
         .target(name: "StarlarkCompile", dependencies: ["StarlarkSyntax", "StarlarkResolve"]),
         // Release builds drop the run-time exclusivity checks of the interpreter's hot
         // paths (3-14% of CPU on the benchmarks, docs/vm.md); debug builds, which run every
         // test, keep them, so an overlapping access still traps where the tests reach it.
         .target(name: "StarlarkVM", dependencies: [
-            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile",
+            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "DidYouMean",
             .product(name: "BigInt", package: "BigInt"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
 
-        // Go-syntax durations ("1m30s"), read by specs, --fault and --timeout alike.
+        // Leaves every layer may use: Go-syntax durations ("1m30s"), read by specs, --fault
+        // and --timeout alike; did-you-mean suggestions, one rule for every mistyped name.
         .target(name: "Durations"),
+        .target(name: "DidYouMean"),
 
         // The fault plan (typed IR) and the bridge from VM values to it.
-        .target(name: "FaultPlan", dependencies: ["Durations"]),
+        .target(name: "FaultPlan", dependencies: ["Durations", "DidYouMean"]),
         .target(name: "SpecLowering", dependencies: [
-            "StarlarkVM", "FaultPlan", "Durations", "ServiceClients", "Trace",
+            "StarlarkVM", "FaultPlan", "Durations", "DidYouMean", "ServiceClients", "Trace",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -67,7 +69,7 @@ let package = Package(
         .target(name: "Runner", dependencies: [
             "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM", "Trace", "Durations",
         ]),
-        .target(name: "Generator", dependencies: ["FaultPlan"]),
+        .target(name: "Generator", dependencies: ["FaultPlan", "DidYouMean"]),
 
         // The command line: a testable library and a thin executable.
         .target(name: "FaultboxCommands", dependencies: [
@@ -97,6 +99,7 @@ let package = Package(
         .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"],
                     exclude: ["testdata"]),
         .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
+        .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
         .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),

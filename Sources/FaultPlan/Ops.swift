@@ -1,3 +1,5 @@
+import DidYouMean
+
 /// Named operations: `service(..., ops = {"persist": op(syscalls = ["write", "fsync"],
 /// path = "/tmp/*.wal")})`. An op name is a fault keyword of its service, like a syscall
 /// or a family: `fault(db, persist = deny("EIO"))` arms one rule on the op's syscalls with

@@ -1,3 +1,4 @@
+import DidYouMean
 import Durations
 
 /// Monitors, fault assumptions and their syscall rules.

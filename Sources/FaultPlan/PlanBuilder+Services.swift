@@ -1,3 +1,4 @@
+import DidYouMean
 import Durations
 
 /// Services: names, interfaces, ports, healthchecks, dependencies and start order.

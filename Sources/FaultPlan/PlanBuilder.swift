@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DidYouMean
 
 /// Validates `SpecDeclarations` and expands them into a `FaultPlan`: every error is
 /// collected (each with its position and a fix) before anything is thrown.

@@ -1,3 +1,4 @@
+import DidYouMean
 import StarlarkSyntax
 
 /// Resolves every identifier of `file` to a scope and slot (see docs/vm.md), collecting
@@ -164,7 +165,7 @@ final class Resolver {
             var blk: Block? = from
             while let x = blk { names.append(contentsOf: x.bindings.keys); blk = x.parent }
             names.append(contentsOf: globalOrder.compactMap { $0.first?.name })
-            let hint = nearestName(id.name, names).map { " (did you mean \($0)?)" } ?? ""
+            let hint = Spelling.suggest(id.name, among: names).map { " (did you mean \($0)?)" } ?? ""
             error(id.pos, "undefined: \(id.name)\(hint)")
         }
         record(id, b)

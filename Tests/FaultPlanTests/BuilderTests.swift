@@ -43,10 +43,4 @@ final class BuilderTests: XCTestCase {
             XCTAssertFalse(errors[1].fix.isEmpty)
         }
     }
-
-    func testSpelling() {
-        XCTAssertEqual(Spelling.suggest("ECONNREFUSD", among: ["EIO", "ECONNREFUSED", "ECONNRESET"]), "ECONNREFUSED")
-        XCTAssertEqual(Spelling.suggest("dependson", among: ["depends_on", "env"]), "depends_on")
-        XCTAssertNil(Spelling.suggest("xyz", among: ["write", "read"]))
-    }
 }

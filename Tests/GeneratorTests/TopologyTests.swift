@@ -145,6 +145,11 @@ final class TopologyTests: XCTestCase {
             for: Fixtures.seed, selection: Selection(scenario: "order_flw"))) { error in
             XCTAssertTrue("\(error)".contains("did you mean order_flow?"), "\(error)")
         }
+        // The same rule as the resolver's: case is no typo distance.
+        XCTAssertThrowsError(try FaultGenerator.proposals(
+            for: Fixtures.seed, selection: Selection(scenario: "ORDER_FLOW"))) { error in
+            XCTAssertTrue("\(error)".contains("did you mean order_flow?"), "\(error)")
+        }
     }
 
     func testNoScenarioSaysHowToRegisterOne() {

@@ -1,5 +1,6 @@
-import StarlarkSyntax
+import DidYouMean
 import StarlarkCompile
+import StarlarkSyntax
 
 extension StarThread {
     /// Dispatch of a call to any callable.
@@ -172,7 +173,7 @@ extension StarThread {
                 continue
             }
             guard let d = kwdict else {
-                let hint = nearestParameter(k, Array(code.localNames.prefix(np))).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Spelling.suggest(k, among: Array(code.localNames.prefix(np))).map { " (did you mean \($0)?)" } ?? ""
                 throw StarlarkError("function \(name) got an unexpected keyword argument \(Ops.repr(.string(StarString(k))))\(hint)")
             }
             let key = Value.string(StarString(k))
@@ -279,15 +280,10 @@ extension StarThread {
             guard case .string(let s) = p[i] else { continue }
             let name = s.string
             guard let v = table[name] else {
-                let hint = nearestParameter(name, Array(table.keys)).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Spelling.suggest(name, among: Array(table.keys)).map { " (did you mean \($0)?)" } ?? ""
                 throw StarlarkError("load: name \(name) not found in module \(module)\(hint)")
             }
             p[i] = v
         }
     }
-}
-
-/// Did-you-mean for parameter and module member names.
-func nearestParameter(_ name: String, _ candidates: [String]) -> String? {
-    StarlarkResolveBridge.nearest(name, candidates)
 }

@@ -1,3 +1,4 @@
+import DidYouMean
 import StarlarkSyntax
 
 /// Values that go.starlark.net's own test harness predeclares (`hasfields`, `fibonacci`),
@@ -47,7 +48,7 @@ final class HasFields: StarObject, BinaryOperand {
     override func setAttr(_ name: String, _ value: Value) throws {
         if frozen { throw StarlarkError("cannot set field on a frozen hasfields") }
         if name.hasPrefix("no") {
-            let hint = nearestParameter(name, attrNames).map { " (did you mean .\($0)?)" } ?? ""
+            let hint = Spelling.suggest(name, among: attrNames).map { " (did you mean .\($0)?)" } ?? ""
             throw StarlarkError("no .\(name) field\(hint)")
         }
         if let i = fields.firstIndex(where: { $0.0 == name }) { fields[i].1 = value } else { fields.append((name, value)) }
