@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // The faultbox toolchain. Dependencies point one way (see docs/architecture.md):
 // StarlarkSyntax -> StarlarkResolve -> StarlarkCompile -> StarlarkVM -> SpecLowering;
-// FaultPlan, Injector and Reports import no Starlark module.
+// Injector and Reports import no Starlark module; FaultPlan imports only StarlarkSyntax,
+// for the one string-literal writer (StarlarkQuote) its messages quote spec values with.
 import PackageDescription
 
 let package = Package(
@@ -38,7 +39,7 @@ let package = Package(
         .target(name: "DidYouMean"),
 
         // The fault plan (typed IR) and the bridge from VM values to it.
-        .target(name: "FaultPlan", dependencies: ["Durations", "DidYouMean"]),
+        .target(name: "FaultPlan", dependencies: ["Durations", "DidYouMean", "StarlarkSyntax"]),
         .target(name: "SpecLowering", dependencies: [
             "StarlarkVM", "FaultPlan", "Durations", "DidYouMean", "ServiceClients", "Trace",
             .product(name: "Yams", package: "Yams"),
@@ -69,7 +70,7 @@ let package = Package(
         .target(name: "Runner", dependencies: [
             "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM", "Trace", "Durations",
         ]),
-        .target(name: "Generator", dependencies: ["FaultPlan", "DidYouMean"]),
+        .target(name: "Generator", dependencies: ["FaultPlan", "DidYouMean", "StarlarkSyntax"]),
 
         // The command line: a testable library and a thin executable.
         .target(name: "FaultboxCommands", dependencies: [

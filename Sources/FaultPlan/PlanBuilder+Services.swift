@@ -1,5 +1,6 @@
 import DidYouMean
 import Durations
+import StarlarkSyntax
 
 /// Services: names, interfaces, ports, healthchecks, dependencies and start order.
 extension PlanBuilder {
@@ -111,7 +112,7 @@ extension PlanBuilder {
         }
         if let send = decl.send {
             if send.isEmpty || send.contains("\n") || send.contains("\r") {
-                error(decl.position(of: "send"), "\(owner): send=\(ReplyMatch.quote(send)) must be one non-empty line",
+                error(decl.position(of: "send"), "\(owner): send=\(StarlarkQuote.quoted(send)) must be one non-empty line",
                       fix: "send one command without line breaks, e.g. send=\"PING\" (faultbox adds the newline)")
                 good = false
             }
@@ -125,7 +126,7 @@ extension PlanBuilder {
         if let e = decl.expect { check.expect = .equals(e) }
         if let r = decl.expectRegex {
             if let problem = ReplyMatch.regexProblem(r) {
-                error(decl.position(of: "expect_regex"), "\(owner): expect_regex=\(ReplyMatch.quote(r)) is not a regular expression: \(problem)",
+                error(decl.position(of: "expect_regex"), "\(owner): expect_regex=\(StarlarkQuote.quoted(r)) is not a regular expression: \(problem)",
                       fix: "fix the pattern (Swift Regex syntax; escape a literal + as \"\\\\+\"), or use expect= for an exact line")
                 good = false
             }

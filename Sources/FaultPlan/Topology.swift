@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// The services of a spec: what to start, how to reach it, when it is ready.
 
 /// `interface(name, protocol, port)`.
@@ -55,7 +57,7 @@ public struct HealthCheck: Sendable, Hashable {
 
     /// The check as a call, for messages: `tcp("localhost:6379", send="PING", expect="+PONG")`.
     public var written: String {
-        func q(_ s: String) -> String { ReplyMatch.quote(s) }
+        func q(_ s: String) -> String { StarlarkQuote.quoted(s) }
         switch kind {
         case .tcp:
             var s = "tcp(\(q(target))"
@@ -97,22 +99,6 @@ public enum ReplyMatch: Sendable, Hashable {
     /// Why `pattern` is not a regular expression, or nil when it is one.
     public static func regexProblem(_ pattern: String) -> String? {
         do { _ = try Regex(pattern); return nil } catch { return "\(error)" }
-    }
-
-    /// A Starlark string literal for messages.
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
     }
 }
 

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import SpecLowering
+import enum StarlarkSyntax.StarlarkQuote
 import StarlarkVM
 
 /// `faultbox init [--name N] [--port P] [--protocol http|tcp] [--output F] [--force] BINARY`:
@@ -161,18 +162,6 @@ enum StarterSpec {
         return v
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
 
     static func text(_ o: InitCommand.Options) -> String {
         let iface = o.proto == "http" ? "public" : "main"
@@ -184,7 +173,7 @@ enum StarterSpec {
             # Next steps: declare the services this one depends on (depends_on = [...]) and
             # add fault tests; docs/spec-reference.md describes every builtin.
 
-            \(o.variable) = service(\(quote(o.name)), \(quote(o.binary)),
+            \(o.variable) = service(\(StarlarkQuote.quoted(o.name)), \(StarlarkQuote.quoted(o.binary)),
                 interface("\(iface)", "\(o.proto)", \(o.port)),
                 # Most services read their port from the environment; drop this if yours does not.
                 env = {"PORT": "\(o.port)"},

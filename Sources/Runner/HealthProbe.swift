@@ -1,5 +1,6 @@
 import FaultPlan
 import ServiceClients
+import StarlarkSyntax
 
 /// What one healthcheck attempt found: ready or not, and what was seen (for the timeout
 /// message: the last reply, status, error or exception).
@@ -27,7 +28,7 @@ struct HealthProber {
         case .exchange(let host, let port, let send, let expect):
             let r = TCPClient.sendLine(host: Clients.loopback(host), port: port, data: send, timeout: timeout)
             guard let reply = r.reply else { return ProbeResult(ready: false, seen: r.error ?? "no reply") }
-            let shown = "reply " + ReplyMatch.quote(Self.clip(reply))
+            let shown = "reply " + StarlarkQuote.quoted(Self.clip(reply))
             return ProbeResult(ready: expect?.matches(reply) ?? true, seen: shown)
         case .http(let host, let port, let path, let status, let body):
             // Connect first: async-http-client retries a refused connection with a backoff
@@ -43,7 +44,7 @@ struct HealthProber {
             let statusOK = status.map { $0 == r.status } ?? (200...399).contains(r.status)
             let bodyOK = body.map { String(decoding: r.body, as: UTF8.self).contains($0) } ?? true
             return ProbeResult(ready: statusOK && bodyOK,
-                               seen: "status \(r.status), body " + ReplyMatch.quote(Self.clip(text)))
+                               seen: "status \(r.status), body " + StarlarkQuote.quoted(Self.clip(text)))
         case .function(let ref):
             guard let function else { return ProbeResult(ready: false, seen: "no VM to call \(ref.name) in") }
             return function(ref, timeout)
@@ -56,13 +57,13 @@ struct HealthProber {
         case .connect: return "a TCP connection"
         case .exchange(_, _, _, let expect?):
             switch expect {
-            case .equals(let e): return "the reply line " + ReplyMatch.quote(e)
-            case .regex(let r): return "a reply line matching " + ReplyMatch.quote(r)
+            case .equals(let e): return "the reply line " + StarlarkQuote.quoted(e)
+            case .regex(let r): return "a reply line matching " + StarlarkQuote.quoted(r)
             }
         case .exchange: return "a reply line"
         case .http(_, _, _, let status, let body):
             return (status.map { "status \($0)" } ?? "a status of 200-399")
-                + (body.map { " with " + ReplyMatch.quote($0) + " in the body" } ?? "")
+                + (body.map { " with " + StarlarkQuote.quoted($0) + " in the body" } ?? "")
         case .function(let ref): return "\(ref.name)() to return True"
         }
     }

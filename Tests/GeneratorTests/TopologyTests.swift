@@ -182,6 +182,5 @@ final class TopologyTests: XCTestCase {
         XCTAssertEqual(PathUtil.relative(from: "/a/b", to: "/a/b/spec.star"), "spec.star")
         XCTAssertEqual(PathUtil.relative(from: "/a/b/out", to: "/a/b/spec.star"), "../spec.star")
         XCTAssertEqual(PathUtil.relative(from: "/x", to: "/a/spec.star"), "../a/spec.star")
-        XCTAssertEqual(StarlarkPrinter.quote("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\x01\"")
     }
 }

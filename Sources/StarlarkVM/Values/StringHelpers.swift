@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// Rune-level helpers for byte strings, matching Go's `for _, r := range s` (an invalid
 /// byte decodes as U+FFFD of width 1).
 enum Runes {
@@ -118,7 +120,7 @@ final class StringView: StarObject {
     }
 
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
-        Ops.quote(bytes, into: &out)
+        StarlarkQuote.append(bytes, to: &out)
         let suffix: String
         switch kind {
         case .elems: suffix = ".elems()"
