@@ -37,9 +37,11 @@ let package = Package(
         // and --timeout alike; did-you-mean suggestions, one rule for every mistyped name.
         .target(name: "Durations"),
         .target(name: "DidYouMean"),
+        // The one JSON writer (plan, report, trace events) and its one escaping rule.
+        .target(name: "JSONText"),
 
         // The fault plan (typed IR) and the bridge from VM values to it.
-        .target(name: "FaultPlan", dependencies: ["Durations", "DidYouMean", "StarlarkSyntax"]),
+        .target(name: "FaultPlan", dependencies: ["Durations", "DidYouMean", "JSONText", "StarlarkSyntax"]),
         .target(name: "SpecLowering", dependencies: [
             "StarlarkVM", "FaultPlan", "Durations", "DidYouMean", "ServiceClients", "Trace",
             .product(name: "Yams", package: "Yams"),
@@ -47,7 +49,7 @@ let package = Package(
 
         // The event trace: events, filters, the per-test store, decoders and encoders.
         // Imports nothing of Starlark, the injector or the runner (docs/trace.md).
-        .target(name: "Trace"),
+        .target(name: "Trace", dependencies: ["JSONText"]),
 
         // The syscall injector: C for fork/exec/ptrace/seccomp, Swift above it.
         .target(name: "CInjector", linkerSettings: [.linkedLibrary("seccomp")]),
@@ -56,7 +58,7 @@ let package = Package(
         // Reports (JUnit through libxml2, JSON, console).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
-        .target(name: "Reports", dependencies: ["CLibXML2", "Trace"]),
+        .target(name: "Reports", dependencies: ["CLibXML2", "Trace", "JSONText"]),
 
         // HTTP and TCP clients that specs use to talk to services (HTTP: async-http-client).
         .target(name: "ServiceClients", dependencies: [
@@ -75,7 +77,7 @@ let package = Package(
         // The command line: a testable library and a thin executable.
         .target(name: "FaultboxCommands", dependencies: [
             "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
-            "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator", "Trace",
+            "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator", "Trace", "JSONText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Linked as a position-dependent executable (as Go links its binaries): a PIE of
@@ -101,6 +103,7 @@ let package = Package(
                     exclude: ["testdata"]),
         .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
         .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
