@@ -55,7 +55,7 @@ enum FileBuiltins {
                           fix: "download the file next to the spec and pass its relative path")
         }
         let folder = SpecDirectorySlot.callerFolder(thread)
-        let resolved = path.hasPrefix("/") ? SpecLoader.normalize(path) : SpecLoader.normalize(SpecLoader.join(folder.absolute, path))
+        let resolved = ModuleLoader.path(of: path, from: folder.absolute)
         let limit = try maxBytes(fn)
         let shown = resolved == path ? "\"\(path)\"" : "\"\(path)\" (resolved to \(resolved))"
         let relativeHint = path.hasPrefix("/")

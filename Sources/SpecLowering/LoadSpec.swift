@@ -118,7 +118,7 @@ public final class LoadedSpec: @unchecked Sendable {
 /// validates it into a `FaultPlan`.
 public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> LoadedSpec {
     let files = SpecFiles()
-    let absolute = SpecLoader.normalize(path.hasPrefix("/") ? path : SpecLoader.join(options.workingDirectory, path))
+    let absolute = ModuleLoader.path(of: path, from: options.workingDirectory)
     let recorder = SpecRecorder(specPath: absolute, files: files)
     let predeclared = SpecBuiltins.all()
     let thread = StarThread(name: "spec")
@@ -149,7 +149,7 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     recorder.finishOrder(testFunctions: testFunctions)
 
     var decls = recorder.declarations
-    let toAbsolute = { (p: String) in SpecLoader.normalize(p.hasPrefix("/") ? p : SpecLoader.join(options.workingDirectory, p)) }
+    let toAbsolute = { (p: String) in ModuleLoader.path(of: p, from: options.workingDirectory) }
     decls.files = files.entries.map { toAbsolute($0.path) }
     for i in decls.services.indices { decls.services[i].definedIn = toAbsolute(decls.services[i].definedIn) }
 
