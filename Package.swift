@@ -32,6 +32,10 @@ let package = Package(
             "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "DidYouMean",
             .product(name: "BigInt", package: "BigInt"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        // go.starlark.net's test harness: assert.star's natives and its fixtures (hasfields,
+        // fibonacci, gensym). Not part of the language: only `faultbox eval` (for assert.star
+        // and the conformance runner) and the tests link it.
+        .target(name: "StarlarkTestSupport", dependencies: ["StarlarkSyntax", "StarlarkVM", "DidYouMean"]),
 
         // Leaves every layer may use: Go-syntax durations ("1m30s"), read by specs, --fault
         // and --timeout alike; did-you-mean suggestions, one rule for every mistyped name.
@@ -78,6 +82,7 @@ let package = Package(
         .target(name: "FaultboxCommands", dependencies: [
             "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
             "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator", "Trace", "JSONText",
+            "StarlarkTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Linked as a position-dependent executable (as Go links its binaries): a PIE of
@@ -97,7 +102,7 @@ let package = Package(
         // Tests, one target per layer; ptrace tests in their own target.
         .testTarget(name: "StarlarkSyntaxTests", dependencies: ["StarlarkSyntax"]),
         .testTarget(name: "StarlarkVMTests", dependencies: [
-            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
+            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM", "StarlarkTestSupport",
         ]),
         .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"],
                     exclude: ["testdata"]),

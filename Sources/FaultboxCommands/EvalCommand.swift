@@ -2,6 +2,7 @@ import ArgumentParser
 import StarlarkSyntax
 import StarlarkResolve
 import StarlarkCompile
+import StarlarkTestSupport
 import StarlarkVM
 import SpecLowering
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import DidYouMean
 import StarlarkSyntax
+import StarlarkVM
 
 /// Values that go.starlark.net's own test harness predeclares (`hasfields`, `fibonacci`),
 /// so its suite can run unchanged. `faultbox eval` offers them only under the conformance
