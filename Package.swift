@@ -47,7 +47,7 @@ let package = Package(
         // The fault plan (typed IR) and the bridge from VM values to it.
         .target(name: "FaultPlan", dependencies: ["Durations", "DidYouMean", "JSONText", "StarlarkSyntax"]),
         .target(name: "SpecLowering", dependencies: [
-            "StarlarkVM", "FaultPlan", "Durations", "DidYouMean", "ServiceClients", "Trace",
+            "StarlarkVM", "FaultPlan", "Durations", "DidYouMean", "Trace",
             .product(name: "Yams", package: "Yams"),
         ]),
 

@@ -24,7 +24,7 @@ struct CellDefinition: Sendable {
     /// passed, else the reason.
     var body: @Sendable (CellContext) -> String?
     /// Calls a `healthcheck = fn` on the cell's VM thread (nil: no spec behind the cell).
-    var healthFunction: (@Sendable (CellContext, CallableRef, Duration) -> ProbeResult)?
+    var healthFunction: (@Sendable (CellContext, CallableRef, Duration) -> HealthcheckAttempt)?
     /// Timeout, expectation and fault-firing rules of the outcome (CellJudgement.swift).
     var judging = CellJudging()
 }
@@ -101,7 +101,7 @@ struct CellProgram {
                                   supervisor: supervisor, seed: seed)
         if let healthFunction {
             supervisor.functionProbe = { [weak context] ref, timeout in
-                guard let context else { return ProbeResult(ready: false, seen: "the cell has ended") }
+                guard let context else { return HealthcheckAttempt(ready: false, seen: "the cell has ended") }
                 return healthFunction(context, ref, timeout)
             }
         }

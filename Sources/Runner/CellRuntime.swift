@@ -44,16 +44,14 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
               body: [UInt8]?, headers: [(String, String)]) -> SpecHTTPResult {
         let (host, port) = Self.split(address)
         if starting {
-            let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
-                                 headers: headers, timeout: callTimeout)
-            return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,
-                                  durationMilliseconds: r.durationMs, error: r.error)
+            return Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
+                                headers: headers, timeout: callTimeout)
         }
         context.trace.stepSend(service: service, interface: interface, [("method", method), ("path", path)])
         let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
                              headers: headers, timeout: callTimeout)
         var fields: [(key: String, value: String)] = [("method", method), ("path", path), ("status", String(r.status)),
-                                                      ("duration_ms", Self.ms(r.durationMs)),
+                                                      ("duration_ms", Self.ms(r.durationMilliseconds)),
                                                       ("success", r.error == nil && r.status < 400 ? "True" : "False")]
         if let error = r.error { fields.append(("error", error)) }
         if r.error == nil, !(200..<300).contains(r.status) {
@@ -62,8 +60,7 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
         }
         context.trace.stepRecv(service: service, interface: interface, fields)
         runMonitors()
-        return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,
-                              durationMilliseconds: r.durationMs, error: r.error)
+        return r
     }
 
     func tcpSend(service: String, interface: String, address: String, data: [UInt8]) throws -> [UInt8] {

@@ -34,7 +34,7 @@ final class Supervisor: @unchecked Sendable {
     let http: HTTPSession
     /// Calls a `healthcheck = fn` in the cell's VM (set by the cell program; nil in tools
     /// and tests without a spec, where such a check cannot pass).
-    var functionProbe: ((CallableRef, Duration) -> ProbeResult)?
+    var functionProbe: ((CallableRef, Duration) -> HealthcheckAttempt)?
 
     init(session: InjectorSession, logs: TestLogDirectory, cancellation: CellCancellation,
          trace: CellTrace = CellTrace(startedAt: .now), http: HTTPSession = HTTPSession()) {
@@ -108,7 +108,7 @@ final class Supervisor: @unchecked Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now + check.timeout
         var pause = Duration.microseconds(500)
-        var last: ProbeResult?
+        var last: HealthcheckAttempt?
         while true {
             try ensureAlive(service, process)
             if cancellation.reason != nil { throw StartFailure(description: "stopped while waiting for \(service.name)") }

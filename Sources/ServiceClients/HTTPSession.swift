@@ -44,15 +44,15 @@ public struct HTTPResponse: Sendable {
 /// scenario sees the 3xx the service sent. The event-loop threads are NIO's shared ones,
 /// started at the first session, so `faultbox eval` never pays for them.
 public final class HTTPSession: Sendable {
-    private let client: AsyncHTTPClient.HTTPClient
+    private let client: HTTPClient
     private let closed = Mutex(false)
 
     public init() {
-        var configuration = AsyncHTTPClient.HTTPClient.Configuration(
+        var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             connectionPool: .init(idleTimeout: .seconds(1)))
         configuration.httpVersion = .http1Only
-        client = AsyncHTTPClient.HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     deinit { shutdown() }
@@ -103,9 +103,9 @@ public final class HTTPSession: Sendable {
         }
         if !fields.contains(name: "user-agent") { fields.add(name: "User-Agent", value: "faultbox") }
 
-        let request: AsyncHTTPClient.HTTPClient.Request
+        let request: HTTPClient.Request
         do {
-            let payload: AsyncHTTPClient.HTTPClient.Body? = (body?.isEmpty ?? true) ? nil : .bytes(body!)
+            let payload: HTTPClient.Body? = (body?.isEmpty ?? true) ? nil : .bytes(body!)
             request = try .init(url: shown, method: HTTPMethod(rawValue: verb), headers: fields, body: payload)
         } catch {
             return failure("invalid URL '\(url)': \(error)")
@@ -123,15 +123,15 @@ public final class HTTPSession: Sendable {
             return HTTPResponse(status: status, body: bytes, headers: pairs, durationMs: monotonicMs() - started,
                                 ok: (200...399).contains(status), error: nil)
         } catch {
-            return failure(HTTPClient.describe(error, url: shown, timeout: timeout))
+            return failure(HTTPSession.describe(error, url: shown, timeout: timeout))
         }
     }
 }
 
-/// One-off calls (probes, tools): each gets a session of its own.
-public enum HTTPClient {
-    public static func request(method: String, url: String, body: [UInt8]?,
-                               headers: [(String, String)], timeout: Duration) -> HTTPResponse {
+extension HTTPSession {
+    /// A one-off call (tools, tests) in a session of its own.
+    public static func once(method: String, url: String, body: [UInt8]?,
+                            headers: [(String, String)], timeout: Duration) -> HTTPResponse {
         let session = HTTPSession()
         defer { session.shutdown() }
         return session.request(method: method, url: url, body: body, headers: headers, timeout: timeout)
