@@ -86,7 +86,8 @@ extension PlanBuilder {
         let example = decl.kind == .tcp ? "\"localhost:5432\"" : "\"localhost:8080/health\""
         guard let colon = hostPort.lastIndex(of: ":"), !hostPort[..<colon].isEmpty,
               let port = Int(hostPort[hostPort.index(after: colon)...]), port >= 1, port <= 65535 else {
-            error(decl.position, "healthcheck of service \"\(service)\": \"\(decl.target)\" is not host:port\(decl.kind == .http ? "/path" : "")",
+            error(decl.position, "healthcheck of service \"\(service)\": \"\(decl.target)\" is not "
+                + "host:port\(decl.kind == .http ? "/path" : "")",
                   fix: "write the address as \(example)")
             return nil
         }
@@ -126,7 +127,8 @@ extension PlanBuilder {
         if let e = decl.expect { check.expect = .equals(e) }
         if let r = decl.expectRegex {
             if let problem = ReplyMatch.regexProblem(r) {
-                error(decl.position(of: "expect_regex"), "\(owner): expect_regex=\(StarlarkQuote.quoted(r)) is not a regular expression: \(problem)",
+                error(decl.position(of: "expect_regex"), "\(owner): expect_regex=\(StarlarkQuote.quoted(r)) is not a "
+                    + "regular expression: \(problem)",
                       fix: "fix the pattern (Swift Regex syntax; escape a literal + as \"\\\\+\"), or use expect= for an exact line")
                 good = false
             }

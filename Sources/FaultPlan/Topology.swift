@@ -13,7 +13,11 @@ public struct Interface: Sendable, Hashable {
     public var position: SourcePosition
 
     public init(name: String, proto: Kind, host: String = "localhost", port: Int, position: SourcePosition) {
-        self.name = name; self.proto = proto; self.host = host; self.port = port; self.position = position
+        self.name = name
+        self.proto = proto
+        self.host = host
+        self.port = port
+        self.position = position
     }
 
     /// `host:port`.
@@ -41,8 +45,12 @@ public struct HealthCheck: Sendable, Hashable {
     public var function: CallableRef?
 
     public init(kind: Kind, host: String, port: Int, path: String, timeout: PlanDuration, position: SourcePosition) {
-        self.kind = kind; self.host = host; self.port = port; self.path = path
-        self.timeout = timeout; self.position = position
+        self.kind = kind
+        self.host = host
+        self.port = port
+        self.path = path
+        self.timeout = timeout
+        self.position = position
     }
 
     /// What the user wrote, normalised: `tcp localhost:5432` / `http localhost:8080/health`
@@ -109,7 +117,9 @@ public struct EnvVar: Sendable, Hashable {
     /// True for the `FAULTBOX_<SVC>_<IFACE>_{HOST,PORT,ADDR}` variables faultbox adds.
     public var generated: Bool
     public init(key: String, value: String, generated: Bool = false) {
-        self.key = key; self.value = value; self.generated = generated
+        self.key = key
+        self.value = value
+        self.generated = generated
     }
 }
 
@@ -142,10 +152,18 @@ public struct Service: Sendable, Hashable {
     public init(name: String, binary: String, executable: String, args: [String], env: [EnvVar],
                 interfaces: [Interface], healthcheck: HealthCheck?, dependsOn: [String],
                 position: SourcePosition, variable: String?, definedIn: String, ops: [NamedOp] = []) {
-        self.name = name; self.binary = binary; self.executable = executable; self.args = args
-        self.env = env; self.interfaces = interfaces; self.healthcheck = healthcheck
-        self.dependsOn = dependsOn; self.position = position; self.variable = variable
-        self.definedIn = definedIn; self.ops = ops
+        self.name = name
+        self.binary = binary
+        self.executable = executable
+        self.args = args
+        self.env = env
+        self.interfaces = interfaces
+        self.healthcheck = healthcheck
+        self.dependsOn = dependsOn
+        self.position = position
+        self.variable = variable
+        self.definedIn = definedIn
+        self.ops = ops
     }
 
     public func interface(named name: String) -> Interface? { interfaces.first { $0.name == name } }

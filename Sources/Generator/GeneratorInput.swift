@@ -70,7 +70,9 @@ public struct OpInfo: Sendable, Equatable {
     public var syscalls: [String]
     public var pathGlob: String?
     public init(name: String, syscalls: [String], pathGlob: String?) {
-        self.name = name; self.syscalls = syscalls; self.pathGlob = pathGlob
+        self.name = name
+        self.syscalls = syscalls
+        self.pathGlob = pathGlob
     }
 }
 

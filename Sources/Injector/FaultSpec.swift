@@ -46,7 +46,8 @@ public enum FaultSpec {
             }
             names.append(contentsOf: expanded)
         }
-        var tokens = mergeValueTokens(spec[spec.index(after: eq)...].split(separator: ":", omittingEmptySubsequences: false).map(String.init))
+        let actionPart = spec[spec.index(after: eq)...]
+        var tokens = mergeValueTokens(actionPart.split(separator: ":", omittingEmptySubsequences: false).map(String.init))
         guard let first = tokens.first, !first.isEmpty else { throw fail("missing ACTION after '='") }
         tokens.removeFirst()
         var rule = FaultRule(id: id, syscalls: names, action: .allow)

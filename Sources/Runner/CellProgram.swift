@@ -52,8 +52,13 @@ final class CellContext: @unchecked Sendable {
     let judgement = CellJudgement()
     init(rules: ArmedRules, events: EventLog, trace: CellTrace, cancellation: CellCancellation,
          supervisor: Supervisor, seed: UInt64) {
-        self.rules = rules; self.events = events; self.trace = trace; self.cancellation = cancellation
-        self.supervisor = supervisor; self.seed = seed; self.http = supervisor.http
+        self.rules = rules
+        self.events = events
+        self.trace = trace
+        self.cancellation = cancellation
+        self.supervisor = supervisor
+        self.seed = seed
+        self.http = supervisor.http
     }
 }
 
@@ -190,7 +195,8 @@ struct CellProgram {
         outcome.diagnostics = unused.map { name, probabilistic in
             // With a probability below 1, matching calls may all have drawn "no fault".
             Diagnostic(code: DiagnosticCode.faultNotFired, message: probabilistic
-                ? "\(name) never fired: no matching call, or every draw with its probability (seed \(seed)) said no; try other seeds with --runs"
+                ? "\(name) never fired: no matching call, or every draw with its probability (seed \(seed)) said no; "
+                    + "try other seeds with --runs"
                 : "\(name) never fired: the scenario made no call it matches")
         }
         outcome.warnings.append(contentsOf: context.warnings.current)

@@ -34,8 +34,12 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
 
     init(context: CellContext, thread: StarThread, monitors: MonitorRunner, serviceNames: [String],
          ports: [String: [Int]], trapSets: [String: Set<String>]) {
-        self.context = context; self.thread = thread; self.monitors = monitors
-        self.serviceNames = serviceNames; self.ports = ports; self.trapSets = trapSets
+        self.context = context
+        self.thread = thread
+        self.monitors = monitors
+        self.serviceNames = serviceNames
+        self.ports = ports
+        self.trapSets = trapSets
     }
 
     // MARK: clients
@@ -95,7 +99,8 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
             layer[r.target, default: []].append(PlanAdapter.rule(r, id: id, defaultLabel: ""))
             let untrapped = r.syscalls.filter { !(trapSets[r.target]?.contains($0) ?? false) }
             if !untrapped.isEmpty {
-                warnings.append("\(r.position): \(origin) \(r.keyword): \(untrapped.joined(separator: ", ")) not trapped in \(r.target) for this test, so it cannot fire")
+                warnings.append("\(r.position): \(origin) \(r.keyword): \(untrapped.joined(separator: ", ")) not "
+                    + "trapped in \(r.target) for this test, so it cannot fire")
             }
         }
         return try withLayer(layer, body)

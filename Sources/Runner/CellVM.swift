@@ -13,7 +13,9 @@ final class CellVM {
     let monitors: MonitorRunner
 
     private init(thread: StarThread, runtime: CellRuntime, monitors: MonitorRunner) {
-        self.thread = thread; self.runtime = runtime; self.monitors = monitors
+        self.thread = thread
+        self.runtime = runtime
+        self.monitors = monitors
     }
 
     /// The context's VM, made now when it has none.
@@ -69,7 +71,8 @@ enum HealthFunction {
             if case .bool(true) = v { return HealthcheckAttempt(ready: true, seen: "True") }
             return HealthcheckAttempt(ready: false, seen: "\(ref.name)() returned \(CellBodies.repr(v))")
         } catch {
-            return HealthcheckAttempt(ready: false, seen: "\(ref.name)() raised an error:\n" + CellRuntime.indent(CellBodies.describe(error)))
+            return HealthcheckAttempt(ready: false, seen: "\(ref.name)() raised an "
+                + "error:\n" + CellRuntime.indent(CellBodies.describe(error)))
         }
     }
 }

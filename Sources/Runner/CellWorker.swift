@@ -25,7 +25,8 @@ public enum CellWorker {
         if arguments.first == "--measure-namespaces" { return measure(arguments.dropFirst().first.flatMap(Int.init) ?? 200) }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         guard let request = try? JSONDecoder().decode(Request.self, from: input), let seed = UInt64(request.seed) else {
-            ConsoleWrite.write(ConsoleWrite.stderr, "faultbox __cell: internal command of faultbox test --jobs; it reads its request on stdin\n")
+            ConsoleWrite.write(ConsoleWrite.stderr, "faultbox __cell: internal command of faultbox test --jobs; it "
+                + "reads its request on stdin\n")
             return 1
         }
         let bridge: SpecBridge

@@ -21,7 +21,11 @@ extension TestRun {
         let pid: pid_t
         let fd: Int32
         var bytes: [UInt8] = []
-        init(job: Int, pid: pid_t, fd: Int32) { self.job = job; self.pid = pid; self.fd = fd }
+        init(job: Int, pid: pid_t, fd: Int32) {
+            self.job = job
+            self.pid = pid
+            self.fd = fd
+        }
     }
 
     /// The outcomes of the tests that finished (all of them unless interrupted), in
@@ -55,7 +59,8 @@ extension TestRun {
                              environment: environment, mode: mode) {
                 case .success(let (pid, fd)): running.append(Running(job: index, pid: pid, fd: fd))
                 case .failure(let error):
-                    results[index] = [failedStart(work[index], options: options, reason: "cannot start the cell's worker in its namespaces: \(error)")]
+                    results[index] = [failedStart(work[index], options: options, reason: "cannot start the cell's "
+                        + "worker in its namespaces: \(error)")]
                 }
                 release()
             }
@@ -148,7 +153,8 @@ extension TestRun {
         var o = TestOutcome(name: job.name, specFile: job.spec.options.specPath, scenario: id.scenario, fault: id.fault,
                             matrixID: id.matrixID.map { $0 + job.spec.matrixOffset }, passed: false, durationMs: 0,
                             seed: options.seed, reason: reason,
-                            replay: "faultbox test \(ShellQuote.quote(job.spec.options.specPath)) --test \(job.name) --seed \(options.seed)")
+                            replay: "faultbox test \(ShellQuote.quote(job.spec.options.specPath)) --test \(job.name) "
+                                + "--seed \(options.seed)")
         o.outcome = .errored
         o.failureType = "error"
         return o

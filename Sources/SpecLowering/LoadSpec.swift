@@ -51,7 +51,10 @@ public struct SpecErrors: Error, Sendable, CustomStringConvertible {
     /// The same error(s) as position + message (resolution may report several).
     public var starlarkDiagnostics: [PlanError] = []
     public var plan: [PlanError]
-    public init(starlark: String?, plan: [PlanError]) { self.starlark = starlark; self.plan = plan }
+    public init(starlark: String?, plan: [PlanError]) {
+        self.starlark = starlark
+        self.plan = plan
+    }
 
     init(starlark error: Error) {
         starlark = StarlarkErrorText.describe(error)
@@ -94,8 +97,11 @@ public final class LoadedSpec: @unchecked Sendable {
 
     init(plan: FaultPlan, callables: [Value], vocabulary: SyscallVocabulary,
          print: @escaping @Sendable (String) -> Void, syntaxTrees: [FileNode]) {
-        self.plan = plan; self.callables = callables; self.vocabulary = vocabulary
-        self.printHook = print; self.syntaxTrees = syntaxTrees
+        self.plan = plan
+        self.callables = callables
+        self.vocabulary = vocabulary
+        self.printHook = print
+        self.syntaxTrees = syntaxTrees
     }
 
     /// The Starlark value behind a handle of the plan.

@@ -27,8 +27,11 @@ public struct SpecHTTPResult: Sendable {
     /// A transport error (connection refused, timeout...); nil when a response arrived.
     public var error: String?
     public init(status: Int, body: [UInt8], headers: [(String, String)], durationMilliseconds: Double, error: String?) {
-        self.status = status; self.body = body; self.headers = headers
-        self.durationMilliseconds = durationMilliseconds; self.error = error
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.durationMilliseconds = durationMilliseconds
+        self.error = error
     }
 }
 

@@ -27,7 +27,11 @@ final class Binding {
     let index: Int
     /// For free variables: the binding in the enclosing function it refers to.
     var outer: Binding?
-    init(first: Ident?, scope: Scope, index: Int) { self.first = first; self.scope = scope; self.index = index }
+    init(first: Ident?, scope: Scope, index: Int) {
+        self.first = first
+        self.scope = scope
+        self.index = index
+    }
 }
 
 /// Locals and free variables of one function (or of the top level).
@@ -44,7 +48,10 @@ final class Block {
     var bindings: [String: Binding] = [:]
     var children: [Block] = []
     var uses: [(Ident, Block)] = []
-    init(parent: Block?, function: FunctionState?) { self.parent = parent; self.function = function }
+    init(parent: Block?, function: FunctionState?) {
+        self.parent = parent
+        self.function = function
+    }
 }
 
 final class Resolver {
@@ -66,8 +73,10 @@ final class Resolver {
 
     init(file: FileNode, options: DialectOptions, isPredeclared: @escaping (String) -> Bool,
          isUniversal: @escaping (String) -> Bool) {
-        self.file = file; self.options = options
-        self.isPredeclared = isPredeclared; self.isUniversal = isUniversal
+        self.file = file
+        self.options = options
+        self.isPredeclared = isPredeclared
+        self.isUniversal = isUniversal
         fileBlock = Block(parent: nil, function: toplevel)
         env = fileBlock
         functions = Array(repeating: nil, count: max(file.functionCount, 0))

@@ -11,7 +11,8 @@
 ///           Ident y #1 @1:9
 public func dumpAST(_ file: FileNode) -> String {
     var d = ASTDumper(source: file.source)
-    d.emit(0, "File \(quoteForDump(Array(file.source.name.utf8))) idents=\(file.identCount) functions=\(file.functionCount) comprehensions=\(file.comprehensionCount)")
+    d.emit(0, "File \(quoteForDump(Array(file.source.name.utf8))) idents=\(file.identCount) "
+        + "functions=\(file.functionCount) comprehensions=\(file.comprehensionCount)")
     d.stmts(1, file.stmts)
     return d.out
 }

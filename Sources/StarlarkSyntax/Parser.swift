@@ -155,9 +155,11 @@ struct Parser {
     @inline(never)
     func tooDeep() -> SyntaxError {
         if nesting > Parser.maxNesting {
-            return error(tok.start, "nesting too deep: more than \(Parser.maxNesting) levels of brackets, unary operators, blocks or elif; use intermediate variables or functions")
+            return error(tok.start, "nesting too deep: more than \(Parser.maxNesting) levels of brackets, unary "
+                + "operators, blocks or elif; use intermediate variables or functions")
         }
-        return error(tok.start, "expression too deep: more than \(Parser.maxDepth) chained operators, calls or attributes in one expression; split it using intermediate variables")
+        return error(tok.start, "expression too deep: more than \(Parser.maxDepth) chained operators, calls or "
+            + "attributes in one expression; split it using intermediate variables")
     }
 
     @inline(never)
@@ -368,7 +370,8 @@ struct Parser {
             case .ident:
                 let local = try parseIdent()
                 guard tok.kind == .eq else {
-                    throw error(errorOffset, "load operand must be \"\(local.name)\" or \(local.name)=\"originalname\" (want '=' after \(local.name))")
+                    throw error(errorOffset, "load operand must be \"\(local.name)\" or \(local.name)=\"originalname\" "
+                        + "(want '=' after \(local.name))")
                 }
                 try advance()
                 guard tok.kind == .string else {

@@ -132,7 +132,8 @@ public enum PlanText {
             out += "    scenario  \(t.body.name) (\(t.body.position))\n"
         case .function: out += "    function  \(t.body.name) (\(t.body.position))\n"
         }
-        out += "    faults    " + (t.assumptions.isEmpty ? "-" : t.assumptions.map { plan.assumptions[$0].name }.joined(separator: ", ")) + "\n"
+        let faults = t.assumptions.map { plan.assumptions[$0].name }
+        out += "    faults    " + (faults.isEmpty ? "-" : faults.joined(separator: ", ")) + "\n"
         if let o = t.oracle, let e = o.expectation {
             out += "    oracle    \(o.source.rawValue): \(e.text) (at \(o.position))\n"
         } else if let o = t.oracle {
@@ -148,7 +149,8 @@ public enum PlanText {
         for f in t.dynamic.faults {
             // `fault()` keeps its column; `fault_start()`/`fault_all()` are longer.
             let label = (f.builtin + "()").padding(toLength: 9)
-            out += "    \(label) target=\(f.target ?? "?") " + (f.keywords?.joined(separator: ", ") ?? "keywords built at run time") + " at \(f.position)\n"
+            out += "    \(label) target=\(f.target ?? "?") " + (f.keywords?.joined(separator: ", ") ?? "keywords built "
+                + "at run time") + " at \(f.position)\n"
         }
         for p in t.dynamic.partitions {
             out += "    partition(\(p.a ?? "?"), \(p.b ?? "?")) at \(p.position)\n"
@@ -159,7 +161,8 @@ public enum PlanText {
             if trap.syscalls.isEmpty {
                 out += "      \(trap.service): none (native speed)\n"
             } else if trap.wholeFaultableSet {
-                out += "      \(trap.service): whole faultable set (\(trap.syscalls.count) syscalls): static analysis cannot bound fault() here\n"
+                out += "      \(trap.service): whole faultable set (\(trap.syscalls.count) syscalls): static analysis "
+                    + "cannot bound fault() here\n"
                 for r in trap.reasons { out += "        because of \(r)\n" }
             } else {
                 out += "      \(trap.service): " + trap.syscalls.joined(separator: ", ")

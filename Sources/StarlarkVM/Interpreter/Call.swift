@@ -158,7 +158,8 @@ extension StarThread {
         if n > nonKwonly {
             if !code.hasVarargs {
                 let atMost = f.defaults.count > code.numKwonlyParams ? "at most " : ""
-                throw StarlarkError("function \(name) accepts \(atMost)\(nonKwonly) positional argument\(nonKwonly == 1 ? "" : "s") (\(positional.count) given)")
+                throw StarlarkError("function \(name) accepts \(atMost)\(nonKwonly) positional "
+                    + "argument\(nonKwonly == 1 ? "" : "s") (\(positional.count) given)")
             }
             n = nonKwonly
         }
@@ -203,7 +204,8 @@ extension StarThread {
                 i += 1
             }
             if !missing.isEmpty {
-                throw StarlarkError("function \(name) missing \(missing.count) argument\(missing.count > 1 ? "s" : "") (\(missing.joined(separator: ", ")))")
+                throw StarlarkError("function \(name) missing \(missing.count) argument\(missing.count > 1 ? "s" : "") "
+                    + "(\(missing.joined(separator: ", ")))")
             }
         }
         var p = base

@@ -12,7 +12,8 @@ public struct EvalError: Error, CustomStringConvertible {
     public internal(set) var backtrace: [Frame]
 
     public init(message: String, backtrace: [Frame] = []) {
-        self.message = message; self.backtrace = backtrace
+        self.message = message
+        self.backtrace = backtrace
     }
 
     /// Where the error happened (the innermost Starlark frame), if known.

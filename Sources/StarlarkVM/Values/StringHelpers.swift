@@ -110,7 +110,10 @@ final class StringView: StarObject {
     enum Kind { case elems, elemOrds, codepoints, codepointOrds }
     let bytes: [UInt8]
     let kind: Kind
-    init(_ bytes: [UInt8], _ kind: Kind) { self.bytes = bytes; self.kind = kind }
+    init(_ bytes: [UInt8], _ kind: Kind) {
+        self.bytes = bytes
+        self.kind = kind
+    }
 
     override var typeName: String {
         switch kind {
