@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // The faultbox toolchain. Dependencies point one way (see docs/architecture.md):
 // StarlarkSyntax -> StarlarkResolve -> StarlarkCompile -> StarlarkVM -> SpecLowering;
-// FaultPlan, Injector and Reports import no Starlark module.
+// Injector and Reports import no Starlark module; FaultPlan imports only StarlarkSyntax,
+// for the one string-literal writer (StarlarkQuote) its messages quote spec values with.
 import PackageDescription
 
 let package = Package(
@@ -24,35 +25,49 @@ let package = Package(
     targets: [
         // The language, one layer per target.
         .target(name: "StarlarkSyntax"),
-        .target(name: "StarlarkResolve", dependencies: ["StarlarkSyntax"]),
+        .target(name: "StarlarkResolve", dependencies: ["StarlarkSyntax", "DidYouMean"]),
         .target(name: "StarlarkCompile", dependencies: ["StarlarkSyntax", "StarlarkResolve"]),
         // Release builds drop the run-time exclusivity checks of the interpreter's hot
         // paths (3-14% of CPU on the benchmarks, docs/vm.md); debug builds, which run every
         // test, keep them, so an overlapping access still traps where the tests reach it.
         .target(name: "StarlarkVM", dependencies: [
-            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile",
+            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "DidYouMean",
             .product(name: "BigInt", package: "BigInt"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        // go.starlark.net's test harness: assert.star's natives and its fixtures (hasfields,
+        // fibonacci, gensym). Not part of the language: only `faultbox eval` (for assert.star
+        // and the conformance runner) and the tests link it.
+        .target(name: "StarlarkTestSupport", dependencies: ["StarlarkSyntax", "StarlarkVM", "DidYouMean"]),
+
+        // Leaves every layer may use: Go-syntax durations ("1m30s"), read by specs, --fault
+        // and --timeout alike; did-you-mean suggestions, one rule for every mistyped name.
+        .target(name: "Durations"),
+        .target(name: "DidYouMean"),
+        // The one JSON writer (plan, report, trace events) and its one escaping rule.
+        .target(name: "JSONText"),
 
         // The fault plan (typed IR) and the bridge from VM values to it.
-        .target(name: "FaultPlan"),
+        .target(name: "FaultPlan", dependencies: ["Durations", "DidYouMean", "JSONText", "StarlarkSyntax"]),
         .target(name: "SpecLowering", dependencies: [
-            "StarlarkVM", "FaultPlan", "ServiceClients", "Trace",
+            "StarlarkVM", "FaultPlan", "Durations", "DidYouMean", "Trace",
+            // Only for tls_cert(...): its PEM files are parsed by the client's own TLS
+            // library at load, so a file the client could not use fails there.
+            "ServiceClients",
             .product(name: "Yams", package: "Yams"),
         ]),
 
         // The event trace: events, filters, the per-test store, decoders and encoders.
         // Imports nothing of Starlark, the injector or the runner (docs/trace.md).
-        .target(name: "Trace"),
+        .target(name: "Trace", dependencies: ["JSONText"]),
 
         // The syscall injector: C for fork/exec/ptrace/seccomp, Swift above it.
         .target(name: "CInjector", linkerSettings: [.linkedLibrary("seccomp")]),
-        .target(name: "Injector", dependencies: ["CInjector"]),
+        .target(name: "Injector", dependencies: ["CInjector", "Durations"]),
 
         // Reports (JUnit through libxml2, JSON, console).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
-        .target(name: "Reports", dependencies: ["CLibXML2", "Trace"]),
+        .target(name: "Reports", dependencies: ["CLibXML2", "Trace", "JSONText"]),
 
         // HTTP(S) and TCP clients that specs use to talk to services (HTTP: async-http-client).
         .target(name: "ServiceClients", dependencies: [
@@ -65,14 +80,15 @@ let package = Package(
 
         // Execution of cells against real services.
         .target(name: "Runner", dependencies: [
-            "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM", "Trace",
+            "FaultPlan", "SpecLowering", "Injector", "ServiceClients", "Reports", "StarlarkVM", "Trace", "Durations",
         ]),
-        .target(name: "Generator", dependencies: ["FaultPlan"]),
+        .target(name: "Generator", dependencies: ["FaultPlan", "DidYouMean", "StarlarkSyntax"]),
 
         // The command line: a testable library and a thin executable.
         .target(name: "FaultboxCommands", dependencies: [
             "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
-            "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator", "Trace",
+            "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator", "Trace", "JSONText",
+            "StarlarkTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Linked as a position-dependent executable (as Go links its binaries): a PIE of
@@ -92,10 +108,13 @@ let package = Package(
         // Tests, one target per layer; ptrace tests in their own target.
         .testTarget(name: "StarlarkSyntaxTests", dependencies: ["StarlarkSyntax"]),
         .testTarget(name: "StarlarkVMTests", dependencies: [
-            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
+            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM", "StarlarkTestSupport",
         ]),
         .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"],
                     exclude: ["testdata"]),
+        .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
+        .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),

@@ -1,3 +1,5 @@
+import JSONText
+
 /// `faultbox compile --coverage`: for each `depends_on` edge (consumer -> dependency), the
 /// tests that put a fault on it, and the edges that no test targets (the reference tool's
 /// `plan --coverage`).

@@ -21,14 +21,20 @@ public struct SpecDeclarations: Sendable {
     /// the ones that can wait, e.g. a target that is not a service).
     public var recordedErrors: [PlanError] = []
 
-    public init(specPath: String, files: [String]) { self.specPath = specPath; self.files = files }
+    public init(specPath: String, files: [String]) {
+        self.specPath = specPath
+        self.files = files
+    }
 }
 
 /// A name that refers to something declared elsewhere, with where it was written.
 public struct NameRef: Sendable, Hashable {
     public var name: String
     public var position: SourcePosition
-    public init(_ name: String, _ position: SourcePosition) { self.name = name; self.position = position }
+    public init(_ name: String, _ position: SourcePosition) {
+        self.name = name
+        self.position = position
+    }
 }
 
 public struct InterfaceDecl: Sendable, Hashable {
@@ -39,7 +45,11 @@ public struct InterfaceDecl: Sendable, Hashable {
     /// `tls = tls_cert(...)`, already checked at load (files readable, pairs complete).
     public var tls: TLSSettings?
     public init(name: String, proto: String, port: Int64, position: SourcePosition, tls: TLSSettings? = nil) {
-        self.name = name; self.proto = proto; self.port = port; self.position = position; self.tls = tls
+        self.name = name
+        self.proto = proto
+        self.port = port
+        self.position = position
+        self.tls = tls
     }
 }
 
@@ -64,7 +74,10 @@ public struct HealthCheckDecl: Sendable, Hashable {
     public var keywordPositions: [String: SourcePosition] = [:]
 
     public init(kind: HealthCheck.Kind, target: String, timeout: String, position: SourcePosition) {
-        self.kind = kind; self.target = target; self.timeout = timeout; self.position = position
+        self.kind = kind
+        self.target = target
+        self.timeout = timeout
+        self.position = position
     }
 
     public func position(of keyword: String) -> SourcePosition { keywordPositions[keyword] ?? position }
@@ -88,9 +101,17 @@ public struct ServiceDecl: Sendable, Hashable {
     public init(name: String, binary: String, args: [String], env: [EnvVar], interfaces: [InterfaceDecl],
                 dependsOn: [NameRef], healthcheck: HealthCheckDecl?, position: SourcePosition,
                 variable: String?, definedIn: String, ops: [OpDecl] = []) {
-        self.name = name; self.binary = binary; self.args = args; self.env = env
-        self.interfaces = interfaces; self.dependsOn = dependsOn; self.healthcheck = healthcheck
-        self.position = position; self.variable = variable; self.definedIn = definedIn; self.ops = ops
+        self.name = name
+        self.binary = binary
+        self.args = args
+        self.env = env
+        self.interfaces = interfaces
+        self.dependsOn = dependsOn
+        self.healthcheck = healthcheck
+        self.position = position
+        self.variable = variable
+        self.definedIn = definedIn
+        self.ops = ops
     }
 }
 
@@ -112,8 +133,13 @@ public struct RuleDecl: Sendable, Hashable {
     public var actionPosition: SourcePosition
     public init(keyword: String, action: Action, probability: Double, label: String, path: String?,
                 keywordPosition: SourcePosition, actionPosition: SourcePosition) {
-        self.keyword = keyword; self.action = action; self.probability = probability; self.label = label
-        self.path = path; self.keywordPosition = keywordPosition; self.actionPosition = actionPosition
+        self.keyword = keyword
+        self.action = action
+        self.probability = probability
+        self.label = label
+        self.path = path
+        self.keywordPosition = keywordPosition
+        self.actionPosition = actionPosition
     }
 }
 
@@ -129,7 +155,10 @@ public struct MonitorDecl: Sendable, Hashable {
     public var claimed: Bool = false
     public init(callable: CallableRef, service: NameRef?, syscall: String?, position: SourcePosition,
                 stateful: StatefulMonitor? = nil) {
-        self.callable = callable; self.service = service; self.syscall = syscall; self.position = position
+        self.callable = callable
+        self.service = service
+        self.syscall = syscall
+        self.position = position
         self.stateful = stateful
     }
 }
@@ -145,8 +174,12 @@ public struct AssumptionDecl: Sendable, Hashable {
     public var variable: String?
     public init(name: String, target: NameRef, rules: [RuleDecl], monitors: [Int],
                 position: SourcePosition, variable: String?) {
-        self.name = name; self.target = target; self.rules = rules; self.monitors = monitors
-        self.position = position; self.variable = variable
+        self.name = name
+        self.target = target
+        self.rules = rules
+        self.monitors = monitors
+        self.position = position
+        self.variable = variable
     }
 }
 
@@ -155,7 +188,9 @@ public struct ScenarioDecl: Sendable, Hashable {
     public var position: SourcePosition
     public var sequence: Int
     public init(callable: CallableRef, position: SourcePosition, sequence: Int) {
-        self.callable = callable; self.position = position; self.sequence = sequence
+        self.callable = callable
+        self.position = position
+        self.sequence = sequence
     }
 }
 
@@ -173,8 +208,12 @@ public struct FaultScenarioDecl: Sendable, Hashable {
     public var timeout: TimeoutDecl?
     public init(name: String, scenario: CallableRef, faults: [Int], expect: CallableRef?,
                 position: SourcePosition, sequence: Int) {
-        self.name = name; self.scenario = scenario; self.faults = faults; self.expect = expect
-        self.position = position; self.sequence = sequence
+        self.name = name
+        self.scenario = scenario
+        self.faults = faults
+        self.expect = expect
+        self.position = position
+        self.sequence = sequence
     }
 }
 
@@ -184,7 +223,9 @@ public struct PairDecl: Sendable, Hashable {
     public var fault: Int
     public var position: SourcePosition
     public init(scenario: CallableRef, fault: Int, position: SourcePosition) {
-        self.scenario = scenario; self.fault = fault; self.position = position
+        self.scenario = scenario
+        self.fault = fault
+        self.position = position
     }
 }
 
@@ -209,8 +250,12 @@ public struct MatrixDecl: Sendable, Hashable {
     public init(scenarios: [CallableRef], faults: [Int], defaultExpect: CallableRef?,
                 overrides: [(pair: PairDecl, oracle: CallableRef)], exclude: [PairDecl],
                 position: SourcePosition, sequence: Int) {
-        self.scenarios = scenarios; self.faults = faults; self.defaultExpect = defaultExpect
-        self.exclude = exclude; self.position = position; self.sequence = sequence
+        self.scenarios = scenarios
+        self.faults = faults
+        self.defaultExpect = defaultExpect
+        self.exclude = exclude
+        self.position = position
+        self.sequence = sequence
         self.overrides = overrides
     }
 }
@@ -218,5 +263,8 @@ public struct MatrixDecl: Sendable, Hashable {
 public struct TestFunctionDecl: Sendable, Hashable {
     public var callable: CallableRef
     public var sequence: Int
-    public init(callable: CallableRef, sequence: Int) { self.callable = callable; self.sequence = sequence }
+    public init(callable: CallableRef, sequence: Int) {
+        self.callable = callable
+        self.sequence = sequence
+    }
 }

@@ -27,7 +27,10 @@ public struct TimeoutDecl: Sendable, Hashable {
     public var text: String
     /// Where the `timeout=` keyword was written.
     public var position: SourcePosition
-    public init(text: String, position: SourcePosition) { self.text = text; self.position = position }
+    public init(text: String, position: SourcePosition) {
+        self.text = text
+        self.position = position
+    }
 }
 
 /// A test's own timeout (`fault_scenario(timeout=)`), which replaces `--timeout` for it.
@@ -35,5 +38,8 @@ public struct TestTimeout: Sendable, Hashable {
     public var duration: PlanDuration
     /// Where `timeout=` was written (messages about a timed-out test point here).
     public var position: SourcePosition
-    public init(duration: PlanDuration, position: SourcePosition) { self.duration = duration; self.position = position }
+    public init(duration: PlanDuration, position: SourcePosition) {
+        self.duration = duration
+        self.position = position
+    }
 }

@@ -5,7 +5,10 @@ public struct PlanDuration: Sendable, Hashable, CustomStringConvertible {
     public var nanoseconds: UInt64
     /// As written by the user.
     public var text: String
-    public init(nanoseconds: UInt64, text: String) { self.nanoseconds = nanoseconds; self.text = text }
+    public init(nanoseconds: UInt64, text: String) {
+        self.nanoseconds = nanoseconds
+        self.text = text
+    }
     public var description: String { text }
     public var milliseconds: Double { Double(nanoseconds) / 1_000_000 }
 }
@@ -45,9 +48,16 @@ public struct SyscallRule: Sendable, Hashable {
     public init(target: String, keyword: String, syscalls: [String], action: RuleAction,
                 probability: Double, label: String, pathGlob: String?, destination: String?,
                 position: SourcePosition, op: String? = nil) {
-        self.target = target; self.keyword = keyword; self.syscalls = syscalls; self.action = action
-        self.probability = probability; self.label = label; self.pathGlob = pathGlob
-        self.destination = destination; self.position = position; self.op = op
+        self.target = target
+        self.keyword = keyword
+        self.syscalls = syscalls
+        self.action = action
+        self.probability = probability
+        self.label = label
+        self.pathGlob = pathGlob
+        self.destination = destination
+        self.position = position
+        self.op = op
     }
 }
 
@@ -70,8 +80,14 @@ public struct Monitor: Sendable, Hashable {
 
     public init(id: Int, callable: CallableRef, service: String?, keyword: String?,
                 syscalls: [String], position: SourcePosition, stateful: StatefulMonitor? = nil, specWide: Bool = false) {
-        self.id = id; self.callable = callable; self.service = service; self.keyword = keyword
-        self.syscalls = syscalls; self.position = position; self.stateful = stateful; self.specWide = specWide
+        self.id = id
+        self.callable = callable
+        self.service = service
+        self.keyword = keyword
+        self.syscalls = syscalls
+        self.position = position
+        self.stateful = stateful
+        self.specWide = specWide
     }
 
     /// What the user calls it in messages.
@@ -93,8 +109,13 @@ public struct FaultAssumption: Sendable, Hashable {
 
     public init(id: Int, name: String, target: String, rules: [SyscallRule], monitors: [Int],
                 position: SourcePosition, variable: String?) {
-        self.id = id; self.name = name; self.target = target; self.rules = rules
-        self.monitors = monitors; self.position = position; self.variable = variable
+        self.id = id
+        self.name = name
+        self.target = target
+        self.rules = rules
+        self.monitors = monitors
+        self.position = position
+        self.variable = variable
     }
 }
 
@@ -110,7 +131,10 @@ public struct FaultCallSite: Sendable, Hashable {
     /// The builtin called: `fault`, `fault_start` or `fault_all` (for `compile`'s reasons).
     public var builtin: String
     public init(target: String?, keywords: [String]?, position: SourcePosition, builtin: String = "fault") {
-        self.target = target; self.keywords = keywords; self.position = position; self.builtin = builtin
+        self.target = target
+        self.keywords = keywords
+        self.position = position
+        self.builtin = builtin
     }
 }
 
@@ -122,7 +146,9 @@ public struct PartitionSite: Sendable, Hashable {
     public var b: String?
     public var position: SourcePosition
     public init(a: String?, b: String?, position: SourcePosition) {
-        self.a = a; self.b = b; self.position = position
+        self.a = a
+        self.b = b
+        self.position = position
     }
 }
 
@@ -137,7 +163,10 @@ public struct DynamicFaultUse: Sendable, Hashable {
     public var traces: [TraceSite]
     public init(faults: [FaultCallSite] = [], partitions: [PartitionSite] = [], unknowns: [String] = [],
                 traces: [TraceSite] = []) {
-        self.faults = faults; self.partitions = partitions; self.unknowns = unknowns; self.traces = traces
+        self.faults = faults
+        self.partitions = partitions
+        self.unknowns = unknowns
+        self.traces = traces
     }
     public var isEmpty: Bool { faults.isEmpty && partitions.isEmpty && unknowns.isEmpty && traces.isEmpty }
 }

@@ -7,7 +7,10 @@
 public struct FieldPattern: Sendable, Hashable {
     public var key: String
     public var pattern: String
-    public init(_ key: String, _ pattern: String) { self.key = key; self.pattern = pattern }
+    public init(_ key: String, _ pattern: String) {
+        self.key = key
+        self.pattern = pattern
+    }
     public var isExact: Bool { !pattern.hasPrefix("*") && !pattern.hasSuffix("*") }
 }
 
@@ -52,7 +55,11 @@ public struct StatefulMonitor: Sendable, Hashable {
     public var update: CallableRef?
     public var check: CallableRef?
     public init(name: String, on: EventMatch, stateInit: CallableRef?, update: CallableRef?, check: CallableRef?) {
-        self.name = name; self.on = on; self.stateInit = stateInit; self.update = update; self.check = check
+        self.name = name
+        self.on = on
+        self.stateInit = stateInit
+        self.update = update
+        self.check = check
     }
 }
 
@@ -71,7 +78,9 @@ public struct ObservedStream: Sendable, Hashable {
     public var decoder: Decoder?
     public var position: SourcePosition
     public init(stream: Stream, decoder: Decoder?, position: SourcePosition) {
-        self.stream = stream; self.decoder = decoder; self.position = position
+        self.stream = stream
+        self.decoder = decoder
+        self.position = position
     }
 }
 
@@ -85,6 +94,9 @@ public struct TraceSite: Sendable, Hashable {
     public var syscalls: [String]?
     public var position: SourcePosition
     public init(what: String, service: String?, syscalls: [String]?, position: SourcePosition) {
-        self.what = what; self.service = service; self.syscalls = syscalls; self.position = position
+        self.what = what
+        self.service = service
+        self.syscalls = syscalls
+        self.position = position
     }
 }

@@ -1,3 +1,5 @@
+import DidYouMean
+
 /// Named operations: `service(..., ops = {"persist": op(syscalls = ["write", "fsync"],
 /// path = "/tmp/*.wal")})`. An op name is a fault keyword of its service, like a syscall
 /// or a family: `fault(db, persist = deny("EIO"))` arms one rule on the op's syscalls with
@@ -17,8 +19,12 @@ public struct OpDecl: Sendable, Hashable {
     public var syscallPositions: [SourcePosition]
     public init(name: String, syscalls: [String], path: String?, namePosition: SourcePosition,
                 position: SourcePosition, syscallPositions: [SourcePosition] = []) {
-        self.name = name; self.syscalls = syscalls; self.path = path
-        self.namePosition = namePosition; self.position = position; self.syscallPositions = syscallPositions
+        self.name = name
+        self.syscalls = syscalls
+        self.path = path
+        self.namePosition = namePosition
+        self.position = position
+        self.syscallPositions = syscallPositions
     }
 }
 
@@ -32,7 +38,10 @@ public struct NamedOp: Sendable, Hashable {
     public var pathGlob: String?
     public var position: SourcePosition
     public init(name: String, keywords: [String], syscalls: [String], pathGlob: String?, position: SourcePosition) {
-        self.name = name; self.keywords = keywords; self.syscalls = syscalls; self.pathGlob = pathGlob
+        self.name = name
+        self.keywords = keywords
+        self.syscalls = syscalls
+        self.pathGlob = pathGlob
         self.position = position
     }
 }
@@ -48,7 +57,10 @@ public struct ResolvedKeyword: Sendable, Hashable {
     /// The op's path glob (nil for syscalls, families and ops without `path=`).
     public var pathGlob: String?
     public init(keyword: String, op: String?, syscalls: [String], pathGlob: String?) {
-        self.keyword = keyword; self.op = op; self.syscalls = syscalls; self.pathGlob = pathGlob
+        self.keyword = keyword
+        self.op = op
+        self.syscalls = syscalls
+        self.pathGlob = pathGlob
     }
 }
 

@@ -26,10 +26,18 @@ public struct FaultPlan: Sendable {
                 assumptions: [FaultAssumption], monitors: [Monitor], scenarios: [Scenario],
                 faultScenarios: [FaultScenario], matrices: [FaultMatrix], testFunctions: [TestFunction],
                 tests: [PlanTest], faultableSyscalls: [String]) {
-        self.specPath = specPath; self.files = files; self.services = services; self.startOrder = startOrder
-        self.assumptions = assumptions; self.monitors = monitors; self.scenarios = scenarios
-        self.faultScenarios = faultScenarios; self.matrices = matrices; self.testFunctions = testFunctions
-        self.tests = tests; self.faultableSyscalls = faultableSyscalls
+        self.specPath = specPath
+        self.files = files
+        self.services = services
+        self.startOrder = startOrder
+        self.assumptions = assumptions
+        self.monitors = monitors
+        self.scenarios = scenarios
+        self.faultScenarios = faultScenarios
+        self.matrices = matrices
+        self.testFunctions = testFunctions
+        self.tests = tests
+        self.faultableSyscalls = faultableSyscalls
     }
 
     public func service(named name: String) -> Service? { services.first { $0.name == name } }
@@ -47,7 +55,9 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A concrete suggestion ("did you mean ECONNREFUSED?", "remove the pair ...").
     public var fix: String
     public init(_ position: SourcePosition, _ message: String, fix: String) {
-        self.position = position; self.message = message; self.fix = fix
+        self.position = position
+        self.message = message
+        self.fix = fix
     }
     /// `file:line:col: message` and, on the next line, the fix.
     public var description: String {
@@ -77,7 +87,9 @@ public struct SyscallVocabulary: Sendable {
     public init(expand: @escaping @Sendable (String) -> [String]?,
                 errnoValue: @escaping @Sendable (String) -> Int32?,
                 errnoNames: [String], syscallNames: [String]) {
-        self.expand = expand; self.errnoValue = errnoValue
-        self.errnoNames = errnoNames; self.syscallNames = syscallNames
+        self.expand = expand
+        self.errnoValue = errnoValue
+        self.errnoNames = errnoNames
+        self.syscallNames = syscallNames
     }
 }

@@ -1,3 +1,6 @@
+import DidYouMean
+import Durations
+
 /// Monitors, fault assumptions and their syscall rules.
 extension PlanBuilder {
     mutating func buildMonitors(serviceNames: [String]) -> [Monitor] {

@@ -1,3 +1,7 @@
+import DidYouMean
+import Durations
+import StarlarkSyntax
+
 /// Services: names, interfaces, ports, healthchecks, dependencies and start order.
 extension PlanBuilder {
     mutating func buildServices() -> [Service] {
@@ -94,7 +98,8 @@ extension PlanBuilder {
         let example = decl.kind == .tcp ? "\"localhost:5432\"" : "\"localhost:8080/health\""
         guard let colon = hostPort.lastIndex(of: ":"), !hostPort[..<colon].isEmpty,
               let port = Int(hostPort[hostPort.index(after: colon)...]), port >= 1, port <= 65535 else {
-            error(decl.position, "healthcheck of service \"\(service)\": \"\(decl.target)\" is not host:port\(decl.kind == .http ? "/path" : "")",
+            error(decl.position, "healthcheck of service \"\(service)\": \"\(decl.target)\" is not "
+                + "host:port\(decl.kind == .http ? "/path" : "")",
                   fix: "write the address as \(example)")
             return nil
         }
@@ -134,7 +139,7 @@ extension PlanBuilder {
         }
         if let send = decl.send {
             if send.isEmpty || send.contains("\n") || send.contains("\r") {
-                error(decl.position(of: "send"), "\(owner): send=\(ReplyMatch.quote(send)) must be one non-empty line",
+                error(decl.position(of: "send"), "\(owner): send=\(StarlarkQuote.quoted(send)) must be one non-empty line",
                       fix: "send one command without line breaks, e.g. send=\"PING\" (faultbox adds the newline)")
                 good = false
             }
@@ -148,7 +153,8 @@ extension PlanBuilder {
         if let e = decl.expect { check.expect = .equals(e) }
         if let r = decl.expectRegex {
             if let problem = ReplyMatch.regexProblem(r) {
-                error(decl.position(of: "expect_regex"), "\(owner): expect_regex=\(ReplyMatch.quote(r)) is not a regular expression: \(problem)",
+                error(decl.position(of: "expect_regex"), "\(owner): expect_regex=\(StarlarkQuote.quoted(r)) is not a "
+                    + "regular expression: \(problem)",
                       fix: "fix the pattern (Swift Regex syntax; escape a literal + as \"\\\\+\"), or use expect= for an exact line")
                 good = false
             }

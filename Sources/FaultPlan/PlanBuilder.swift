@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DidYouMean
 
 /// Validates `SpecDeclarations` and expands them into a `FaultPlan`: every error is
 /// collected (each with its position and a fix) before anything is thrown.
@@ -11,7 +12,8 @@ public struct PlanBuilder {
         /// `PATH`, searched for bare binary names.
         public var searchPath: String
         public init(workingDirectory: String, searchPath: String) {
-            self.workingDirectory = workingDirectory; self.searchPath = searchPath
+            self.workingDirectory = workingDirectory
+            self.searchPath = searchPath
         }
     }
 
@@ -45,7 +47,9 @@ public struct PlanBuilder {
     }
 
     init(declarations: SpecDeclarations, vocabulary: SyscallVocabulary, options: Options) {
-        self.declarations = declarations; self.vocabulary = vocabulary; self.options = options
+        self.declarations = declarations
+        self.vocabulary = vocabulary
+        self.options = options
     }
 
     mutating func error(_ position: SourcePosition, _ message: String, fix: String) {

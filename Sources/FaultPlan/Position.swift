@@ -7,7 +7,9 @@ public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConver
     public var column: Int
 
     public init(file: String, line: Int, column: Int) {
-        self.file = file; self.line = line; self.column = column
+        self.file = file
+        self.line = line
+        self.column = column
     }
 
     /// "file:line:col", the prefix of every diagnostic.
@@ -29,6 +31,8 @@ public struct CallableRef: Sendable, Hashable {
     public var position: SourcePosition
 
     public init(id: Int, name: String, position: SourcePosition) {
-        self.id = id; self.name = name; self.position = position
+        self.id = id
+        self.name = name
+        self.position = position
     }
 }

@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// How faultbox's own clients (a scenario's calls and the healthcheck) speak TLS to a
 /// service that terminates TLS itself: `interface(..., "https", ...)` or
 /// `interface(..., tls = tls_cert(...))`. There is no proxy in between (the reference
@@ -20,10 +22,10 @@ public struct TLSSettings: Sendable, Hashable {
     /// `show` turns the absolute paths into what a listing prints (relative to the spec).
     public func written(showing show: (String) -> String = { $0 }) -> String {
         var parts: [String] = []
-        if let ca { parts.append("ca=\(ReplyMatch.quote(show(ca)))") }
+        if let ca { parts.append("ca=\(StarlarkQuote.quoted(show(ca)))") }
         if insecure { parts.append("insecure=True") }
-        if let clientCert { parts.append("client_cert=\(ReplyMatch.quote(show(clientCert)))") }
-        if let clientKey { parts.append("client_key=\(ReplyMatch.quote(show(clientKey)))") }
+        if let clientCert { parts.append("client_cert=\(StarlarkQuote.quoted(show(clientCert)))") }
+        if let clientKey { parts.append("client_key=\(StarlarkQuote.quoted(show(clientKey)))") }
         return "tls_cert(\(parts.joined(separator: ", ")))"
     }
 }

@@ -1,3 +1,5 @@
+import Durations
+
 /// Expansion of registrations into tests: scenarios, fault scenarios, matrix cells and
 /// `def test_*`, merged in declaration order, names checked for collisions, traps computed.
 struct TestExpansion {
@@ -18,8 +20,12 @@ struct TestExpansion {
 
     init(declarations: SpecDeclarations, assumptions: [FaultAssumption], monitors: [Monitor],
          startOrder: [String], faultable: [String], vocabulary: SyscallVocabulary) {
-        self.declarations = declarations; self.assumptions = assumptions; self.monitors = monitors
-        self.startOrder = startOrder; self.faultable = faultable; self.vocabulary = vocabulary
+        self.declarations = declarations
+        self.assumptions = assumptions
+        self.monitors = monitors
+        self.startOrder = startOrder
+        self.faultable = faultable
+        self.vocabulary = vocabulary
     }
 
     /// A test before its traps are computed.

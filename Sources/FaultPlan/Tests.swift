@@ -7,7 +7,9 @@ public struct Scenario: Sendable, Hashable {
     /// Where `scenario(...)` was called.
     public var position: SourcePosition
     public init(name: String, callable: CallableRef, position: SourcePosition) {
-        self.name = name; self.callable = callable; self.position = position
+        self.name = name
+        self.callable = callable
+        self.position = position
     }
 }
 
@@ -33,7 +35,10 @@ public struct Oracle: Sendable, Hashable {
     /// `expect_hang()` rather than a function.
     public var expectation: ExpectedOutcome?
     public init(callable: CallableRef, source: OracleSource, position: SourcePosition, expectation: ExpectedOutcome? = nil) {
-        self.callable = callable; self.source = source; self.position = position; self.expectation = expectation
+        self.callable = callable
+        self.source = source
+        self.position = position
+        self.expectation = expectation
     }
 
     /// What the reports call it: the expectation's text, else the function's name
@@ -50,7 +55,10 @@ public struct FaultScenario: Sendable, Hashable {
     public var expect: CallableRef?
     public var position: SourcePosition
     public init(name: String, scenario: CallableRef, faults: [Int], expect: CallableRef?, position: SourcePosition) {
-        self.name = name; self.scenario = scenario; self.faults = faults; self.expect = expect
+        self.name = name
+        self.scenario = scenario
+        self.faults = faults
+        self.expect = expect
         self.position = position
     }
 }
@@ -61,7 +69,10 @@ public struct MatrixPair: Sendable, Hashable {
     public var scenario: String
     /// The assumption's name.
     public var fault: String
-    public init(scenario: String, fault: String) { self.scenario = scenario; self.fault = fault }
+    public init(scenario: String, fault: String) {
+        self.scenario = scenario
+        self.fault = fault
+    }
 }
 
 /// `fault_matrix(scenarios=, faults=, default_expect=, overrides=, exclude=)`.
@@ -80,8 +91,14 @@ public struct FaultMatrix: Sendable, Hashable {
     public var position: SourcePosition
     public init(id: Int, scenarios: [CallableRef], faults: [Int], defaultExpect: CallableRef?,
                 overrides: [MatrixOverride], excluded: [MatrixPair], cells: [String], position: SourcePosition) {
-        self.id = id; self.scenarios = scenarios; self.faults = faults; self.defaultExpect = defaultExpect
-        self.overrides = overrides; self.excluded = excluded; self.cells = cells; self.position = position
+        self.id = id
+        self.scenarios = scenarios
+        self.faults = faults
+        self.defaultExpect = defaultExpect
+        self.overrides = overrides
+        self.excluded = excluded
+        self.cells = cells
+        self.position = position
     }
 }
 
@@ -90,7 +107,9 @@ public struct MatrixOverride: Sendable, Hashable {
     public var oracle: CallableRef
     public var position: SourcePosition
     public init(pair: MatrixPair, oracle: CallableRef, position: SourcePosition) {
-        self.pair = pair; self.oracle = oracle; self.position = position
+        self.pair = pair
+        self.oracle = oracle
+        self.position = position
     }
 }
 
@@ -125,7 +144,9 @@ public struct ServiceTraps: Sendable, Hashable {
     /// for `faultbox compile`.
     public var reasons: [String]
     public init(service: String, syscalls: [String], wholeFaultableSet: Bool, reasons: [String]) {
-        self.service = service; self.syscalls = syscalls; self.wholeFaultableSet = wholeFaultableSet
+        self.service = service
+        self.syscalls = syscalls
+        self.wholeFaultableSet = wholeFaultableSet
         self.reasons = reasons
     }
 }
@@ -157,8 +178,14 @@ public struct PlanTest: Sendable, Hashable {
 
     public init(name: String, kind: TestKind, body: CallableRef, assumptions: [Int], oracle: Oracle?,
                 monitors: [Int], traps: [ServiceTraps], dynamic: DynamicFaultUse, position: SourcePosition) {
-        self.name = name; self.kind = kind; self.body = body; self.assumptions = assumptions
-        self.oracle = oracle; self.monitors = monitors; self.traps = traps; self.dynamic = dynamic
+        self.name = name
+        self.kind = kind
+        self.body = body
+        self.assumptions = assumptions
+        self.oracle = oracle
+        self.monitors = monitors
+        self.traps = traps
+        self.dynamic = dynamic
         self.position = position
     }
 

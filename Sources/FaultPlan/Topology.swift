@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// The services of a spec: what to start, how to reach it, when it is ready.
 
 /// `interface(name, protocol, port)`.
@@ -14,7 +16,11 @@ public struct Interface: Sendable, Hashable {
 
     public init(name: String, proto: Kind, host: String = "localhost", port: Int, position: SourcePosition,
                 tls: TLSSettings? = nil) {
-        self.name = name; self.proto = proto; self.host = host; self.port = port; self.position = position
+        self.name = name
+        self.proto = proto
+        self.host = host
+        self.port = port
+        self.position = position
         self.tls = tls
     }
 
@@ -45,8 +51,12 @@ public struct HealthCheck: Sendable, Hashable {
     public var function: CallableRef?
 
     public init(kind: Kind, host: String, port: Int, path: String, timeout: PlanDuration, position: SourcePosition) {
-        self.kind = kind; self.host = host; self.port = port; self.path = path
-        self.timeout = timeout; self.position = position
+        self.kind = kind
+        self.host = host
+        self.port = port
+        self.path = path
+        self.timeout = timeout
+        self.position = position
     }
 
     /// What the user wrote, normalised: `tcp localhost:5432` / `http localhost:8080/health`
@@ -64,7 +74,7 @@ public struct HealthCheck: Sendable, Hashable {
 
     /// `show` turns TLS file paths into what a listing prints.
     public func written(showing show: (String) -> String = { $0 }) -> String {
-        func q(_ s: String) -> String { ReplyMatch.quote(s) }
+        func q(_ s: String) -> String { StarlarkQuote.quoted(s) }
         switch kind {
         case .tcp:
             var s = "tcp(\(q(target))"
@@ -108,22 +118,6 @@ public enum ReplyMatch: Sendable, Hashable {
     public static func regexProblem(_ pattern: String) -> String? {
         do { _ = try Regex(pattern); return nil } catch { return "\(error)" }
     }
-
-    /// A Starlark string literal for messages.
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// One environment variable, in the order the service receives it.
@@ -133,7 +127,9 @@ public struct EnvVar: Sendable, Hashable {
     /// True for the `FAULTBOX_<SVC>_<IFACE>_{HOST,PORT,ADDR}` variables faultbox adds.
     public var generated: Bool
     public init(key: String, value: String, generated: Bool = false) {
-        self.key = key; self.value = value; self.generated = generated
+        self.key = key
+        self.value = value
+        self.generated = generated
     }
 }
 
@@ -166,10 +162,18 @@ public struct Service: Sendable, Hashable {
     public init(name: String, binary: String, executable: String, args: [String], env: [EnvVar],
                 interfaces: [Interface], healthcheck: HealthCheck?, dependsOn: [String],
                 position: SourcePosition, variable: String?, definedIn: String, ops: [NamedOp] = []) {
-        self.name = name; self.binary = binary; self.executable = executable; self.args = args
-        self.env = env; self.interfaces = interfaces; self.healthcheck = healthcheck
-        self.dependsOn = dependsOn; self.position = position; self.variable = variable
-        self.definedIn = definedIn; self.ops = ops
+        self.name = name
+        self.binary = binary
+        self.executable = executable
+        self.args = args
+        self.env = env
+        self.interfaces = interfaces
+        self.healthcheck = healthcheck
+        self.dependsOn = dependsOn
+        self.position = position
+        self.variable = variable
+        self.definedIn = definedIn
+        self.ops = ops
     }
 
     public func interface(named name: String) -> Interface? { interfaces.first { $0.name == name } }

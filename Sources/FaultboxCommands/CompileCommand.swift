@@ -35,10 +35,12 @@ struct CompileCommand: ParsableCommand {
     @Flag(name: .long, help: "Instead of the plan: each depends_on edge with the fault tests that target it, and the edges none does.")
     var coverage = false
 
-    @Option(name: .long, help: ArgumentHelp("Instead of the plan: the cells shard K of N runs (faultbox test --shard K/N with the same specs).", valueName: "K/N"))
+    @Option(name: .long, help: ArgumentHelp("Instead of the plan: the cells shard K of N runs (faultbox test --shard "
+        + "K/N with the same specs).", valueName: "K/N"))
     var shard: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --shard: balance by the test times in FILE (a JSON report of an earlier run).", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("With --shard: balance by the test times in FILE (a JSON report of an "
+        + "earlier run).", valueName: "FILE"))
     var durations: String?
 
     @ArgumentParser.Argument(help: "The spec file.")
@@ -66,7 +68,8 @@ struct CompileCommand: ParsableCommand {
             throw ExitWith(ExitStatus.usage)
         }
         if shard == nil && (durations != nil || !moreSpecs.isEmpty) {
-            FileHandleStderr.write("faultbox compile: \(durations != nil ? "--durations" : "several spec files") only with --shard K/N; compile takes one spec otherwise\n")
+            FileHandleStderr.write("faultbox compile: \(durations != nil ? "--durations" : "several spec files") only "
+                + "with --shard K/N; compile takes one spec otherwise\n")
             throw ExitWith(ExitStatus.usage)
         }
         if let shard {
@@ -157,7 +160,8 @@ public enum CompileOutput {
     /// `--emit ast|bytecode`: the root file only, without running it.
     static func syntaxDump(specPath: String, emit: String) -> Result<String, SpecErrors> {
         guard let bytes = SourceFileReader.read(specPath) else {
-            return .failure(SpecErrors(starlark: "faultbox compile: cannot read \(specPath): \(String(cString: strerror(errno)))", plan: []))
+            return .failure(SpecErrors(starlark: "faultbox compile: cannot read \(specPath): "
+                + "\(String(cString: strerror(errno)))", plan: []))
         }
         let source = SourceFile(name: specPath, bytes: bytes)
         do {

@@ -1,4 +1,5 @@
 import FaultPlan
+import JSONText
 import Runner
 import SpecLowering
 

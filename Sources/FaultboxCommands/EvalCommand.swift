@@ -2,6 +2,7 @@ import ArgumentParser
 import StarlarkSyntax
 import StarlarkResolve
 import StarlarkCompile
+import StarlarkTestSupport
 import StarlarkVM
 import SpecLowering
 #if canImport(Glibc)
@@ -24,7 +25,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "exec (run), resolve (parse and resolve only) or parse.")
     var mode: String = "exec"
 
-    @Option(name: .long, help: "Dialect options: a comma list of set, recursion, globalreassign, loadbindsglobally (default: set,recursion,globalreassign, as spec files run; --opts \"\" for none).")
+    @Option(name: .long, help: ArgumentHelp("Dialect options: a comma list of set, recursion, globalreassign, loadbindsglobally "
+        + "(default: set,recursion,globalreassign, as spec files run; --opts \"\" for none)."))
     var opts: String?
 
     @Option(name: .long, help: "Stop with an error after this many steps (loop iterations and calls).")
@@ -40,7 +42,8 @@ struct EvalCommand: ParsableCommand {
         var (options, unknown) = DialectOptions.parse(opts ?? "")
         if opts == nil { options = .all }
         if !unknown.isEmpty {
-            FileHandleStderr.write("faultbox eval: --opts: unknown option \(unknown.joined(separator: ", ")) (expected a comma list of set, recursion, globalreassign, loadbindsglobally)\n")
+            FileHandleStderr.write("faultbox eval: --opts: unknown option \(unknown.joined(separator: ", ")) (expected "
+                + "a comma list of set, recursion, globalreassign, loadbindsglobally)\n")
             throw ExitWith(ExitStatus.usage)
         }
         guard ["exec", "resolve", "parse"].contains(mode) else {

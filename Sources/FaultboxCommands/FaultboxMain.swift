@@ -45,7 +45,8 @@ public enum FaultboxMain {
                 FileHandleStderr.write(refused + "\n")
                 exit(ExitStatus.usage)
             }
-            FileHandleStderr.write("faultbox: unknown subcommand '\(first)'; expected one of: \(names.joined(separator: ", ")) (faultbox --help lists them)\n")
+            FileHandleStderr.write("faultbox: unknown subcommand '\(first)'; expected one of: "
+                + "\(names.joined(separator: ", ")) (faultbox --help lists them)\n")
             exit(ExitStatus.usage)
         }
         // A flag of the reference tool that the subcommand does not declare: say so plainly.

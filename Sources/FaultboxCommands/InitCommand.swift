@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import SpecLowering
+import enum StarlarkSyntax.StarlarkQuote
 import StarlarkVM
 
 /// `faultbox init [--name N] [--port P] [--protocol http|tcp] [--output F] [--force] BINARY`:
@@ -14,7 +15,11 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Write a starter spec for one service binary.",
         discussion: """
-            Defaults: the service is named after the binary's file name; --protocol http listens on port 8080 with the healthcheck http("localhost:8080/health") and a happy path GET /health that expects 200; --protocol tcp listens on port 5432 with tcp("localhost:5432") and a happy path that sends one line (PING) and expects a reply line. The service gets PORT=<port> in its environment. The spec goes to faultbox.star (--output - prints it); an existing file is kept unless --force is given.
+            Defaults: the service is named after the binary's file name; --protocol http listens on port 8080 with the \
+            healthcheck http("localhost:8080/health") and a happy path GET /health that expects 200; --protocol tcp \
+            listens on port 5432 with tcp("localhost:5432") and a happy path that sends one line (PING) and expects a \
+            reply line. The service gets PORT=<port> in its environment. The spec goes to faultbox.star (--output - \
+            prints it); an existing file is kept unless --force is given.
 
             Example: faultbox init --protocol tcp bin/mock-db && faultbox test faultbox.star
             """)
@@ -22,7 +27,8 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Service name (default: the binary's file name).", valueName: "NAME"))
     var name: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Port of the service's interface (default: 8080 for http, 5432 for tcp).", valueName: "PORT"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Port of the service's interface (default: 8080 for http, 5432 "
+        + "for tcp).", valueName: "PORT"))
     var port: String?
 
     @Option(name: .customLong("protocol"), help: ArgumentHelp("Protocol of the interface: http or tcp.", valueName: "http|tcp"))
@@ -34,7 +40,8 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Overwrite --output if it exists.")
     var force = false
 
-    @Argument(help: ArgumentHelp("The service's executable (a path with / is relative to the directory faultbox runs in; a bare name is looked up in PATH).", valueName: "BINARY"))
+    @Argument(help: ArgumentHelp("The service's executable (a path with / is relative to the directory faultbox runs "
+        + "in; a bare name is looked up in PATH).", valueName: "BINARY"))
     var binary: String?
 
     func run() throws {
@@ -58,7 +65,8 @@ struct InitCommand: ParsableCommand {
             note = "\n  note: \(options.binary) is not an executable file yet; build it before running the test"
         }
         FileHandleStderr.write("""
-            faultbox init: wrote \(output): service \(options.name) (\(options.proto) port \(options.port)) and the test test_happy_path\(note)
+            faultbox init: wrote \(output): service \(options.name) (\(options.proto) port \(options.port)) and the \
+            test test_happy_path\(note)
               run it:    faultbox test \(output)
               its plan:  faultbox compile \(output)
 
@@ -143,7 +151,9 @@ enum StarterSpec {
     static func name(fromBinary binary: String) -> String {
         var base = binary.split(separator: "/").last.map(String.init) ?? binary
         if let dot = base.firstIndex(of: "."), dot != base.startIndex { base = String(base[..<dot]) }
-        var out = String(base.unicodeScalars.map { $0.isASCIILetter || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" ? Character($0) : "-" })
+        var out = String(base.unicodeScalars.map { c in
+            c.isASCIILetter || ("0"..."9").contains(c) || c == "-" || c == "_" ? Character(c) : "-"
+        })
         if out.unicodeScalars.first.map({ !$0.isASCIILetter }) ?? true { out = "svc-" + out }
         return out == "svc-" ? "service" : out
     }
@@ -161,18 +171,6 @@ enum StarterSpec {
         return v
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
 
     static func text(_ o: InitCommand.Options) -> String {
         let iface = o.proto == "http" ? "public" : "main"
@@ -184,7 +182,7 @@ enum StarterSpec {
             # Next steps: declare the services this one depends on (depends_on = [...]) and
             # add fault tests; docs/spec-reference.md describes every builtin.
 
-            \(o.variable) = service(\(quote(o.name)), \(quote(o.binary)),
+            \(o.variable) = service(\(StarlarkQuote.quoted(o.name)), \(StarlarkQuote.quoted(o.binary)),
                 interface("\(iface)", "\(o.proto)", \(o.port)),
                 # Most services read their port from the environment; drop this if yours does not.
                 env = {"PORT": "\(o.port)"},

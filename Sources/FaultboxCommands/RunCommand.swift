@@ -12,13 +12,21 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run one program with syscall faults active from the start.",
         discussion: """
-            SPEC is SYSCALL=ACTION[:OPTION]... where ACTION is an errno name (ECONNREFUSED, ENOSPC, EIO, ...) or delay:DURATION (Go syntax: 500us, 200ms, 1.5s, 1m30s), and each OPTION is N% (probability), path=GLOB or a bare GLOB starting with / or * (path glob), dest=ADDRESS (127.0.0.1:5432, [::1]:80, 5432 for any loopback address, /unix/path) or label=TEXT. SYSCALL is a syscall of this machine or a family (write, read, open, fsync, sendto, recvfrom); several may be joined with commas. The reference tool's forms are accepted as they are: write=EIO:30%, openat=ENOENT:100%:/data/*, write=delay:500ms:100%.
+            SPEC is SYSCALL=ACTION[:OPTION]... where ACTION is an errno name (ECONNREFUSED, ENOSPC, EIO, ...) or \
+            delay:DURATION (Go syntax: 500us, 200ms, 1.5s, 1m30s), and each OPTION is N% (probability), path=GLOB or a \
+            bare GLOB starting with / or * (path glob), dest=ADDRESS (127.0.0.1:5432, [::1]:80, 5432 for any loopback \
+            address, /unix/path) or label=TEXT. SYSCALL is a syscall of this machine or a family (write, read, open, \
+            fsync, sendto, recvfrom); several may be joined with commas. The reference tool's forms are accepted as \
+            they are: write=EIO:30%, openat=ENOENT:100%:/data/*, write=delay:500ms:100%.
 
-            Examples: --fault connect=ECONNREFUSED, --fault write=EIO:30%, --fault openat=ENOENT:100%:/data/*, --fault write=EIO:path=/var/lib/x/*, --fault connect=delay:200ms:50%, --fault connect=ECONNREFUSED:dest=127.0.0.1:5432.
+            Examples: --fault connect=ECONNREFUSED, --fault write=EIO:30%, --fault openat=ENOENT:100%:/data/*, --fault \
+            write=EIO:path=/var/lib/x/*, --fault connect=delay:200ms:50%, --fault connect=ECONNREFUSED:dest=127.0.0.1:5432.
 
-            --trace SYSCALLS traps these syscalls too (comma-separated names or families) and prints every decision on them; with --trace, every deny and delay is printed. --trace faults prints only denies and delays.
+            --trace SYSCALLS traps these syscalls too (comma-separated names or families) and prints every decision on \
+            them; with --trace, every deny and delay is printed. --trace faults prints only denies and delays.
 
-            The exit status is the program's (128+N if a signal N killed it). Processes the program leaves behind are terminated when it exits.
+            The exit status is the program's (128+N if a signal N killed it). Processes the program leaves behind are \
+            terminated when it exits.
             """)
 
     @Option(name: .customLong("fault"), help: ArgumentHelp("A fault to apply (repeatable).", valueName: "SPEC"))
@@ -30,7 +38,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("seed"), help: "Seed of the probability draws.")
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Syscall injector: notify (seccomp user notification), ptrace, or auto (FAULTBOX_INJECTOR if set, else notify where the kernel offers it).", valueName: "auto|notify|ptrace"))
+    @Option(help: ArgumentHelp("Syscall injector: notify (seccomp user notification), ptrace, or auto "
+        + "(FAULTBOX_INJECTOR if set, else notify where the kernel offers it).", valueName: "auto|notify|ptrace"))
     var injector: String = "auto"
 
     @Flag(name: .shortAndLong, help: "Print which injector backend runs the program.")
@@ -65,7 +74,8 @@ struct RunCommand: ParsableCommand {
         if let trace, trace != "faults" {
             for name in trace.split(separator: ",").map(String.init) {
                 guard let members = Syscalls.expand(name) else {
-                    FileHandleStderr.write("faultbox run: --trace: unknown syscall '\(name)'; give syscall names or families (write, read, open, fsync, sendto, recvfrom), comma-separated, or 'faults'\n")
+                    FileHandleStderr.write("faultbox run: --trace: unknown syscall '\(name)'; give syscall names or "
+                        + "families (write, read, open, fsync, sendto, recvfrom), comma-separated, or 'faults'\n")
                     throw ExitWith(ExitStatus.usage)
                 }
                 traced.formUnion(members)

@@ -11,12 +11,15 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run a spec's tests and fault-matrix cells against the real services.",
         discussion: """
-            Exit status: 0 all passed, 1 spec, usage or report-writing error, 2 a test failed, 130 interrupted (SIGINT, SIGTERM, SIGHUP), 141 stdout or stderr closed by its reader (faultbox test | head): reports are still written.
+            Exit status: 0 all passed, 1 spec, usage or report-writing error, 2 a test failed, 130 interrupted \
+            (SIGINT, SIGTERM, SIGHUP), 141 stdout or stderr closed by its reader (faultbox test | head): reports are still written.
 
-            --test accepts an exact name (test_order_flow), the name without test_ (order_flow), a glob ('*db_down*'), ~REGEX, or a collapsed matrix row (test_matrix_order_flow).
+            --test accepts an exact name (test_order_flow), the name without test_ (order_flow), a glob ('*db_down*'), \
+            ~REGEX, or a collapsed matrix row (test_matrix_order_flow).
             """)
 
-    @Argument(help: ArgumentHelp("The spec file(s), run in order (default: faultbox.star here, else the only *.star file here).", valueName: "spec"))
+    @Argument(help: ArgumentHelp("The spec file(s), run in order (default: faultbox.star here, else the only *.star "
+        + "file here).", valueName: "spec"))
     var specs: [String] = []
 
     @Option(name: .customLong("test"), help: ArgumentHelp("Run only matching tests (repeatable).", valueName: "PATTERN"))
@@ -26,10 +29,12 @@ struct TestCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed for probabilistic faults; with --runs, run i uses seed+i.", valueName: "N"))
     var seed: String = "0"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Run each selected test up to N times (seeds seed..seed+N-1); a test stops at its first failing run.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run each selected test up to N times (seeds seed..seed+N-1); "
+        + "a test stops at its first failing run.", valueName: "N"))
     var runs: String = "1"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Per-test timeout (Go duration: 90s, 2m, 500ms); fault_scenario(timeout=) overrides it for its test.", valueName: "D"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Per-test timeout (Go duration: 90s, 2m, 500ms); "
+        + "fault_scenario(timeout=) overrides it for its test.", valueName: "D"))
     var timeout: String = "60s"
 
     @Option(help: ArgumentHelp("Write a JUnit XML report (also when interrupted).", valueName: "FILE"))
@@ -41,10 +46,12 @@ struct TestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the results (in --format; json if --format is not given) to FILE.", valueName: "FILE"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Write a self-contained HTML report (grid, details, service output; also when interrupted or when the spec does not load).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write a self-contained HTML report (grid, details, service output; also when "
+        + "interrupted or when the spec does not load).", valueName: "FILE"))
     var html: String?
 
-    @Option(help: ArgumentHelp("Write each test's event trace, normalised (no times, pids, fds, OS-chosen ports), to FILE for faultbox diff.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write each test's event trace, normalised (no times, pids, fds, OS-chosen ports), to "
+        + "FILE for faultbox diff.", valueName: "FILE"))
     var normalize: String?
 
     @Option(help: ArgumentHelp("Write the event traces in ShiViz's log format (vector clocks) to FILE.", valueName: "FILE"))
@@ -53,22 +60,28 @@ struct TestCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "List the tests and cells that would run; start nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("all: also print passed tests' service output; fail: print only tests that did not pass (default: every test's line, service output under failures).", valueName: "all|fail"))
+    @Option(help: ArgumentHelp("all: also print passed tests' service output; fail: print only tests that did not pass "
+        + "(default: every test's line, service output under failures).", valueName: "all|fail"))
     var show: String?
 
-    @Option(help: ArgumentHelp("Run up to N tests at once, each in its own network and PID namespaces (auto: one per CPU). Default 1: in-process, on the host network, no namespaces needed.", valueName: "N|auto"))
+    @Option(help: ArgumentHelp("Run up to N tests at once, each in its own network and PID namespaces (auto: one per "
+        + "CPU). Default 1: in-process, on the host network, no namespaces needed.", valueName: "N|auto"))
     var jobs: String = "1"
 
-    @Option(help: ArgumentHelp("Run only shard K of N (1-based; every cell is in exactly one shard, the same on every machine). Without it, GitLab CI_NODE_INDEX/CI_NODE_TOTAL, CircleCI CIRCLE_NODE_INDEX/CIRCLE_NODE_TOTAL or Buildkite BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT pick it.", valueName: "K/N"))
+    @Option(help: ArgumentHelp("Run only shard K of N (1-based; every cell is in exactly one shard, the same on every "
+        + "machine). Without it, GitLab CI_NODE_INDEX/CI_NODE_TOTAL, CircleCI CIRCLE_NODE_INDEX/CIRCLE_NODE_TOTAL or "
+            + "Buildkite BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT pick it.", valueName: "K/N"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("Balance the shards by the test times in FILE, the JSON report of an earlier run (--output).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Balance the shards by the test times in FILE, the JSON report of an earlier run "
+        + "(--output).", valueName: "FILE"))
     var durations: String?
 
     @Flag(help: "Print the run directory, start-up timings and every injector event.")
     var debug = false
 
-    @Option(help: ArgumentHelp("Syscall injector: notify (seccomp user notification), ptrace, or auto (FAULTBOX_INJECTOR if set, else notify where the kernel offers it).", valueName: "auto|notify|ptrace"))
+    @Option(help: ArgumentHelp("Syscall injector: notify (seccomp user notification), ptrace, or auto "
+        + "(FAULTBOX_INJECTOR if set, else notify where the kernel offers it).", valueName: "auto|notify|ptrace"))
     var injector: String = "auto"
 
     func run() throws {
@@ -97,11 +110,13 @@ struct TestCommand: ParsableCommand {
         do { options.timeout = try DurationFlag.parse(timeout, flag: "--timeout") } catch { throw usage(error.description) }
         if let show {
             guard let showOutput = ShowOutput(rawValue: show) else {
-                throw usage("--show \(show): expected all (every test, with passed tests' service output) or fail (only tests that did not pass)")
+                throw usage("--show \(show): expected all (every test, with passed tests' service output) or fail "
+                    + "(only tests that did not pass)")
             }
             options.showOutput = showOutput
         }
-        for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json"), ("--html", html, "report.html"),
+        for (flag, path, example) in [("--junit", junit, "results.xml"), ("--output", output, "results.json"),
+                                      ("--html", html, "report.html"),
                                       ("--normalize", normalize, "trace.norm"), ("--shiviz", shiviz, "trace.shiviz")] {
             if let path, let problem = ReportPath.problem(path, example: example) {
                 throw usage("\(flag) \(path): \(problem)")
@@ -171,6 +186,7 @@ struct TestCommand: ParsableCommand {
         if stars.count == 1 { return stars }
         throw usage(stars.isEmpty
             ? "no spec given, no \(Self.defaultSpec) and no *.star file in the current directory; run: faultbox test SPEC.star"
-            : "no spec given, no \(Self.defaultSpec) and several *.star files here (\(stars.joined(separator: ", "))); name one: faultbox test SPEC.star")
+            : "no spec given, no \(Self.defaultSpec) and several *.star files here (\(stars.joined(separator: ", "))); "
+                + "name one: faultbox test SPEC.star")
     }
 }

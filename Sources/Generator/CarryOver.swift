@@ -9,6 +9,11 @@
 /// - the matrix keeps the user's extra keywords (overrides, exclude, default_expect),
 ///   faults and scenarios the user added, and stays without those the user removed;
 ///   override and exclude entries naming a fault that no longer exists are commented out.
+import StarlarkSyntax
+
+/// The old file is read with StarlarkSyntax (`CuratedFile`), so what the user wrote is
+/// understood exactly as `faultbox test` understands it (raw strings, escapes, `#` in
+/// strings); a file that does not parse is refused with the parser's message.
 enum CarryOver {
     struct Result {
         var model: FileModel
@@ -16,7 +21,8 @@ enum CarryOver {
         var notes: [String]
     }
 
-    static func merge(old oldText: String, into fresh: FileModel) -> Result {
+    static func merge(old oldText: String, path: String, into fresh: FileModel) throws(GenerateError) -> Result {
+        let old = try CuratedFile(path: path, text: oldText)
         let header = GeneratedHeader.parse(oldText)
         var oldHashes: [String: String] = [:]
         for d in header?.definitions ?? [] { oldHashes[d.name] = d.hash }
@@ -24,10 +30,10 @@ enum CarryOver {
         var notes: [String] = []
         let freshNames = Set(fresh.generatedDefinitions.map(\.name))
         var carriedNames: Set<String> = []
-        var oldMatrix: [(keyword: String?, value: String)]?
+        var oldMatrix: [(keyword: String?, value: Expr)]?
         var oldLoads: [(module: String, item: String, binds: String)] = []
 
-        for (index, parsed) in StarlarkTextScanner.statements(oldText).enumerated() {
+        for (index, parsed) in old.statements.enumerated() {
             var statement = parsed
             // The comments at the top are the old header.
             if index == 0 && header != nil {
@@ -41,9 +47,9 @@ enum CarryOver {
             }
             switch statement.kind {
             case .load:
-                oldLoads.append(contentsOf: loadItems(statement.text))
+                oldLoads.append(contentsOf: loadItems(statement.stmts[0]))
             case .call(function: "fault_matrix") where oldMatrix == nil:
-                oldMatrix = StarlarkTextScanner.callArguments(statement.text)
+                oldMatrix = CuratedFile.callArguments(statement.stmts[0])
             case .assignment(let name), .def(let name):
                 let untouched = oldHashes[name] == GeneratedHeader.shortHash(statement.text)
                 if untouched {
@@ -68,7 +74,7 @@ enum CarryOver {
             }
         }
         if let args = oldMatrix {
-            mergeMatrix(args, oldGenerated: Set(oldHashes.keys),
+            mergeMatrix(args, old, oldGenerated: Set(oldHashes.keys),
                         defined: carriedNames.union(oldLoads.map(\.binds)), into: &model, notes: &notes)
         }
         keepUsedLoads(oldLoads, into: &model)
@@ -79,11 +85,11 @@ enum CarryOver {
     }
 
     /// The statement with its comments, minus the generator's own section comments.
-    private static func withComments(_ s: TopLevelStatement) -> String {
+    private static func withComments(_ s: CuratedFile.Statement) -> String {
         (userComments(s) + [s.text]).joined(separator: "\n")
     }
 
-    private static func userComments(_ s: TopLevelStatement) -> [String] {
+    private static func userComments(_ s: CuratedFile.Statement) -> [String] {
         s.leadingComments.filter { !isOwnComment($0) }
     }
 
@@ -111,13 +117,13 @@ enum CarryOver {
         return false
     }
 
-    /// The items of a `load()` statement: module, item as written, name it binds.
-    private static func loadItems(_ text: String) -> [(module: String, item: String, binds: String)] {
-        let args = StarlarkTextScanner.callArguments(text)
-        guard let first = args.first, first.keyword == nil else { return [] }
-        let module = unquote(first.value)
-        return args.dropFirst().map { a in
-            a.keyword.map { (module, "\($0) = \(a.value)", $0) } ?? (module, a.value, unquote(a.value))
+    /// The items of a `load()` statement: module, item as printed, name it binds.
+    private static func loadItems(_ stmt: Stmt) -> [(module: String, item: String, binds: String)] {
+        guard case .load(_, let module, let names, _) = stmt else { return [] }
+        return names.map { local, original in
+            // A keyword item (`x = "y"`) has its name before the string; a plain one inside it.
+            let quoted = StarlarkQuote.quoted(original.0)
+            return (module.0, local.pos < original.1 ? "\(local.name) = \(quoted)" : quoted, local.name)
         }
     }
 
@@ -131,7 +137,7 @@ enum CarryOver {
         let used = identifiers(in: userText)
         for entry in old where used.contains(entry.binds) {
             if let i = model.loads.firstIndex(where: { $0.module == entry.module }) {
-                let bound = Set(model.loads[i].items.map(unquote))
+                let bound = Set(model.loads[i].items.compactMap(StarlarkQuote.unquoted))
                 if !bound.contains(entry.binds) && !model.loads[i].items.contains(entry.item) {
                     model.loads[i].items.append(entry.item)
                 }
@@ -154,15 +160,15 @@ enum CarryOver {
         return out
     }
 
-    private static func mergeMatrix(_ args: [(keyword: String?, value: String)], oldGenerated: Set<String>,
-                                    defined: Set<String>, into model: inout FileModel,
+    private static func mergeMatrix(_ args: [(keyword: String?, value: Expr)], _ old: CuratedFile,
+                                    oldGenerated: Set<String>, defined: Set<String>, into model: inout FileModel,
                                     notes: inout [String]) {
         var oldFaults: [String] = []
         var oldScenarios: [String] = []
         for a in args {
             switch a.keyword {
-            case "faults": oldFaults = StarlarkTextScanner.literalItems(a.value)
-            case "scenarios": oldScenarios = StarlarkTextScanner.literalItems(a.value)
+            case "faults": oldFaults = items(a.value).map(old.text(of:))
+            case "scenarios": oldScenarios = items(a.value).map(old.text(of:))
             default: break
             }
         }
@@ -181,24 +187,42 @@ enum CarryOver {
         for a in args {
             guard let key = a.keyword, key != "faults", key != "scenarios" else { continue }
             switch key {
-            case "overrides": model.matrixExtras.append((key, filterPairs(a.value, scenarios, Set(faults), isDict: true, &notes)))
-            case "exclude": model.matrixExtras.append((key, filterPairs(a.value, scenarios, Set(faults), isDict: false, &notes)))
-            default: model.matrixExtras.append((key, a.value))
+            case "overrides", "exclude":
+                model.matrixExtras.append((key, filterPairs(a.value, old, scenarios, Set(faults), &notes)))
+            default: model.matrixExtras.append((key, old.text(of: a.value)))
             }
+        }
+    }
+
+    /// The elements of a list or tuple literal (a dict's entries as `key: value`).
+    private static func items(_ e: Expr) -> [Expr] {
+        switch e {
+        case .list(_, let elems, _), .tuple(_, let elems, _): return elems
+        case .paren(_, let inner, _): return items(inner)
+        case .dict(_, let entries, _): return entries.map { .dictEntryExpr($0) }
+        default: return []
         }
     }
 
     /// Keeps the `(scenario, fault)` entries of an overrides dict or exclude list whose
     /// pair is still in the matrix (the plan rejects any other), commenting out the rest.
-    private static func filterPairs(_ text: String, _ scenarios: Set<String>, _ faults: Set<String>,
-                                    isDict: Bool, _ notes: inout [String]) -> String {
-        let entries = StarlarkTextScanner.literalEntries(text)
+    private static func filterPairs(_ value: Expr, _ old: CuratedFile, _ scenarios: Set<String>, _ faults: Set<String>,
+                                    _ notes: inout [String]) -> String {
+        let isDict: Bool
+        switch value {
+        case .dict: isDict = true
+        case .list, .tuple: isDict = false
+        default: return old.text(of: value)
+        }
         var kept: [String] = []
         var dropped: [String] = []
-        for (entry, comment) in entries {
-            let pair = StarlarkTextScanner.literalItems(entry)
-            let line = "\(entry)," + (comment.map { "  \($0)" } ?? "")
-            if entry.hasPrefix("("), pair.count >= 2, !scenarios.contains(pair[0]) || !faults.contains(pair[1]) {
+        for entry in items(value) {
+            let pairExpr: Expr
+            if case .dictEntryExpr(let e) = entry { pairExpr = e.key } else { pairExpr = entry }
+            let pair = items(pairExpr).map(old.text(of:))
+            let line = "\(old.text(of: entry)),"
+                + (old.trailingComment(after: entry.end).map { "  \($0)" } ?? "")
+            if case .tuple = pairExpr, pair.count >= 2, !scenarios.contains(pair[0]) || !faults.contains(pair[1]) {
                 notes.append("commented out the \(isDict ? "override" : "exclude") for (\(pair[0]), \(pair[1])): "
                     + "that pair is no longer in the matrix")
                 dropped.append(line)
@@ -206,7 +230,7 @@ enum CarryOver {
                 kept.append(line)
             }
         }
-        if dropped.isEmpty { return text }
+        if dropped.isEmpty { return old.text(of: value) }
         let ind = StarlarkPrinter.indent
         var lines = [isDict ? "{" : "["]
         lines += kept.map { "\(ind)\(ind)\($0)" }
@@ -216,10 +240,5 @@ enum CarryOver {
         }
         lines.append(ind + (isDict ? "}" : "]"))
         return lines.joined(separator: "\n")
-    }
-
-    static func unquote(_ s: String) -> String {
-        guard s.count >= 2, let f = s.first, f == "\"" || f == "'", s.last == f else { return s }
-        return String(s.dropFirst().dropLast())
     }
 }

@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// `faultbox generate`'s engine: topology -> proposed faults -> Starlark files.
 /// Pure (no file system access); `GeneratedFileWriter` puts the files on disk.
 public enum FaultGenerator {
@@ -109,7 +111,7 @@ public enum FaultGenerator {
         let loads = symbolsByFile.keys.sorted().map { file in
             FileModel.Load(
                 module: PathUtil.relative(from: outputDirectory, to: file),
-                items: (symbolsByFile[file] ?? []).sorted().map { StarlarkPrinter.quote($0) })
+                items: (symbolsByFile[file] ?? []).sorted().map { StarlarkQuote.quoted($0) })
         }
         return FileModel(
             fileName: "\(scenario).faults.star",

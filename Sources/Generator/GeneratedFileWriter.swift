@@ -54,7 +54,7 @@ public enum GeneratedFileWriter {
                 outcomes.append(.wrote(path: file.path))
                 continue
             }
-            let merged = CarryOver.merge(old: old, into: file.model)
+            let merged = try CarryOver.merge(old: old, path: file.path, into: file.model)
             var backup: String?
             if edited {
                 backup = file.path + ".bak"

@@ -1,3 +1,5 @@
+import FaultPlan
+
 /// What the generator needs to know about a spec: the topology and the registered
 /// scenarios, with the names the spec's own code uses for them. It is filled from the
 /// fault plan in `PlanMapping.swift` (the only file that knows the IR), so the analysis
@@ -17,21 +19,6 @@ public struct GeneratorInput: Sendable, Equatable {
     }
 }
 
-/// A location in a spec file, kept only to point at it in messages.
-public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(file):\(line):\(column)" }
-}
-
 public struct ServiceInfo: Sendable, Equatable {
     /// The name given to `service(name, ...)`; used in messages and `--service`.
     public var name: String
@@ -41,7 +28,7 @@ public struct ServiceInfo: Sendable, Equatable {
     public var variable: String?
     /// Absolute path of the file whose top level binds `variable`.
     public var definedIn: String
-    public var location: SourceLocation
+    public var location: SourcePosition
     public var interfaces: [InterfaceInfo]
     /// Names of the services listed in `depends_on`, in the order written.
     public var dependsOn: [String]
@@ -52,7 +39,7 @@ public struct ServiceInfo: Sendable, Equatable {
     /// Carried for the analysis; the generator does not write op faults (yet).
     public var ops: [OpInfo]
 
-    public init(name: String, variable: String?, definedIn: String, location: SourceLocation,
+    public init(name: String, variable: String?, definedIn: String, location: SourcePosition,
                 interfaces: [InterfaceInfo], dependsOn: [String], env: [EnvEntry], ops: [OpInfo] = []) {
         self.ops = ops
         self.name = name
@@ -70,7 +57,9 @@ public struct OpInfo: Sendable, Equatable {
     public var syscalls: [String]
     public var pathGlob: String?
     public init(name: String, syscalls: [String], pathGlob: String?) {
-        self.name = name; self.syscalls = syscalls; self.pathGlob = pathGlob
+        self.name = name
+        self.syscalls = syscalls
+        self.pathGlob = pathGlob
     }
 }
 
@@ -103,9 +92,9 @@ public struct ScenarioInfo: Sendable, Equatable {
     public var function: String
     /// Absolute path of the file that defines the function.
     public var definedIn: String
-    public var location: SourceLocation
+    public var location: SourcePosition
 
-    public init(function: String, definedIn: String, location: SourceLocation) {
+    public init(function: String, definedIn: String, location: SourcePosition) {
         self.function = function
         self.definedIn = definedIn
         self.location = location

@@ -9,7 +9,7 @@ extension GeneratorInput {
         let services = plan.services.map { s in
             ServiceInfo(
                 name: s.name, variable: s.variable, definedIn: resolvePath(s.definedIn),
-                location: SourceLocation(s.position),
+                location: s.position,
                 interfaces: s.interfaces.map {
                     InterfaceInfo(name: $0.name, proto: $0.proto.rawValue, host: $0.host, port: $0.port)
                 },
@@ -29,12 +29,8 @@ extension GeneratorInput {
             }
             if scenarios.contains(where: { $0.function == fn.name }) { continue }
             scenarios.append(ScenarioInfo(function: fn.name, definedIn: resolvePath(fn.position.file),
-                                          location: SourceLocation(fn.position)))
+                                          location: fn.position))
         }
         self.init(specPath: resolvePath(plan.specPath), services: services, scenarios: scenarios)
     }
-}
-
-extension SourceLocation {
-    init(_ p: SourcePosition) { self.init(file: p.file, line: p.line, column: p.column) }
 }

@@ -1,3 +1,5 @@
+import DidYouMean
+
 /// Which mutations the user asked for (`--scenario`, `--service`, `--category`).
 public struct Selection: Sendable, Equatable {
     public var scenario: String?
@@ -32,7 +34,7 @@ extension Selection {
                 let known = input.scenarios.map(\.function)
                 throw GenerateError(
                     "--scenario \(wanted): no scenario of that name is registered"
-                        + suggestion(wanted, among: known),
+                        + Spelling.hint(wanted, among: known),
                     fix: "use one of: " + known.joined(separator: ", "))
             }
         }
@@ -44,7 +46,7 @@ extension Selection {
                 let known = input.services.map(\.name)
                 throw GenerateError(
                     "--service \(wanted): the spec declares no service of that name"
-                        + suggestion(wanted, among: known),
+                        + Spelling.hint(wanted, among: known),
                     fix: "use one of: " + known.joined(separator: ", "))
             }
         }
@@ -57,27 +59,4 @@ extension Selection {
         }
         return scenarios.map { ScenarioFaults(scenario: $0, assumptions: assumptions, partitions: partitions) }
     }
-}
-
-/// ", did you mean X?" when a known name is within two edits of the given one.
-func suggestion(_ name: String, among known: [String]) -> String {
-    let best = known.map { (editDistance(Array(name.utf8), Array($0.utf8)), $0) }
-        .filter { $0.0 <= 2 }
-        .min { $0.0 < $1.0 }
-    return best.map { " (did you mean \($0.1)?)" } ?? ""
-}
-
-private func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

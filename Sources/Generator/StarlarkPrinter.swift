@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// Prints a `FileModel` as Starlark in the seed's layout: four-space indentation, one
 /// blank line between definitions and around section comments, keyword arguments
 /// written `name = value` as in the seed, a trailing comma on every argument line.
@@ -9,11 +11,11 @@ enum StarlarkPrinter {
     static func assumption(_ a: GeneratedAssumption, targetVariable: String) -> FileModel.Definition {
         let action: String
         switch a.fault.action {
-        case .deny(let errno): action = "deny(\(quote(errno)))"
-        case .delay(let duration): action = "delay(\(quote(duration)))"
+        case .deny(let errno): action = "deny(\(StarlarkQuote.quoted(errno)))"
+        case .delay(let duration): action = "delay(\(StarlarkQuote.quoted(duration)))"
         }
         let text = """
-            \(a.name) = fault_assumption(\(quote(a.name)),
+            \(a.name) = fault_assumption(\(StarlarkQuote.quoted(a.name)),
             \(indent)target = \(targetVariable),
             \(indent)\(a.fault.syscall) = \(action),
             )
@@ -35,7 +37,7 @@ enum StarlarkPrinter {
     static func body(_ m: FileModel) -> String {
         var blocks: [String] = []
         blocks.append(m.loads.map { l in
-            "load(" + ([quote(l.module)] + l.items).joined(separator: ", ") + ")"
+            "load(" + ([StarlarkQuote.quoted(l.module)] + l.items).joined(separator: ", ") + ")"
         }.joined(separator: "\n"))
 
         if !m.networkAssumptions.isEmpty || !m.diskAssumptions.isEmpty {
@@ -80,25 +82,4 @@ enum StarlarkPrinter {
             .joined(separator: "\n")
     }
 
-    /// A Starlark string literal for arbitrary text (paths may hold quotes or non-ASCII).
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
 }

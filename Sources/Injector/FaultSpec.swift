@@ -1,3 +1,5 @@
+import Durations
+
 /// The `--fault SPEC` syntax of `faultbox run`:
 ///
 ///     SYSCALL=ACTION[:OPTION]...
@@ -44,17 +46,19 @@ public enum FaultSpec {
             }
             names.append(contentsOf: expanded)
         }
-        var tokens = mergeValueTokens(spec[spec.index(after: eq)...].split(separator: ":", omittingEmptySubsequences: false).map(String.init))
+        let actionPart = spec[spec.index(after: eq)...]
+        var tokens = mergeValueTokens(actionPart.split(separator: ":", omittingEmptySubsequences: false).map(String.init))
         guard let first = tokens.first, !first.isEmpty else { throw fail("missing ACTION after '='") }
         tokens.removeFirst()
         var rule = FaultRule(id: id, syscalls: names, action: .allow)
         if first == "delay" {
             guard !tokens.isEmpty else { throw fail("delay needs a duration, e.g. delay:200ms") }
             let text = tokens.removeFirst()
-            guard let nanos = GoDuration.nanoseconds(text) else {
-                throw fail("'\(text)' is not a duration (Go syntax: 500us, 200ms, 1.5s, 1m30s)")
+            switch GoDuration.parse(text) {
+            case .success(let nanos): rule.action = .delay(nanoseconds: nanos)
+            case .failure(let error):
+                throw fail("'\(text)' is not a duration: \(error.reason) (Go syntax: 500us, 200ms, 1.5s, 1m30s)")
             }
-            rule.action = .delay(nanoseconds: nanos)
         } else if let errno = Errno.value(named: first.uppercased()) {
             rule.action = .deny(errno: errno)
         } else {
@@ -119,36 +123,5 @@ public enum FaultSpec {
             }
         }
         return out
-    }
-}
-
-/// Go's time.ParseDuration syntax: a sequence of decimal numbers with units ns, us (µs),
-/// ms, s, m, h, e.g. `1m30s`, `1.5s`, `200ms`. Overflow gives nil, never a trap.
-public enum GoDuration {
-    public static func nanoseconds(_ text: String) -> UInt64? {
-        var rest = Substring(text)
-        guard !rest.isEmpty else { return nil }
-        if rest == "0" { return 0 }
-        var total: Double = 0
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
-            rest = rest.dropFirst(number.count)
-            let unit = rest.prefix { !$0.isNumber && $0 != "." }
-            rest = rest.dropFirst(unit.count)
-            let scale: Double
-            switch unit {
-            case "ns": scale = 1
-            case "us", "µs": scale = 1e3
-            case "ms": scale = 1e6
-            case "s": scale = 1e9
-            case "m": scale = 60e9
-            case "h": scale = 3600e9
-            default: return nil
-            }
-            total += value * scale
-        }
-        guard total.isFinite, total >= 0, total < 1.8e19 else { return nil }
-        return UInt64(total.rounded())
     }
 }

@@ -40,7 +40,8 @@ public final class InjectorSession: @unchecked Sendable {
         var supervisor: NotifySupervisor?
         if chosen == .notify && failure == nil {
             supervisor = NotifySupervisor(store: store, pump: pump, selection: events, seed: seed)
-            if supervisor == nil { failure = .tracingUnavailable(reason: "eventfd for the notify supervisor: \(String(cString: strerror(errno)))") }
+            if supervisor == nil { failure = .tracingUnavailable(reason: "eventfd for the notify supervisor: "
+                + "\(String(cString: strerror(errno)))") }
         }
         self.supervisor = supervisor
         self.backend = chosen
@@ -68,10 +69,12 @@ public final class InjectorSession: @unchecked Sendable {
         }
         let prepared = PreparedLaunch(spec: spec, path: path)
         for (index, argument) in spec.arguments.enumerated() where argument.utf8.contains(0) {
-            throw InjectorError.launchFailed(service: spec.service, reason: "argument \(index + 1) contains a NUL byte, which execve cannot pass")
+            throw InjectorError.launchFailed(service: spec.service, reason: "argument \(index + 1) contains a NUL "
+                + "byte, which execve cannot pass")
         }
         for (key, value) in spec.environment where key.utf8.contains(0) || value.utf8.contains(0) || key.contains("=") || key.isEmpty {
-            throw InjectorError.launchFailed(service: spec.service, reason: "environment variable '\(key)' has an empty name, '=' in its name, or a NUL byte")
+            throw InjectorError.launchFailed(service: spec.service, reason: "environment variable '\(key)' has an "
+                + "empty name, '=' in its name, or a NUL byte")
         }
         prepared.argv = try ([spec.executable] + spec.arguments).map { try prepared.keep($0) } + [nil]
         var environment = ProcessInfo.processInfo.environment
@@ -82,10 +85,12 @@ public final class InjectorSession: @unchecked Sendable {
         var errBuf = [CChar](repeating: 0, count: 256)
         if !trapNumbers.isEmpty || denyIOUring {
             let rc = trapNumbers.withUnsafeBufferPointer {
-                cinj_build_filter($0.baseAddress, Int32($0.count), denyIOUring ? 1 : 0, supervisor == nil ? 0 : 1, &prepared.filter, &errBuf, errBuf.count)
+                cinj_build_filter($0.baseAddress, Int32($0.count), denyIOUring ? 1 : 0, supervisor == nil ? 0 : 1,
+                                  &prepared.filter, &errBuf, errBuf.count)
             }
             if rc != 0 {
-                throw InjectorError.launchFailed(service: spec.service, reason: String(decoding: errBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                let reason = String(decoding: errBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                throw InjectorError.launchFailed(service: spec.service, reason: reason)
             }
         }
         closed.lock()

@@ -225,7 +225,8 @@ enum AtomicFile {
         }
         if failure == nil && fsync(fd) != 0 { failure = "cannot sync \(temporary): \(String(cString: strerror(errno)))" }
         close(fd)
-        if failure == nil && rename(temporary, path) != 0 { failure = "cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))" }
+        if failure == nil && rename(temporary, path) != 0 { failure = "cannot rename \(temporary) to \(path): "
+            + "\(String(cString: strerror(errno)))" }
         if let failure {
             unlink(temporary)
             throw ReportError(failure)

@@ -33,7 +33,8 @@ public enum JUnitValidation {
         }
         defer { xmlFreeDoc(document) }
 
-        guard let validContext = xmlSchemaNewValidCtxt(parsedSchema) else { throw ReportError("libxml2: cannot create a validation context") }
+        guard let validContext = xmlSchemaNewValidCtxt(parsedSchema) else { throw ReportError("libxml2: cannot create "
+            + "a validation context") }
         defer { xmlSchemaFreeValidCtxt(validContext) }
         xmlSchemaSetValidStructuredErrors(validContext, handler, context)
         let rc = xmlSchemaValidateDoc(validContext, document)

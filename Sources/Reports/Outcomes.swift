@@ -42,7 +42,9 @@ public struct Diagnostic: Sendable, Equatable {
     public var fix: String
 
     public init(code: String, message: String, fix: String = "") {
-        self.code = code; self.message = message; self.fix = fix
+        self.code = code
+        self.message = message
+        self.fix = fix
     }
 
     /// `[CODE] message`, the form of the console's `warning:` line and of JSON `warnings`.

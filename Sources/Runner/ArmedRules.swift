@@ -44,7 +44,10 @@ final class ArmedRules: @unchecked Sendable {
     private var probabilistic: Set<Int> = []
     private var isArmed = false
 
-    init(session: InjectorSession, trace: CellTrace? = nil) { self.session = session; self.trace = trace }
+    init(session: InjectorSession, trace: CellTrace? = nil) {
+        self.session = session
+        self.trace = trace
+    }
 
     /// Allocates an id for a new rule and remembers where it came from.
     func newRuleID(origin: Origin) -> Int {

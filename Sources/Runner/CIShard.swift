@@ -31,7 +31,8 @@ public enum CIShard {
             let seen = "\(source.indexVariable)=\(indexText) \(source.totalVariable)=\(totalText)"
             guard let index = Int(indexText), let total = Int(totalText), total >= 1, total <= Shard.maxTotal,
                   index >= source.firstIndex, index < total + source.firstIndex else {
-                return .invalid("faultbox test: \(source.system) variables do not name a shard (\(seen)); \(source.indexVariable) counts from \(source.firstIndex); or give --shard K/N, which takes precedence")
+                return .invalid("faultbox test: \(source.system) variables do not name a shard (\(seen)); "
+                    + "\(source.indexVariable) counts from \(source.firstIndex); or give --shard K/N, which takes precedence")
             }
             let shard = Shard(index: index - source.firstIndex + 1, total: total)
             return .shard(shard, note: "faultbox test: shard \(shard) from \(source.system) (\(seen))\n")

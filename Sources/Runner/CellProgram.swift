@@ -24,7 +24,7 @@ struct CellDefinition: Sendable {
     /// passed, else the reason.
     var body: @Sendable (CellContext) -> String?
     /// Calls a `healthcheck = fn` on the cell's VM thread (nil: no spec behind the cell).
-    var healthFunction: (@Sendable (CellContext, CallableRef, Duration) -> ProbeResult)?
+    var healthFunction: (@Sendable (CellContext, CallableRef, Duration) -> HealthcheckAttempt)?
     /// Timeout, expectation and fault-firing rules of the outcome (CellJudgement.swift).
     var judging = CellJudging()
 }
@@ -52,8 +52,13 @@ final class CellContext: @unchecked Sendable {
     let judgement = CellJudgement()
     init(rules: ArmedRules, events: EventLog, trace: CellTrace, cancellation: CellCancellation,
          supervisor: Supervisor, seed: UInt64) {
-        self.rules = rules; self.events = events; self.trace = trace; self.cancellation = cancellation
-        self.supervisor = supervisor; self.seed = seed; self.http = supervisor.http
+        self.rules = rules
+        self.events = events
+        self.trace = trace
+        self.cancellation = cancellation
+        self.supervisor = supervisor
+        self.seed = seed
+        self.http = supervisor.http
     }
 }
 
@@ -104,7 +109,7 @@ struct CellProgram {
                                   supervisor: supervisor, seed: seed)
         if let healthFunction {
             supervisor.functionProbe = { [weak context] ref, timeout in
-                guard let context else { return ProbeResult(ready: false, seen: "the cell has ended") }
+                guard let context else { return HealthcheckAttempt(ready: false, seen: "the cell has ended") }
                 return healthFunction(context, ref, timeout)
             }
         }
@@ -193,7 +198,8 @@ struct CellProgram {
         outcome.diagnostics = unused.map { name, probabilistic in
             // With a probability below 1, matching calls may all have drawn "no fault".
             Diagnostic(code: DiagnosticCode.faultNotFired, message: probabilistic
-                ? "\(name) never fired: no matching call, or every draw with its probability (seed \(seed)) said no; try other seeds with --runs"
+                ? "\(name) never fired: no matching call, or every draw with its probability (seed \(seed)) said no; "
+                    + "try other seeds with --runs"
                 : "\(name) never fired: the scenario made no call it matches",
                 fix: "run the test with --debug to see the calls the scenario made; match the syscall family "
                     + "(write, not pwrite64) and check that a path= glob matches")

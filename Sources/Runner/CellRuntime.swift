@@ -34,8 +34,12 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
 
     init(context: CellContext, thread: StarThread, monitors: MonitorRunner, serviceNames: [String],
          ports: [String: [Int]], trapSets: [String: Set<String>]) {
-        self.context = context; self.thread = thread; self.monitors = monitors
-        self.serviceNames = serviceNames; self.ports = ports; self.trapSets = trapSets
+        self.context = context
+        self.thread = thread
+        self.monitors = monitors
+        self.serviceNames = serviceNames
+        self.ports = ports
+        self.trapSets = trapSets
     }
 
     // MARK: clients
@@ -44,16 +48,14 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
               body: [UInt8]?, headers: [(String, String)], tls: TLSSettings?) -> SpecHTTPResult {
         let (host, port) = Self.split(address)
         if starting {
-            let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
-                                 headers: headers, timeout: callTimeout, tls: tls)
-            return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,
-                                  durationMilliseconds: r.durationMs, error: r.error)
+            return Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
+                                headers: headers, timeout: callTimeout, tls: tls)
         }
         context.trace.stepSend(service: service, interface: interface, [("method", method), ("path", path)])
         let r = Clients.http(context.http, method: method, host: host, port: port, path: path, body: body,
                              headers: headers, timeout: callTimeout, tls: tls)
         var fields: [(key: String, value: String)] = [("method", method), ("path", path), ("status", String(r.status)),
-                                                      ("duration_ms", Self.ms(r.durationMs)),
+                                                      ("duration_ms", Self.ms(r.durationMilliseconds)),
                                                       ("success", r.error == nil && r.status < 400 ? "True" : "False")]
         if let error = r.error { fields.append(("error", error)) }
         if r.error == nil, !(200..<300).contains(r.status) {
@@ -62,8 +64,7 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
         }
         context.trace.stepRecv(service: service, interface: interface, fields)
         runMonitors()
-        return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,
-                              durationMilliseconds: r.durationMs, error: r.error)
+        return r
     }
 
     func tcpSend(service: String, interface: String, address: String, data: [UInt8]) throws -> [UInt8] {
@@ -98,7 +99,8 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
             layer[r.target, default: []].append(PlanAdapter.rule(r, id: id, defaultLabel: ""))
             let untrapped = r.syscalls.filter { !(trapSets[r.target]?.contains($0) ?? false) }
             if !untrapped.isEmpty {
-                warnings.append("\(r.position): \(origin) \(r.keyword): \(untrapped.joined(separator: ", ")) not trapped in \(r.target) for this test, so it cannot fire")
+                warnings.append("\(r.position): \(origin) \(r.keyword): \(untrapped.joined(separator: ", ")) not "
+                    + "trapped in \(r.target) for this test, so it cannot fire")
             }
         }
         return try withLayer(layer, body)

@@ -13,7 +13,9 @@ final class CellVM {
     let monitors: MonitorRunner
 
     private init(thread: StarThread, runtime: CellRuntime, monitors: MonitorRunner) {
-        self.thread = thread; self.runtime = runtime; self.monitors = monitors
+        self.thread = thread
+        self.runtime = runtime
+        self.monitors = monitors
     }
 
     /// The context's VM, made now when it has none.
@@ -51,14 +53,14 @@ final class CellVM {
 /// timeout, and neither recorded as trace steps nor shown to monitors (start-up traffic,
 /// like the other healthchecks').
 enum HealthFunction {
-    static func make(_ box: LoadedSpecBox, _ test: PlanTest) -> @Sendable (CellContext, CallableRef, Duration) -> ProbeResult {
+    static func make(_ box: LoadedSpecBox, _ test: PlanTest) -> @Sendable (CellContext, CallableRef, Duration) -> HealthcheckAttempt {
         { context, ref, timeout in call(box, test, context, ref, timeout) }
     }
 
     private static func call(_ box: LoadedSpecBox, _ test: PlanTest, _ context: CellContext,
-                             _ ref: CallableRef, _ timeout: Duration) -> ProbeResult {
+                             _ ref: CallableRef, _ timeout: Duration) -> HealthcheckAttempt {
         guard let fn = box.spec.callable(ref) else {
-            return ProbeResult(ready: false, seen: "internal error: no function for \(ref.name) (\(ref.position))")
+            return HealthcheckAttempt(ready: false, seen: "internal error: no function for \(ref.name) (\(ref.position))")
         }
         let vm = CellVM.of(box, test, context)
         vm.runtime.starting = true
@@ -66,10 +68,11 @@ enum HealthFunction {
         defer { vm.runtime.callTimeout = CellRuntime.requestTimeout }
         do {
             let v = try vm.thread.call(fn, Arguments())
-            if case .bool(true) = v { return ProbeResult(ready: true, seen: "True") }
-            return ProbeResult(ready: false, seen: "\(ref.name)() returned \(CellBodies.repr(v))")
+            if case .bool(true) = v { return HealthcheckAttempt(ready: true, seen: "True") }
+            return HealthcheckAttempt(ready: false, seen: "\(ref.name)() returned \(CellBodies.repr(v))")
         } catch {
-            return ProbeResult(ready: false, seen: "\(ref.name)() raised an error:\n" + CellRuntime.indent(CellBodies.describe(error)))
+            return HealthcheckAttempt(ready: false, seen: "\(ref.name)() raised an "
+                + "error:\n" + CellRuntime.indent(CellBodies.describe(error)))
         }
     }
 }

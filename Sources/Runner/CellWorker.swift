@@ -36,7 +36,8 @@ public enum CellWorker {
         while let line = input.next() {
             guard let request = try? JSONDecoder().decode(Request.self, from: Data(line)), let seed = UInt64(request.seed),
                   let injector = InjectorBackend(rawValue: request.injector) else {
-                ConsoleWrite.write(ConsoleWrite.stderr, "faultbox __cell: internal command of faultbox test --jobs; it reads its requests on stdin\n")
+                ConsoleWrite.write(ConsoleWrite.stderr, "faultbox __cell: internal command of faultbox test --jobs; it "
+                    + "reads its requests on stdin\n")
                 return 1
             }
             let bridge: SpecBridge

@@ -1,22 +1,16 @@
 import FaultPlan
 import ServiceClients
+import SpecLowering
 
 /// The requests a scenario makes (`api.get`, `db.main.send`), through ServiceClients. The
 /// runtime calls only these two functions.
 enum Clients {
-    struct HTTPResult {
-        var status: Int
-        var body: [UInt8]
-        var headers: [(String, String)]
-        var durationMs: Double
-        var error: String?
-    }
-
     static func http(_ session: HTTPSession, method: String, host: String, port: Int, path: String, body: [UInt8]?,
-                     headers: [(String, String)], timeout: Duration, tls: TLSSettings? = nil) -> HTTPResult {
+                     headers: [(String, String)], timeout: Duration, tls: TLSSettings? = nil) -> SpecHTTPResult {
         let r = session.request(method: method, url: url(host: host, port: port, path: path, tls: tls), body: body,
                                 headers: headers, timeout: timeout, tls: tls.map(clientTLS))
-        return HTTPResult(status: r.status, body: r.body, headers: r.headers, durationMs: r.durationMs, error: r.error)
+        return SpecHTTPResult(status: r.status, body: r.body, headers: r.headers,
+                              durationMilliseconds: r.durationMs, error: r.error)
     }
 
     /// Services are reached on loopback; "localhost" is sent to 127.0.0.1 directly so that

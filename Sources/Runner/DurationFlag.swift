@@ -1,41 +1,24 @@
-/// Parses durations given on the command line (`--timeout 90s`) in Go's syntax, the same
-/// syntax specs use: a sequence of decimal numbers with units ns, us (µs), ms, s, m, h
-/// (`500ms`, `1m30s`, `1.5s`). A bare number means seconds, the unit people expect for a
-/// timeout flag.
+import Durations
+
+/// Reads durations given on the command line (`--timeout 90s`) with the spec language's
+/// parser (`GoDuration`), so a flag accepts what a spec accepts (`500ms`, `1m30s`, `1.5s`).
+/// Two rules are the flag's own: a bare number means seconds, the unit people expect for
+/// a timeout flag, and the value must lie between 1ms and a year.
 public enum DurationFlag {
     public static func parse(_ text: String, flag: String) throws(SelectionError) -> Duration {
         func bad(_ why: String) -> SelectionError {
             SelectionError(description: "\(flag) \(text): \(why); expected a duration such as 60s, 1m30s or 500ms")
         }
-        let s = Array(text.utf8)
-        if s.isEmpty { throw bad("empty value") }
-        if s.allSatisfy({ $0 >= 48 && $0 <= 57 || $0 == 46 }) {
+        if text.isEmpty { throw bad("empty value") }
+        if text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) {
             guard let seconds = Double(text), seconds.isFinite else { throw bad("not a number") }
             return try checked(seconds * 1e9, bad)
         }
-        var totalNanos = 0.0
-        var i = 0
-        while i < s.count {
-            let numberStart = i
-            while i < s.count, (s[i] >= 48 && s[i] <= 57) || s[i] == 46 { i += 1 }
-            if i == numberStart { throw bad("expected a number at position \(i + 1)") }
-            guard let number = Double(String(decoding: s[numberStart..<i], as: UTF8.self)) else {
-                throw bad("malformed number")
-            }
-            let unitStart = i
-            while i < s.count, !((s[i] >= 48 && s[i] <= 57) || s[i] == 46) { i += 1 }
-            let unit = String(decoding: s[unitStart..<i], as: UTF8.self)
-            guard let scale = unitNanos[unit] else {
-                throw bad(unit.isEmpty ? "missing unit after \(number)" : "unknown unit \"\(unit)\"")
-            }
-            totalNanos += number * scale
+        switch GoDuration.parse(text) {
+        case .success(let nanos): return try checked(Double(nanos), bad)
+        case .failure(let error): throw bad(error.reason)
         }
-        return try checked(totalNanos, bad)
     }
-
-    private static let unitNanos: [String: Double] = [
-        "ns": 1, "us": 1e3, "µs": 1e3, "ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9,
-    ]
 
     /// Rejects zero, negative and absurd values (over a year) before converting, so that
     /// no user value can overflow an integer conversion.

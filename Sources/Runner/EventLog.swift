@@ -19,7 +19,8 @@ final class EventLog: @unchecked Sendable {
     static let maxFired = 10_000
 
     init(trace: CellTrace, debugSink: (@Sendable (SyscallEvent) -> Void)? = nil) {
-        self.trace = trace; self.debugSink = debugSink
+        self.trace = trace
+        self.debugSink = debugSink
     }
 
     func record(_ event: SyscallEvent) {

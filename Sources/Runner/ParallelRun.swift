@@ -68,7 +68,8 @@ extension TestRun {
                     switch CellWorkerLink.spawn(executable: executable, environment: environment, mode: mode) {
                     case .success(let w): workers.append(w); worker = w
                     case .failure(let error) where workers.isEmpty:
-                        results[next] = [failedStart(work[next], options: options, reason: "cannot start the cell's worker in its namespaces: \(error)")]
+                        results[next] = [failedStart(work[next], options: options,
+                                                     reason: "cannot start the cell's worker in its namespaces: \(error)")]
                         next += 1
                         continue
                     case .failure:
@@ -172,7 +173,8 @@ extension TestRun {
         var o = TestOutcome(name: job.name, specFile: job.spec.options.specPath, scenario: id.scenario, fault: id.fault,
                             matrixID: id.matrixID.map { $0 + job.spec.matrixOffset }, passed: false, durationMs: 0,
                             seed: options.seed, reason: reason,
-                            replay: "faultbox test \(ShellQuote.quote(job.spec.options.specPath)) --test \(job.name) --seed \(options.seed)")
+                            replay: "faultbox test \(ShellQuote.quote(job.spec.options.specPath)) --test \(job.name) "
+                                + "--seed \(options.seed)")
         o.outcome = .errored
         o.failureType = "error"
         return o

@@ -36,7 +36,8 @@ enum Preflight {
             }
             guard stat(path, &st) == 0 else {
                 return PlanError(service.position, "\(what) does not exist (looked at \(path))",
-                                 fix: "build it, or fix the path; a relative path is read from the folder faultbox runs in (\(workingDirectory))")
+                                 fix: "build it, or fix the path; a relative path is read from the folder faultbox "
+                                     + "runs in (\(workingDirectory))")
             }
             if (st.st_mode & S_IFMT) != S_IFREG {
                 return PlanError(service.position, "\(what) is not a file (\(path))", fix: "name the program file itself")

@@ -14,7 +14,9 @@ final class Progress: @unchecked Sendable {
 
     /// `out` is stdout (1) for the text format, stderr (2) when stdout carries JSON.
     init(out: Int32, statusLine: Bool, color: Bool) {
-        self.out = out; self.statusLine = statusLine; self.color = color
+        self.out = out
+        self.statusLine = statusLine
+        self.color = color
         if statusLine {
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "faultbox.progress"))
             timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))

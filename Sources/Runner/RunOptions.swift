@@ -34,7 +34,10 @@ public struct RunOptions: Sendable {
     /// `--durations FILE`: recorded ms per cell key (`ShardCell.key`) that balance the shards.
     public var durations: [String: Double] = [:]
 
-    public init(specPath: String, more: [String] = []) { self.specPath = specPath; self.specPaths = [specPath] + more }
+    public init(specPath: String, more: [String] = []) {
+        self.specPath = specPath
+        self.specPaths = [specPath] + more
+    }
 }
 
 public enum ShowOutput: String, Sendable, CaseIterable {

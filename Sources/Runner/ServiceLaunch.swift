@@ -20,8 +20,12 @@ public struct ServiceLaunch: Sendable {
 
     public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
                 ports: [(interface: String, port: Int)] = [], healthcheck: Healthcheck? = nil) {
-        self.name = name; self.executable = executable; self.arguments = arguments
-        self.environment = environment; self.ports = ports; self.healthcheck = healthcheck
+        self.name = name
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.ports = ports
+        self.healthcheck = healthcheck
     }
 }
 
@@ -44,7 +48,9 @@ public struct Healthcheck: Sendable, CustomStringConvertible {
     public var text: String
 
     public init(probe: Probe, timeout: Duration, text: String) {
-        self.probe = probe; self.timeout = timeout; self.text = text
+        self.probe = probe
+        self.timeout = timeout
+        self.text = text
     }
 
     public static func tcp(host: String, port: Int, timeout: Duration) -> Healthcheck {

@@ -11,7 +11,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// 1-based.
     public let index: Int
     public let total: Int
-    public init(index: Int, total: Int) { self.index = index; self.total = total }
+    public init(index: Int, total: Int) {
+        self.index = index
+        self.total = total
+    }
     public var description: String { "\(index)/\(total)" }
 
     static let maxTotal = 10_000
@@ -20,7 +23,8 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public static func parse(_ text: String, flag: String = "--shard") -> Result<Shard, ShardError> {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= maxTotal, k >= 1, k <= n else {
-            return .failure(ShardError("\(flag) \(text): expected K/N with 1 <= K <= N <= \(maxTotal), e.g. \(flag) 2/4 (the second of four shards)"))
+            return .failure(ShardError("\(flag) \(text): expected K/N with 1 <= K <= N <= \(maxTotal), e.g. \(flag) "
+                + "2/4 (the second of four shards)"))
         }
         return .success(Shard(index: k, total: n))
     }
@@ -36,7 +40,10 @@ public struct ShardCell: Sendable, Equatable {
     /// The spec file as given (only its last path component counts).
     public var specPath: String
     public var name: String
-    public init(specPath: String, name: String) { self.specPath = specPath; self.name = name }
+    public init(specPath: String, name: String) {
+        self.specPath = specPath
+        self.name = name
+    }
 
     /// What every machine agrees on: `order_flow.faults.star/test_matrix_x_y`.
     public var key: String { Sharding.fileName(specPath) + "/" + name }
@@ -93,11 +100,13 @@ public enum Sharding {
     /// like `ShardCell.key`; several runs of one test (`--runs`) average.
     public static func loadDurations(path: String, flag: String = "--durations") -> Result<[String: Double], ShardError> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(ShardError("\(flag) \(path): cannot read the file; give the JSON report of an earlier run (faultbox test --output results.json)"))
+            return .failure(ShardError("\(flag) \(path): cannot read the file; give the JSON report of an earlier run "
+                + "(faultbox test --output results.json)"))
         }
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let tests = root["tests"] as? [[String: Any]] else {
-            return .failure(ShardError("\(flag) \(path): not a faultbox JSON report (no \"tests\" array); write one with faultbox test --output results.json"))
+            return .failure(ShardError("\(flag) \(path): not a faultbox JSON report (no \"tests\" array); write one "
+                + "with faultbox test --output results.json"))
         }
         var sums: [String: (Double, Int)] = [:]
         for test in tests {

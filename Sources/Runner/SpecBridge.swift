@@ -31,7 +31,7 @@ struct SpecBridge: Sendable {
         CellBodies.make(box, test)
     }
 
-    func healthFunction(for test: PlanTest) -> @Sendable (CellContext, CallableRef, Duration) -> ProbeResult {
+    func healthFunction(for test: PlanTest) -> @Sendable (CellContext, CallableRef, Duration) -> HealthcheckAttempt {
         HealthFunction.make(box, test)
     }
 }

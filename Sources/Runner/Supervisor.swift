@@ -34,11 +34,14 @@ final class Supervisor: @unchecked Sendable {
     let http: HTTPSession
     /// Calls a `healthcheck = fn` in the cell's VM (set by the cell program; nil in tools
     /// and tests without a spec, where such a check cannot pass).
-    var functionProbe: ((CallableRef, Duration) -> ProbeResult)?
+    var functionProbe: ((CallableRef, Duration) -> HealthcheckAttempt)?
 
     init(session: InjectorSession, logs: TestLogDirectory, cancellation: CellCancellation,
          trace: CellTrace = CellTrace(startedAt: .now), http: HTTPSession = HTTPSession()) {
-        self.session = session; self.logs = logs; self.cancellation = cancellation; self.trace = trace
+        self.session = session
+        self.logs = logs
+        self.cancellation = cancellation
+        self.trace = trace
         self.http = http
         self.baseEnvironment = ProcessInfo.processInfo.environment
     }
@@ -51,7 +54,8 @@ final class Supervisor: @unchecked Sendable {
             for (iface, port) in service.ports where listening[port] != nil {
                 let who = PortCheck.owner(of: port).map { " by \($0)" } ?? " by another process"
                 throw StartFailure(description:
-                    "port \(port) (\(service.name).\(iface)) is already in use\(who); stop that process or change the interface's port in the spec")
+                    "port \(port) (\(service.name).\(iface)) is already in use\(who); stop that process or change the "
+                        + "interface's port in the spec")
             }
         }
     }
@@ -63,7 +67,8 @@ final class Supervisor: @unchecked Sendable {
             if cancellation.reason != nil { throw StartFailure(description: "stopped while starting \(service.name)") }
             var env = baseEnvironment
             do { env["TMPDIR"] = try logs.temporaryDirectory(service.name) } catch {
-                throw StartFailure(description: "service \(service.name): cannot create its temporary directory under \(logs.path): \(error)")
+                throw StartFailure(description: "service \(service.name): cannot create its temporary directory under "
+                    + "\(logs.path): \(error)")
             }
             for (k, v) in service.environment { env[k] = v } // a TMPDIR in the spec's env= wins
             let spec = LaunchSpec(
@@ -92,7 +97,8 @@ final class Supervisor: @unchecked Sendable {
             let runningAt = clock.now
             try waitReady(service, process)
             trace.lifecycle(service.name, "ready")
-            debugLog?("\(service.name): launched in \((runningAt - launchedAt).milliseconds) ms, ready \((clock.now - runningAt).milliseconds) ms later")
+            debugLog?("\(service.name): launched in \((runningAt - launchedAt).milliseconds) ms, ready "
+                + "\((clock.now - runningAt).milliseconds) ms later")
         }
     }
 
@@ -108,7 +114,7 @@ final class Supervisor: @unchecked Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now + check.timeout
         var pause = Duration.microseconds(500)
-        var last: ProbeResult?
+        var last: HealthcheckAttempt?
         while true {
             try ensureAlive(service, process)
             if cancellation.reason != nil { throw StartFailure(description: "stopped while waiting for \(service.name)") }

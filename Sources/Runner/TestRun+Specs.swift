@@ -38,7 +38,8 @@ extension TestRun {
             // Nothing to run is a mistake (an empty file, a topology-only file named by
             // accident): in CI, "0 passed, 0 failed" with status 0 would hide it.
             if plan.tests.isEmpty {
-                return .failure("faultbox test: \(path) declares no tests\n    fix: add scenario(fn), fault_scenario(...), fault_matrix(...) or a def test_*, or name the spec that does\n")
+                return .failure("faultbox test: \(path) declares no tests\n    fix: add scenario(fn), "
+                    + "fault_scenario(...), fault_matrix(...) or a def test_*, or name the spec that does\n")
             }
             if checkBinaries {
                 // With --jobs the cells bind inside their own namespaces: the host's ports do not matter.

@@ -26,10 +26,15 @@ public enum TestRun {
         public init(junitPath: String?, format: Format, formatGiven: Bool, outputPath: String?, dryRun: Bool,
                     normalizePath: String? = nil, shivizPath: String? = nil, htmlPath: String? = nil,
                     commandLine: [String] = []) {
-            self.junitPath = junitPath; self.format = format; self.formatGiven = formatGiven
-            self.outputPath = outputPath; self.dryRun = dryRun
-            self.normalizePath = normalizePath; self.shivizPath = shivizPath
-            self.htmlPath = htmlPath; self.commandLine = commandLine
+            self.junitPath = junitPath
+            self.format = format
+            self.formatGiven = formatGiven
+            self.outputPath = outputPath
+            self.dryRun = dryRun
+            self.normalizePath = normalizePath
+            self.shivizPath = shivizPath
+            self.htmlPath = htmlPath
+            self.commandLine = commandLine
         }
     }
 
@@ -46,7 +51,8 @@ public enum TestRun {
             switch CellNamespaces.probe() {
             case .success(let mode): parallelMode = mode
             case .failure(let why):
-                jobsNote = "faultbox test: --jobs \(options.jobs): cannot create network and PID namespaces here (\(why)); running the tests one at a time on the host network\n"
+                jobsNote = "faultbox test: --jobs \(options.jobs): cannot create network and PID namespaces here "
+                    + "(\(why)); running the tests one at a time on the host network\n"
                 options.jobs = 1
             }
         }

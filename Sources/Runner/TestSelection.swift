@@ -9,7 +9,8 @@ public struct SelectableTest: Sendable, Equatable {
     /// The collapsed row name of a matrix cell: `test_matrix_<scenario>`; nil otherwise.
     public var matrixRow: String?
     public init(name: String, matrixRow: String? = nil) {
-        self.name = name; self.matrixRow = matrixRow
+        self.name = name
+        self.matrixRow = matrixRow
     }
 }
 
@@ -53,7 +54,8 @@ public enum TestSelection {
             let source = String(pattern.dropFirst())
             let regex: Regex<AnyRegexOutput>
             do { regex = try Regex(source) } catch {
-                throw SelectionError(description: "--test \(pattern): invalid regular expression: \(error); write it as ~REGEX, e.g. --test '~db_(down|slow)$'")
+                throw SelectionError(description: "--test \(pattern): invalid regular expression: \(error); write it "
+                    + "as ~REGEX, e.g. --test '~db_(down|slow)$'")
             }
             return { t in t.name.contains(regex) }
         }

@@ -112,6 +112,8 @@ struct ClientFailure: Error {
     var errno: Int32?
     var unresolved = false
     init(_ message: String, errno: Int32? = nil, unresolved: Bool = false) {
-        self.message = message; self.errno = errno; self.unresolved = unresolved
+        self.message = message
+        self.errno = errno
+        self.unresolved = unresolved
     }
 }

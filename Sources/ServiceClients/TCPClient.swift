@@ -2,6 +2,19 @@
 import Glibc
 
 public enum TCPClient {
+    /// nil when a TCP connection to host:port is accepted within `timeout`, else why not
+    /// (`connect 127.0.0.1:6379: Connection refused`). The healthcheck's `tcp(...)` without
+    /// `send`, and the tests' wait for a service.
+    public static func connectFailure(host: String, port: Int, timeout: Duration) -> String? {
+        switch connectTCP(host: host, port: port, deadlineMs: monotonicMs() + milliseconds(timeout)) {
+        case .success(let fd):
+            close(fd)
+            return nil
+        case .failure(let failure):
+            return failure.message
+        }
+    }
+
     /// Connects, sends `data` (a "\n" is added unless it already ends with one), and reads the
     /// reply up to the first "\n" (the newline and a "\r" before it are dropped). The whole
     /// exchange, connect included, is bounded by `timeout`. Never throws: on failure `reply`

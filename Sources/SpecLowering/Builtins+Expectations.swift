@@ -37,7 +37,8 @@ enum ExpectationBuiltins {
         switch a.values["ms"] ?? .none {
         case .int(let i): ms = i
         case .bigInt: throw StarlarkError("expect_error_within: for parameter ms: integer out of range\n    fix: \(fix)")
-        case let v: throw StarlarkError("expect_error_within: for parameter ms: got \(v.typeName) \(Ops.repr(v)), want int (milliseconds)\n    fix: \(fix)")
+        case let v: throw StarlarkError("expect_error_within: for parameter ms: got \(v.typeName) \(Ops.repr(v)), want "
+            + "int (milliseconds)\n    fix: \(fix)")
         }
         if ms <= 0 {
             let message = "expect_error_within: ms must be at least 1, got \(ms): no error can arrive within \(ms) ms"

@@ -1,3 +1,4 @@
+import DidYouMean
 import FaultPlan
 import StarlarkVM
 

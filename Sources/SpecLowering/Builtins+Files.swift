@@ -55,7 +55,7 @@ enum FileBuiltins {
                           fix: "download the file next to the spec and pass its relative path")
         }
         let folder = SpecDirectorySlot.callerFolder(thread)
-        let resolved = path.hasPrefix("/") ? SpecLoader.normalize(path) : SpecLoader.normalize(SpecLoader.join(folder.absolute, path))
+        let resolved = ModuleLoader.path(of: path, from: folder.absolute)
         let limit = try maxBytes(fn)
         let shown = resolved == path ? "\"\(path)\"" : "\"\(path)\" (resolved to \(resolved))"
         let relativeHint = path.hasPrefix("/")
@@ -76,7 +76,8 @@ enum FileBuiltins {
             throw failure(fn, "\(shown) is a directory, not a file", fix: "name a file inside it")
         }
         guard kind == S_IFREG else {
-            throw failure(fn, "\(shown) is not a regular file (a device, pipe or socket)", fix: "copy the data into a file and pass that file")
+            throw failure(fn, "\(shown) is not a regular file (a device, pipe or socket)", fix: "copy the data into a "
+                + "file and pass that file")
         }
         if UInt64(st.st_size) > limit {
             throw tooLarge(fn, shown, size: UInt64(st.st_size), limit: limit)
@@ -128,7 +129,7 @@ enum FileBuiltins {
         func letter(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
         func digit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
         guard let first = scheme.first, letter(first),
-              scheme.allSatisfy({ letter($0) || digit($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+              scheme.allSatisfy({ letter($0) || digit($0) || Array("+-.".utf8).contains($0) })
         else { return nil }
         return String(decoding: scheme, as: UTF8.self)
     }

@@ -37,7 +37,7 @@ enum TLSBuiltins {
         func file(_ keyword: String, _ problem: (String) -> String?) throws -> String? {
             guard let path = try a.string(keyword) else { return nil }
             guard !path.isEmpty else { throw StarlarkError("tls_cert: \(keyword)= is empty; give the PEM file's path") }
-            let resolved = path.hasPrefix("/") ? SpecLoader.normalize(path) : SpecLoader.normalize(SpecLoader.join(folder, path))
+            let resolved = ModuleLoader.path(of: path, from: folder)
             let shown = resolved == path ? "\"\(path)\"" : "\"\(path)\" (resolved to \(resolved))"
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {

@@ -43,7 +43,8 @@ enum TestBuiltins {
 
     static func faultScenario(_ thread: StarThread, _ recv: Value?, _ args: Arguments) throws -> Value {
         let r = try SpecRecorder.of(thread, "fault_scenario")
-        let a = try BoundArgs(args, fn: "fault_scenario", params: ["name", "scenario", "faults", "expect?", "timeout?", "monitors?"], positional: 1)
+        let a = try BoundArgs(args, fn: "fault_scenario",
+                              params: ["name", "scenario", "faults", "expect?", "timeout?", "monitors?"], positional: 1)
         let here = r.callSite(thread)
         guard let scenario = try a.callable("scenario") else { throw StarlarkError("fault_scenario: missing argument for scenario") }
         let faults = try assumptions(a.values["faults"] ?? .none, a, "faults")
@@ -70,10 +71,12 @@ enum TestBuiltins {
             throw StarlarkError("\(fn): for parameter \(param): got \(v.typeName) \(Ops.repr(v)), want a (scenario, fault) tuple")
         }
         guard case .function = t.elements[0] else {
-            throw StarlarkError("\(fn): for parameter \(param): first element of \(Ops.repr(v)) is \(t.elements[0].typeName), want the scenario function")
+            throw StarlarkError("\(fn): for parameter \(param): first element of \(Ops.repr(v)) is "
+                + "\(t.elements[0].typeName), want the scenario function")
         }
         guard case .object(let o as AssumptionValue) = t.elements[1] else {
-            throw StarlarkError("\(fn): for parameter \(param): second element of \(Ops.repr(v)) is \(t.elements[1].typeName), want a fault_assumption")
+            throw StarlarkError("\(fn): for parameter \(param): second element of \(Ops.repr(v)) is "
+                + "\(t.elements[1].typeName), want a fault_assumption")
         }
         return PairDecl(scenario: r.callable(t.elements[0], at: pos), fault: o.index, position: pos)
     }

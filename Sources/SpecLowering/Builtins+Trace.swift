@@ -1,3 +1,4 @@
+import DidYouMean
 import FaultPlan
 import StarlarkVM
 import Trace
@@ -114,7 +115,8 @@ enum TraceBuiltins {
         try q.checkTraced("assert_eventually", runtime)
         AssertionCounter.note(thread)
         if try !q.run(runtime, thread: thread, limit: 1).isEmpty { return .none }
-        throw AssertionCounter.failure(thread, StarlarkError("assert_eventually: no event matched \(describe(q)) (\(SpecRecorder.site(thread)));\n"
+        throw AssertionCounter.failure(thread, StarlarkError("assert_eventually: no event matched \(describe(q)) "
+            + "(\(SpecRecorder.site(thread)));\n"
                             + q.nearest(runtime)))
     }
 
@@ -129,7 +131,8 @@ enum TraceBuiltins {
         if try q.run(runtime, thread: thread, limit: 1).isEmpty { return .none }
         let found = try q.run(runtime, thread: thread)
         let shown = found.prefix(5).map { "    " + TraceText.describe($0) }
-        throw AssertionCounter.failure(thread, StarlarkError("assert_never: \(found.count) event\(found.count == 1 ? "" : "s") matched \(describe(q)) "
+        throw AssertionCounter.failure(thread, StarlarkError("assert_never: \(found.count) "
+            + "event\(found.count == 1 ? "" : "s") matched \(describe(q)) "
                             + "(\(SpecRecorder.site(thread))):\n" + shown.joined(separator: "\n")
                             + (found.count > 5 ? "\n    ... \(found.count - 5) more" : "")))
     }
@@ -171,7 +174,8 @@ enum TraceBuiltins {
         switch (first, then) {
         case let (f?, t?) where f.seq < t.seq: return .none
         case let (f?, t?):
-            throw AssertionCounter.failure(thread, StarlarkError("assert_before: the first event matching then={\(queries[1].text)} came before the first "
+            throw AssertionCounter.failure(thread, StarlarkError("assert_before: the first event matching "
+                + "then={\(queries[1].text)} came before the first "
                                 + "matching first={\(queries[0].text)} (\(site)):\n    then:  \(TraceText.describe(t))\n"
                                 + "    first: \(TraceText.describe(f))"))
         case (nil, _):

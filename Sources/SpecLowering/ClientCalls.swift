@@ -24,7 +24,8 @@ enum ClientCalls {
             case .dict(let d):
                 for (k, val) in d.items {
                     guard case .string(let ks) = k, case .string(let vs) = val else {
-                        throw StarlarkError("\(label): for parameter headers: want dict of string to string, got \(k.typeName): \(val.typeName)")
+                        throw StarlarkError("\(label): for parameter headers: want dict of string to string, got "
+                            + "\(k.typeName): \(val.typeName)")
                     }
                     headers.append((ks.string, vs.string))
                 }

@@ -123,7 +123,8 @@ enum DataDecoding {
                 if !ctx.isEmpty, ctx.count < 200 { what += " (\(ctx) at line \(c.mark.line), column \(c.mark.column))" }
             }
             return StarlarkError("load_yaml: \(name):\(mark.line):\(mark.column): invalid YAML: \(what)\n"
-                                 + "    fix: correct the YAML at that position (indentation uses spaces; quote values that contain ': ' or start with special characters)")
+                                 + "    fix: correct the YAML at that position (indentation uses spaces; quote values "
+                                     + "that contain ': ' or start with special characters)")
         }
         switch e {
         case .scanner(let context, let problem, let mark, _),
@@ -139,7 +140,8 @@ enum DataDecoding {
             return StarlarkError("load_yaml: \(name):\(line):\(column): invalid YAML: \(problem)\n    fix: save the file as UTF-8 text")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-            return StarlarkError("load_yaml: \(name):\(context.mark.line):\(context.mark.column): key \(keys) appears more than once in one mapping "
+            return StarlarkError("load_yaml: \(name):\(context.mark.line):\(context.mark.column): key \(keys) appears "
+                + "more than once in one mapping "
                                  + "(the first at line \(context.mark.line))\n"
                                  + "    fix: keep one entry per key")
         default:
@@ -156,7 +158,10 @@ enum DataDecoding {
         /// For big integers (outside Int64): the universe's `int("...")`.
         lazy var scratch = StarThread(name: "load_yaml")
 
-        init(name: String, budget: Int) { self.name = name; self.budget = budget }
+        init(name: String, budget: Int) {
+            self.name = name
+            self.budget = budget
+        }
 
         func error(_ node: Node, _ what: String, fix: String) -> StarlarkError {
             let mark = node.mark.map { "\($0.line):\($0.column)" } ?? "1:1"
@@ -208,11 +213,13 @@ enum DataDecoding {
                     case .mapping: sources = [v]
                     case .sequence(let seq): sources = Array(seq)
                     default:
-                        throw error(v, "a merge key (<<) needs a mapping or a list of mappings", fix: "write <<: *anchor where &anchor names a mapping")
+                        throw error(v, "a merge key (<<) needs a mapping or a list of mappings", fix: "write <<: "
+                            + "*anchor where &anchor names a mapping")
                     }
                     for source in sources {
                         guard case .mapping(let m) = source else {
-                            throw error(source, "a merge key (<<) needs a mapping or a list of mappings", fix: "write <<: *anchor where &anchor names a mapping")
+                            throw error(source, "a merge key (<<) needs a mapping or a list of mappings", fix: "write "
+                                + "<<: *anchor where &anchor names a mapping")
                         }
                         for (mk, mv) in m {
                             if Self.tagName(mk) == .merge { continue }
@@ -282,7 +289,13 @@ enum DataDecoding {
             var negative = false
             if let c = text.first, c == "-" || c == "+" { negative = c == "-"; text = text.dropFirst() }
             var radix = 10
-            if text.hasPrefix("0o") { radix = 8; text = text.dropFirst(2) } else if text.hasPrefix("0x") { radix = 16; text = text.dropFirst(2) }
+            if text.hasPrefix("0o") {
+                radix = 8
+                text = text.dropFirst(2)
+            } else if text.hasPrefix("0x") {
+                radix = 16
+                text = text.dropFirst(2)
+            }
             let allowed: Set<Character> = Set(radix == 16 ? "0123456789abcdefABCDEF" : radix == 8 ? "01234567" : "0123456789")
             guard !text.isEmpty, text.allSatisfy({ allowed.contains($0) }) else { return nil }
             if let v = Int64((negative ? "-" : "") + text, radix: radix) { return .int(v) }

@@ -51,7 +51,10 @@ public struct SpecErrors: Error, Sendable, CustomStringConvertible {
     /// The same error(s) as position + message (resolution may report several).
     public var starlarkDiagnostics: [PlanError] = []
     public var plan: [PlanError]
-    public init(starlark: String?, plan: [PlanError]) { self.starlark = starlark; self.plan = plan }
+    public init(starlark: String?, plan: [PlanError]) {
+        self.starlark = starlark
+        self.plan = plan
+    }
 
     init(starlark error: Error) {
         starlark = StarlarkErrorText.describe(error)
@@ -94,8 +97,11 @@ public final class LoadedSpec: @unchecked Sendable {
 
     init(plan: FaultPlan, callables: [Value], vocabulary: SyscallVocabulary,
          print: @escaping @Sendable (String) -> Void, syntaxTrees: [FileNode]) {
-        self.plan = plan; self.callables = callables; self.vocabulary = vocabulary
-        self.printHook = print; self.syntaxTrees = syntaxTrees
+        self.plan = plan
+        self.callables = callables
+        self.vocabulary = vocabulary
+        self.printHook = print
+        self.syntaxTrees = syntaxTrees
     }
 
     /// The Starlark value behind a handle of the plan.
@@ -118,7 +124,7 @@ public final class LoadedSpec: @unchecked Sendable {
 /// validates it into a `FaultPlan`.
 public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> LoadedSpec {
     let files = SpecFiles()
-    let absolute = SpecLoader.normalize(path.hasPrefix("/") ? path : SpecLoader.join(options.workingDirectory, path))
+    let absolute = ModuleLoader.path(of: path, from: options.workingDirectory)
     let recorder = SpecRecorder(specPath: absolute, files: files)
     let predeclared = SpecBuiltins.all()
     let thread = StarThread(name: "spec")
@@ -149,7 +155,7 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     recorder.finishOrder(testFunctions: testFunctions)
 
     var decls = recorder.declarations
-    let toAbsolute = { (p: String) in SpecLoader.normalize(p.hasPrefix("/") ? p : SpecLoader.join(options.workingDirectory, p)) }
+    let toAbsolute = { (p: String) in ModuleLoader.path(of: p, from: options.workingDirectory) }
     decls.files = files.entries.map { toAbsolute($0.path) }
     for i in decls.services.indices { decls.services[i].definedIn = toAbsolute(decls.services[i].definedIn) }
 

@@ -8,7 +8,10 @@ final class OpValue: StarObject {
     let position: SourcePosition
     let syscallPositions: [SourcePosition]
     init(syscalls: [String], path: String?, position: SourcePosition, syscallPositions: [SourcePosition]) {
-        self.syscalls = syscalls; self.path = path; self.position = position; self.syscallPositions = syscallPositions
+        self.syscalls = syscalls
+        self.path = path
+        self.position = position
+        self.syscallPositions = syscallPositions
     }
     override var typeName: String { "op" }
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {

@@ -14,7 +14,10 @@ public enum ReferenceOnly {
     public struct Feature: Sendable {
         public let what: String
         public let anchor: String
-        init(_ what: String, _ anchor: String) { self.what = what; self.anchor = anchor }
+        init(_ what: String, _ anchor: String) {
+            self.what = what
+            self.anchor = anchor
+        }
     }
 
     static let containers = "containers"

@@ -19,8 +19,8 @@ public enum SpecDirectorySlot {
     static func callerFolder(_ thread: StarThread) -> (written: String, absolute: String) {
         let base = directory(thread)
         let file = thread.callStack().last?.location.file ?? "."
-        let written = SpecLoader.directory(of: file)
-        let absolute = written.hasPrefix("/") ? written : SpecLoader.join(base, written)
-        return (written, SpecLoader.normalize(absolute))
+        let written = ModuleLoader.directory(of: file)
+        let absolute = written.hasPrefix("/") ? written : ModuleLoader.join(base, written)
+        return (written, ModuleLoader.normalize(absolute))
     }
 }

@@ -16,7 +16,11 @@ final class SpecFiles {
         lazy var calls: [Int: [Argument]] = SpecFiles.indexCalls(ast).args
         /// Byte offset of `def`/`lambda` -> the function's node; built on first use.
         lazy var functions: [Int: FunctionNode] = SpecFiles.indexFunctions(ast)
-        init(path: String, source: SourceFile, ast: FileNode) { self.path = path; self.source = source; self.ast = ast }
+        init(path: String, source: SourceFile, ast: FileNode) {
+            self.path = path
+            self.source = source
+            self.ast = ast
+        }
     }
 
     private(set) var entries: [Entry] = []

@@ -6,9 +6,11 @@ import StarlarkResolve
 import StarlarkSyntax
 import StarlarkVM
 
-/// Evaluates spec files: `load()` paths are relative to the loading file's directory,
-/// each file runs once (its result or its error is cached), and a load cycle is an error
-/// that names the cycle. Keeps every file's syntax tree for positions and static analysis.
+/// Evaluates spec files through the one `load()` resolver (`ModuleLoader`: paths relative
+/// to the loading file, one run per file, cycles named); what is the spec's own: stdlib
+/// modules of the reference tool are refused, files are read relative to the spec folder,
+/// the reference-only names are checked, and every file's syntax tree is kept for positions
+/// and static analysis.
 final class SpecLoader {
     let predeclared: [String: Value]
     let options: DialectOptions
@@ -17,13 +19,14 @@ final class SpecLoader {
     let baseDirectory: String
     /// Called after each module has run (the recorder learns variable names).
     var onModule: ((StarModule, String) -> Void)?
-    private var cache: [String: Result<StarModule, Error>] = [:]
-    /// Files being evaluated, outermost first.
-    private var inProgress: [String] = []
+    private var modules: ModuleLoader!
 
     init(predeclared: [String: Value], options: DialectOptions, files: SpecFiles, baseDirectory: String) {
-        self.predeclared = predeclared; self.options = options; self.files = files
+        self.predeclared = predeclared
+        self.options = options
+        self.files = files
         self.baseDirectory = baseDirectory
+        modules = ModuleLoader(rootFile: nil) { [unowned self] thread, path in try self.run(thread, path) }
     }
 
     func install(on thread: StarThread) {
@@ -32,24 +35,15 @@ final class SpecLoader {
 
     func load(_ thread: StarThread, _ module: String) throws -> StarModule {
         if let refused = ReferenceOnly.stdlibMessage(module) { throw StarlarkError(refused) }
-        let dir = inProgress.last.map(Self.directory) ?? "."
-        let path = Self.normalize(module.hasPrefix("/") ? module : Self.join(dir, module))
-        if let cached = cache[path] { return try cached.get() }
-        if let start = inProgress.firstIndex(of: path) {
-            let cycle = (inProgress[start...] + [path]).joined(separator: " -> ")
-            throw StarlarkError("load cycle: \(cycle); move the shared declarations into a file both can load")
-        }
-        let result = Result<StarModule, Error> { try run(thread, path) }
-        cache[path] = result
-        return try result.get()
+        return try modules.load(thread, module)
     }
 
     /// Parses, resolves, compiles and runs one file.
-    func run(_ thread: StarThread, _ path: String) throws -> StarModule {
-        let onDisk = path.hasPrefix("/") ? path : Self.join(baseDirectory, path)
-        guard let bytes = Self.readFile(onDisk) else {
+    private func run(_ thread: StarThread, _ path: String) throws -> StarModule {
+        let onDisk = path.hasPrefix("/") ? path : ModuleLoader.join(baseDirectory, path)
+        guard let bytes = SourceFileReader.read(onDisk) else {
             let why = String(cString: strerror(errno))
-            let fix = inProgress.isEmpty
+            let fix = modules.inProgress.count == 1
                 ? "check the name, or run faultbox from the folder that holds the spec"
                 : "load() paths are relative to the folder of the file that loads them"
             throw StarlarkError("cannot read spec file \(path): \(why)\n    fix: \(fix)")
@@ -65,36 +59,9 @@ final class SpecLoader {
         let refused = ReferenceUseCheck.errors(resolved, predeclared: predeclared)
         if !refused.isEmpty { throw ResolveErrors(refused) }
         let program = compile(resolved)
-        inProgress.append(path)
-        defer { inProgress.removeLast() }
         let module = try execProgram(thread: thread, program: program, predeclared: predeclared, options: options)
         entry.module = module
         onModule?(module, path)
         return module
     }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        let d = String(path[..<slash])
-        return d.isEmpty ? "/" : d
-    }
-
-    static func join(_ dir: String, _ rel: String) -> String {
-        dir == "." ? rel : (dir.hasSuffix("/") ? dir + rel : dir + "/" + rel)
-    }
-
-    /// Removes `.` components and folds `dir/..` so one file has one cache key.
-    static func normalize(_ path: String) -> String {
-        let absolute = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if c == "." { continue }
-            if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
-            parts.append(c)
-        }
-        let joined = parts.joined(separator: "/")
-        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
-    }
-
-    static func readFile(_ path: String) -> [UInt8]? { SourceFileReader.read(path) }
 }

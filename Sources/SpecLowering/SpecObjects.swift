@@ -13,7 +13,11 @@ final class ServiceValue: StarObject {
     /// Every service's ops of this spec, for "persist is an op of db, not api".
     let catalog: OpCatalog?
     init(name: String, interfaces: [InterfaceValue], index: Int, ops: [OpDecl] = [], catalog: OpCatalog? = nil) {
-        self.name = name; self.interfaces = interfaces; self.index = index; self.ops = ops; self.catalog = catalog
+        self.name = name
+        self.interfaces = interfaces
+        self.index = index
+        self.ops = ops
+        self.catalog = catalog
     }
     override var typeName: String { "service" }
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
@@ -45,7 +49,11 @@ final class InterfaceValue: StarObject {
     /// `tls = tls_cert(...)`; an "https" interface without it uses the defaults.
     let tls: TLSSettings?
     init(name: String, proto: String, port: Int64, position: SourcePosition, service: String?, tls: TLSSettings? = nil) {
-        self.name = name; self.proto = proto; self.port = port; self.position = position; self.service = service
+        self.name = name
+        self.proto = proto
+        self.port = port
+        self.position = position
+        self.service = service
         self.tls = tls
     }
     func adopted(by service: String) -> InterfaceValue {
@@ -107,7 +115,10 @@ final class FaultActionValue: StarObject {
     let path: String?
     let position: SourcePosition
     init(action: RuleDecl.Action, probability: Double, label: String, path: String?, position: SourcePosition) {
-        self.action = action; self.probability = probability; self.label = label; self.path = path
+        self.action = action
+        self.probability = probability
+        self.label = label
+        self.path = path
         self.position = position
     }
     override var typeName: String { "fault_action" }
@@ -128,7 +139,10 @@ final class FaultActionValue: StarObject {
 final class AssumptionValue: StarObject {
     let name: String
     let index: Int
-    init(name: String, index: Int) { self.name = name; self.index = index }
+    init(name: String, index: Int) {
+        self.name = name
+        self.index = index
+    }
     override var typeName: String { "fault_assumption" }
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
         out += Array("<fault_assumption \(name)>".utf8)
@@ -142,7 +156,10 @@ final class AssumptionValue: StarObject {
 final class MonitorValue: StarObject {
     let index: Int
     let function: String
-    init(index: Int, function: String) { self.index = index; self.function = function }
+    init(index: Int, function: String) {
+        self.index = index
+        self.function = function
+    }
     override var typeName: String { "monitor" }
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
         out += Array("<monitor \(function)>".utf8)

@@ -1,5 +1,4 @@
 import FaultPlan
-import ServiceClients
 import StarlarkVM
 
 /// What `faultbox test` provides so that spec code can talk to services and arm faults
@@ -29,13 +28,11 @@ public struct SpecHTTPResult: Sendable {
     /// A transport error (connection refused, timeout...); nil when a response arrived.
     public var error: String?
     public init(status: Int, body: [UInt8], headers: [(String, String)], durationMilliseconds: Double, error: String?) {
-        self.status = status; self.body = body; self.headers = headers
-        self.durationMilliseconds = durationMilliseconds; self.error = error
-    }
-
-    /// From the HTTP client's result.
-    public init(_ r: HTTPResponse) {
-        self.init(status: r.status, body: r.body, headers: r.headers, durationMilliseconds: r.durationMs, error: r.error)
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.durationMilliseconds = durationMilliseconds
+        self.error = error
     }
 }
 

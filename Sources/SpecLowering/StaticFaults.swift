@@ -267,10 +267,10 @@ final class StaticFaultAnalysis {
     private func loads(_ entry: SpecFiles.Entry) -> [String: (String, String)] {
         if let t = loadTables[entry.path] { return t }
         var t: [String: (String, String)] = [:]
-        let dir = SpecLoader.directory(of: entry.path)
+        let dir = ModuleLoader.directory(of: entry.path)
         for s in entry.ast.stmts {
             guard case .load(_, let module, let names, _) = s else { continue }
-            let path = SpecLoader.normalize(module.0.hasPrefix("/") ? module.0 : SpecLoader.join(dir, module.0))
+            let path = ModuleLoader.path(of: module.0, from: dir)
             for n in names { t[n.local.name] = (path, n.original.0) }
         }
         loadTables[entry.path] = t

@@ -131,7 +131,10 @@ final class ObserveValue: StarObject {
 final class NamespaceValue: StarObject {
     let name: String
     let members: [(String, Value)]
-    init(_ name: String, _ members: [(String, Value)]) { self.name = name; self.members = members }
+    init(_ name: String, _ members: [(String, Value)]) {
+        self.name = name
+        self.members = members
+    }
     override var typeName: String { "module" }
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
         out += Array("<module \(name)>".utf8)

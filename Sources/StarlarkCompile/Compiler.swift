@@ -84,7 +84,10 @@ final class FunctionBuilder {
     var loops: [Loop] = []
 
     init(program: ProgramBuilder, name: String, pos: Int, info: FunctionInfo) {
-        self.program = program; self.name = name; self.pos = pos; self.info = info
+        self.program = program
+        self.name = name
+        self.pos = pos
+        self.info = info
         currentPos = pos
     }
 

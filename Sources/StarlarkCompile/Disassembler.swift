@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// A textual listing of a program for golden tests and `faultbox compile --emit bytecode`:
 /// one block per function, one line per instruction (`pc OPCODE arg ; comment @line:col`).
 public func disassemble(_ program: Program) -> String {
@@ -59,16 +61,7 @@ private func comment(_ ins: Instruction, _ fn: FunctionCode, _ program: Program)
     }
 }
 
+/// Constants as in the AST dump: pure ASCII, every other byte as `\xHH`.
 private func quoted(_ bytes: [UInt8]) -> String {
-    var s = "\""
-    for b in bytes {
-        switch b {
-        case UInt8(ascii: "\""): s += "\\\""
-        case UInt8(ascii: "\\"): s += "\\\\"
-        case UInt8(ascii: "\n"): s += "\\n"
-        case 0x20..<0x7f: s.append(Character(Unicode.Scalar(b)))
-        default: s += "\\x" + (b < 16 ? "0" : "") + String(b, radix: 16)
-        }
-    }
-    return s + "\""
+    StarlarkQuote.quoted(bytes, nonASCII: .escapeBytes)
 }

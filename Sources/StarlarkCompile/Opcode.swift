@@ -82,7 +82,10 @@ public enum Opcode: UInt8, Sendable, CaseIterable {
 public struct Instruction: Sendable, Equatable {
     public var op: Opcode
     public var arg: UInt32
-    public init(_ op: Opcode, _ arg: UInt32 = 0) { self.op = op; self.arg = arg }
+    public init(_ op: Opcode, _ arg: UInt32 = 0) {
+        self.op = op
+        self.arg = arg
+    }
 }
 
 extension Opcode {

@@ -33,10 +33,18 @@ public final class FunctionCode: Sendable {
     public init(name: String, pos: Int, code: [Instruction], positions: [Int32], localNames: [String],
                 cellSlots: [Int], freeVarNames: [String], numParams: Int, numKwonlyParams: Int,
                 hasVarargs: Bool, hasKwargs: Bool, maxStack: Int) {
-        self.name = name; self.pos = pos; self.code = code; self.positions = positions
-        self.localNames = localNames; self.cellSlots = cellSlots; self.freeVarNames = freeVarNames
-        self.numParams = numParams; self.numKwonlyParams = numKwonlyParams
-        self.hasVarargs = hasVarargs; self.hasKwargs = hasKwargs; self.maxStack = maxStack
+        self.name = name
+        self.pos = pos
+        self.code = code
+        self.positions = positions
+        self.localNames = localNames
+        self.cellSlots = cellSlots
+        self.freeVarNames = freeVarNames
+        self.numParams = numParams
+        self.numKwonlyParams = numKwonlyParams
+        self.hasVarargs = hasVarargs
+        self.hasKwargs = hasKwargs
+        self.maxStack = maxStack
     }
 
     /// The parameter names (the first `numParams` locals), for argument-binding messages.
@@ -59,8 +67,12 @@ public final class Program: Sendable {
 
     public init(source: SourceFile, constants: [Constant], names: [String], globalNames: [String],
                 functions: [FunctionCode], loads: [String]) {
-        self.source = source; self.constants = constants; self.names = names
-        self.globalNames = globalNames; self.functions = functions; self.loads = loads
+        self.source = source
+        self.constants = constants
+        self.names = names
+        self.globalNames = globalNames
+        self.functions = functions
+        self.loads = loads
     }
 
     public var toplevel: FunctionCode { functions[0] }

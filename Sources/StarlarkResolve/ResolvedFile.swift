@@ -13,8 +13,10 @@ public struct DialectOptions: Sendable, Equatable {
 
     public init(set: Bool = false, recursion: Bool = false, globalreassign: Bool = false,
                 loadBindsGlobally: Bool = false) {
-        self.set = set; self.recursion = recursion
-        self.globalreassign = globalreassign; self.loadBindsGlobally = loadBindsGlobally
+        self.set = set
+        self.recursion = recursion
+        self.globalreassign = globalreassign
+        self.loadBindsGlobally = loadBindsGlobally
     }
 
     /// Everything on: how faultbox spec files run.
@@ -50,7 +52,10 @@ public enum Scope: String, Sendable {
 public struct ResolvedBinding: Sendable, Equatable {
     public var scope: Scope
     public var index: Int
-    public init(scope: Scope, index: Int) { self.scope = scope; self.index = index }
+    public init(scope: Scope, index: Int) {
+        self.scope = scope
+        self.index = index
+    }
 }
 
 /// Per-function facts the compiler needs (`def`, `lambda`, and the top level, whose

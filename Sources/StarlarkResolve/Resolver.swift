@@ -1,3 +1,4 @@
+import DidYouMean
 import StarlarkSyntax
 
 /// Resolves every identifier of `file` to a scope and slot (see docs/vm.md), collecting
@@ -26,7 +27,11 @@ final class Binding {
     let index: Int
     /// For free variables: the binding in the enclosing function it refers to.
     var outer: Binding?
-    init(first: Ident?, scope: Scope, index: Int) { self.first = first; self.scope = scope; self.index = index }
+    init(first: Ident?, scope: Scope, index: Int) {
+        self.first = first
+        self.scope = scope
+        self.index = index
+    }
 }
 
 /// Locals and free variables of one function (or of the top level).
@@ -43,7 +48,10 @@ final class Block {
     var bindings: [String: Binding] = [:]
     var children: [Block] = []
     var uses: [(Ident, Block)] = []
-    init(parent: Block?, function: FunctionState?) { self.parent = parent; self.function = function }
+    init(parent: Block?, function: FunctionState?) {
+        self.parent = parent
+        self.function = function
+    }
 }
 
 final class Resolver {
@@ -65,8 +73,10 @@ final class Resolver {
 
     init(file: FileNode, options: DialectOptions, isPredeclared: @escaping (String) -> Bool,
          isUniversal: @escaping (String) -> Bool) {
-        self.file = file; self.options = options
-        self.isPredeclared = isPredeclared; self.isUniversal = isUniversal
+        self.file = file
+        self.options = options
+        self.isPredeclared = isPredeclared
+        self.isUniversal = isUniversal
         fileBlock = Block(parent: nil, function: toplevel)
         env = fileBlock
         functions = Array(repeating: nil, count: max(file.functionCount, 0))
@@ -164,7 +174,7 @@ final class Resolver {
             var blk: Block? = from
             while let x = blk { names.append(contentsOf: x.bindings.keys); blk = x.parent }
             names.append(contentsOf: globalOrder.compactMap { $0.first?.name })
-            let hint = nearestName(id.name, names).map { " (did you mean \($0)?)" } ?? ""
+            let hint = Spelling.suggest(id.name, among: names).map { " (did you mean \($0)?)" } ?? ""
             error(id.pos, "undefined: \(id.name)\(hint)")
         }
         record(id, b)

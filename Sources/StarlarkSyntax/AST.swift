@@ -8,7 +8,11 @@ public final class Ident: @unchecked Sendable {
     public let pos: Int
     /// Unique within the file (0, 1, 2, ... in parse order); key of the resolver's tables.
     public let id: Int
-    public init(name: String, pos: Int, id: Int) { self.name = name; self.pos = pos; self.id = id }
+    public init(name: String, pos: Int, id: Int) {
+        self.name = name
+        self.pos = pos
+        self.id = id
+    }
 }
 
 public enum Literal: Sendable, Equatable {
@@ -52,7 +56,11 @@ public struct DictEntry: Sendable {
     public let key: Expr
     public let colon: Int
     public let value: Expr
-    public init(key: Expr, colon: Int, value: Expr) { self.key = key; self.colon = colon; self.value = value }
+    public init(key: Expr, colon: Int, value: Expr) {
+        self.key = key
+        self.colon = colon
+        self.value = value
+    }
 }
 
 /// A `def` statement or a `lambda`: both create a function; `id` keys the resolver's
@@ -65,8 +73,12 @@ public final class FunctionNode: @unchecked Sendable {
     public let body: [Stmt]            // a lambda's body is one `.return_`
     public let isLambda: Bool
     public init(id: Int, pos: Int, name: Ident?, params: [Parameter], body: [Stmt], isLambda: Bool) {
-        self.id = id; self.pos = pos; self.name = name; self.params = params
-        self.body = body; self.isLambda = isLambda
+        self.id = id
+        self.pos = pos
+        self.name = name
+        self.params = params
+        self.body = body
+        self.isLambda = isLambda
     }
 }
 
@@ -85,8 +97,12 @@ public final class Comprehension: @unchecked Sendable {
     public let clauses: [ComprehensionClause]
     public let rbrack: Int
     public init(id: Int, lbrack: Int, isDict: Bool, body: Expr, clauses: [ComprehensionClause], rbrack: Int) {
-        self.id = id; self.lbrack = lbrack; self.isDict = isDict; self.body = body
-        self.clauses = clauses; self.rbrack = rbrack
+        self.id = id
+        self.lbrack = lbrack
+        self.isDict = isDict
+        self.body = body
+        self.clauses = clauses
+        self.rbrack = rbrack
     }
 }
 
@@ -135,8 +151,11 @@ public final class FileNode: @unchecked Sendable {
     public let functionCount: Int
     public let comprehensionCount: Int
     public init(source: SourceFile, stmts: [Stmt], identCount: Int, functionCount: Int, comprehensionCount: Int) {
-        self.source = source; self.stmts = stmts; self.identCount = identCount
-        self.functionCount = functionCount; self.comprehensionCount = comprehensionCount
+        self.source = source
+        self.stmts = stmts
+        self.identCount = identCount
+        self.functionCount = functionCount
+        self.comprehensionCount = comprehensionCount
     }
 }
 

@@ -11,7 +11,8 @@
 ///           Ident y #1 @1:9
 public func dumpAST(_ file: FileNode) -> String {
     var d = ASTDumper(source: file.source)
-    d.emit(0, "File \(quoteForDump(Array(file.source.name.utf8))) idents=\(file.identCount) functions=\(file.functionCount) comprehensions=\(file.comprehensionCount)")
+    d.emit(0, "File \(quoteForDump(Array(file.source.name.utf8))) idents=\(file.identCount) "
+        + "functions=\(file.functionCount) comprehensions=\(file.comprehensionCount)")
     d.stmts(1, file.stmts)
     return d.out
 }
@@ -220,22 +221,7 @@ func describeLiteral(_ lit: Literal) -> String {
     }
 }
 
-/// Double-quoted, with `\n \t \r \\ \"` and `\xHH` for every other byte outside
-/// printable ASCII, so the dump is pure ASCII and byte-exact.
+/// Dumps are pure ASCII and byte-exact: every byte outside ASCII as `\xHH`.
 func quoteForDump(_ bytes: [UInt8]) -> String {
-    var s = "\""
-    for b in bytes {
-        switch b {
-        case 0x0A: s += "\\n"
-        case 0x09: s += "\\t"
-        case 0x0D: s += "\\r"
-        case UInt8(ascii: "\\"): s += "\\\\"
-        case UInt8(ascii: "\""): s += "\\\""
-        case 0x20..<0x7F: s.unicodeScalars.append(Unicode.Scalar(b))
-        default:
-            let h = String(b, radix: 16)
-            s += "\\x" + (h.count == 1 ? "0" + h : h)
-        }
-    }
-    return s + "\""
+    StarlarkQuote.quoted(bytes, nonASCII: .escapeBytes)
 }

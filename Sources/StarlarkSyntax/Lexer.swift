@@ -31,6 +31,8 @@ struct Lexer {
     var identName = ""
     /// The value of the last int, float, string or bytes token.
     var literal: Literal = .int(0)
+    /// Where the comments are, recorded only when a tool asks (`parseWithLayout`).
+    var comments: [Range<Int>]?
 
     init(_ source: SourceFile) {
         self.source = source
@@ -94,7 +96,9 @@ struct Lexer {
             while pos < bytes.count && (bytes[pos] == 0x20 || bytes[pos] == 0x09) { pos += 1 }
 
             if byte(pos) == UInt8(ascii: "#") {
+                let start = pos
                 while pos < bytes.count && !isLineBreak(pos) { pos += 1 }
+                comments?.append(start..<pos)
             }
 
             if pos < bytes.count && isLineBreak(pos) {

@@ -20,7 +20,7 @@ public func parseExpr(_ source: SourceFile) throws(SyntaxError) -> FileNode {
 /// Internally the parser uses untyped `throws`: a typed `SyntaxError` (two strings and
 /// two ints) makes every recursive frame reserve room for it, several times over, which
 /// tripled the stack used per nesting level. Only `SyntaxError` is ever thrown inside.
-private func asSyntaxError<T>(_ body: () throws -> T) throws(SyntaxError) -> T {
+func asSyntaxError<T>(_ body: () throws -> T) throws(SyntaxError) -> T {
     do {
         return try body()
     } catch let e as SyntaxError {
@@ -50,8 +50,12 @@ struct Parser {
     static let maxDepth = 1000
     static let maxNesting = 200
 
-    init(_ source: SourceFile) throws {
+    /// End of the last real token consumed (not a NEWLINE or an indentation change).
+    var lastTokenEnd = 0
+
+    init(_ source: SourceFile, keepingComments: Bool = false) throws {
         lexer = Lexer(source)
+        if keepingComments { lexer.comments = [] }
         tok = Token(kind: .eof, start: 0, end: 0)
         tok = try lexer.next()
     }
@@ -63,6 +67,7 @@ struct Parser {
     @discardableResult @inline(never)
     mutating func advance() throws -> Int {
         let start = tok.start
+        if tok.kind != .newline && tok.kind != .indent && tok.kind != .outdent { lastTokenEnd = tok.end }
         tok = try lexer.next()
         return start
     }
@@ -150,9 +155,11 @@ struct Parser {
     @inline(never)
     func tooDeep() -> SyntaxError {
         if nesting > Parser.maxNesting {
-            return error(tok.start, "nesting too deep: more than \(Parser.maxNesting) levels of brackets, unary operators, blocks or elif; use intermediate variables or functions")
+            return error(tok.start, "nesting too deep: more than \(Parser.maxNesting) levels of brackets, unary "
+                + "operators, blocks or elif; use intermediate variables or functions")
         }
-        return error(tok.start, "expression too deep: more than \(Parser.maxDepth) chained operators, calls or attributes in one expression; split it using intermediate variables")
+        return error(tok.start, "expression too deep: more than \(Parser.maxDepth) chained operators, calls or "
+            + "attributes in one expression; split it using intermediate variables")
     }
 
     @inline(never)
@@ -363,7 +370,8 @@ struct Parser {
             case .ident:
                 let local = try parseIdent()
                 guard tok.kind == .eq else {
-                    throw error(errorOffset, "load operand must be \"\(local.name)\" or \(local.name)=\"originalname\" (want '=' after \(local.name))")
+                    throw error(errorOffset, "load operand must be \"\(local.name)\" or \(local.name)=\"originalname\" "
+                        + "(want '=' after \(local.name))")
                 }
                 try advance()
                 guard tok.kind == .string else {

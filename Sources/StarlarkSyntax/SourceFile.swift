@@ -59,7 +59,9 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public let line: Int
     public let column: Int
     public init(file: String, line: Int, column: Int) {
-        self.file = file; self.line = line; self.column = column
+        self.file = file
+        self.line = line
+        self.column = column
     }
     public init(_ source: SourceFile, _ offset: Int) {
         let (l, c) = source.lineColumn(offset)
@@ -73,7 +75,8 @@ public struct SyntaxError: Error, Sendable, CustomStringConvertible {
     public let location: SourceLocation
     public let message: String
     public init(_ location: SourceLocation, _ message: String) {
-        self.location = location; self.message = message
+        self.location = location
+        self.message = message
     }
     public var description: String { "\(location): \(message)" }
 }

@@ -13,8 +13,12 @@ public final class StarFunction {
     let freeVars: [StarCell]
 
     init(buffer: CodeBuffer, module: ModuleState, defaults: [Value], freeVars: [StarCell]) {
-        self.name = buffer.code.name; self.code = buffer.code; self.buffer = buffer; self.module = module
-        self.defaults = defaults; self.freeVars = freeVars
+        self.name = buffer.code.name
+        self.code = buffer.code
+        self.buffer = buffer
+        self.module = module
+        self.defaults = defaults
+        self.freeVars = freeVars
     }
 
     /// Where the function was defined (for `repr` and messages).

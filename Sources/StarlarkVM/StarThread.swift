@@ -157,7 +157,10 @@ public final class CancellationFlag: @unchecked Sendable {
 public final class StarModule {
     public let name: String
     public var globals: [(String, Value)]
-    public init(name: String, globals: [(String, Value)]) { self.name = name; self.globals = globals }
+    public init(name: String, globals: [(String, Value)]) {
+        self.name = name
+        self.globals = globals
+    }
 
     public func global(_ name: String) -> Value? {
         for (n, v) in globals where n == name { return v }

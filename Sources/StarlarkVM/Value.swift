@@ -69,7 +69,8 @@ public struct Arguments {
     public var positional: [Value]
     public var named: [(String, Value)]
     public init(_ positional: [Value] = [], named: [(String, Value)] = []) {
-        self.positional = positional; self.named = named
+        self.positional = positional
+        self.named = named
     }
 }
 
@@ -81,7 +82,9 @@ public final class Builtin {
     public let receiver: Value?
     public let impl: Impl
     public init(name: String, receiver: Value? = nil, impl: @escaping Impl) {
-        self.name = name; self.receiver = receiver; self.impl = impl
+        self.name = name
+        self.receiver = receiver
+        self.impl = impl
     }
 }
 

@@ -65,7 +65,7 @@ enum LogfmtParser {
             if let byte = Escapes.simple(e) { out.append(byte); continue }
             switch e {
             case UInt8(ascii: "u") where i + 4 <= n:
-                if bytes[i..<i + 4].allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 || UInt8(ascii: "A")...UInt8(ascii: "F") ~= $0 }),
+                if bytes[i..<i + 4].allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }),
                    let v = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) {
                     out.append(contentsOf: String(Unicode.Scalar(v) ?? "\u{FFFD}").utf8)
                     i += 4

@@ -20,7 +20,8 @@ struct RegexPattern: @unchecked Sendable {
         do {
             regex = try NSRegularExpression(pattern: translated, options: [])
         } catch {
-            throw TraceDecoderError("decoder(\"regex\"): invalid pattern \(RegexPattern.quote(source)): not a valid regular expression (ICU syntax, with Python's (?P<name>...) groups)")
+            throw TraceDecoderError("decoder(\"regex\"): invalid pattern \(RegexPattern.quote(source)): not a valid "
+                + "regular expression (ICU syntax, with Python's (?P<name>...) groups)")
         }
         self.source = source
         self.groups = groups
@@ -64,7 +65,8 @@ struct RegexPattern: @unchecked Sendable {
         func name(from: Int, terminator: Unicode.Scalar) throws(TraceDecoderError) -> (String, Int) {
             var j = from
             while j < c.count, isNameChar(c[j]) { j += 1 }
-            guard j > from, isNameStart(c[from]) else { throw fail("a group name must be letters, digits and _ and not start with a digit", at: from) }
+            guard j > from, isNameStart(c[from]) else { throw fail("a group name must be letters, digits and _ and not "
+                + "start with a digit", at: from) }
             guard j < c.count, c[j] == terminator else { throw fail("group name not closed with '\(terminator)'", at: j) }
             var s = String.UnicodeScalarView(); s.append(contentsOf: c[from..<j])
             return (String(s), j + 1)

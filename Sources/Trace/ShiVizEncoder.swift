@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 
 // `--shiviz FILE`: the traces in ShiViz's log format, for its space-time diagram
 // (https://bestchai.bitbucket.io/shiviz/). A ShiViz file is: the parser regex on line 1,
@@ -46,7 +47,7 @@ public enum ShiVizEncoder {
         var s = "{"
         for (i, k) in clock.keys.sorted().enumerated() {
             if i > 0 { s += ", " }
-            TraceJSON.appendString(host(k), to: &s)
+            JSONText.appendString(host(k), to: &s)
             s += ": " + String(clock[k]!)
         }
         return s + "}"

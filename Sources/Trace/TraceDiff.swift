@@ -111,7 +111,8 @@ public enum TraceDiff {
                 continue
             }
             guard !tests.isEmpty else {
-                throw TraceDiffError(file: file, line: number, message: "expected a test header \"=== name\"; is this a file written by --normalize?")
+                throw TraceDiffError(file: file, line: number, message: "expected a test header \"=== name\"; is this "
+                    + "a file written by --normalize?")
             }
             let tokens = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
             guard tokens.count >= 3, !tokens[0].isEmpty, !tokens[1].isEmpty, !tokens[2].isEmpty else {

@@ -63,8 +63,13 @@ public struct TraceEvent: Sendable {
 
     public init(seq: Int = 0, timeNanos: UInt64, kind: TraceEventKind, eventType: String, service: String,
                 fields: [(key: String, value: String)] = [], data: TraceData? = nil) {
-        self.seq = seq; self.timeNanos = timeNanos; self.kind = kind; self.eventType = eventType
-        self.service = service; self.fields = fields; self.data = data
+        self.seq = seq
+        self.timeNanos = timeNanos
+        self.kind = kind
+        self.eventType = eventType
+        self.service = service
+        self.fields = fields
+        self.data = data
     }
 
     /// `type` as the spec sees it (`e.type`).

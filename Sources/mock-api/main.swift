@@ -85,7 +85,8 @@ func serve(connection fd: Int32, db: DBClient) {
             let response = route(request, db: db)
             let keepAlive = request.keepAlive
             let elapsed = (nowMs() - started) * 10
-            writeLine(1, "\(programName): \(request.method) \(request.path.prefix(200)) -> \(response.status) (\(Double(Int(elapsed)) / 10)ms)")
+            writeLine(1, "\(programName): \(request.method) \(request.path.prefix(200)) -> \(response.status) "
+                + "(\(Double(Int(elapsed)) / 10)ms)")
             if response.status >= 500 { writeLine(2, "\(programName): \(response.body)") }
             if !sendResponse(fd, response, keepAlive: keepAlive) || !keepAlive { return }
         }

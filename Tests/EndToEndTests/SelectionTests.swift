@@ -52,6 +52,7 @@ final class SelectionTests: XCTestCase {
         XCTAssertEqual(try DurationFlag.parse("500ms", flag: "--timeout"), .milliseconds(500))
         XCTAssertEqual(try DurationFlag.parse("1.5s", flag: "--timeout"), .milliseconds(1500))
         XCTAssertEqual(try DurationFlag.parse("2", flag: "--timeout"), .seconds(2))
+        XCTAssertEqual(try DurationFlag.parse("+2s", flag: "--timeout"), .seconds(2), "a spec's duration syntax")
         for bad in ["", "abc", "10x", "-5s", "0s", "1e400s", "99999999h", "s"] {
             XCTAssertThrowsError(try DurationFlag.parse(bad, flag: "--timeout"), bad) { error in
                 XCTAssertTrue("\(error)".hasPrefix("--timeout \(bad):"), "\(error)")

@@ -33,8 +33,8 @@ final class SupervisorTests: XCTestCase {
         try supervisor.start(services, trapSets: [:])
         let startup = ContinuousClock.now - began
         XCTAssertEqual(supervisor.running.map(\.launch.name), ["web28121", "web28122"])
-        XCTAssertTrue(Probe.tcp(host: "127.0.0.1", port: 28121, timeout: .seconds(1)))
-        XCTAssertEqual(Probe.http(url: "127.0.0.1:28122/", timeout: .seconds(1)), 200)
+        XCTAssertNil(TCPClient.connectFailure(host: "127.0.0.1", port: 28121, timeout: .seconds(1)))
+        XCTAssertEqual(HTTPSession.once(method: "GET", url: "127.0.0.1:28122/", body: nil, headers: [], timeout: .seconds(1)).status, 200)
         XCTAssertNil(supervisor.stopAll(grace: .seconds(2)))
         XCTAssertFalse(PortCheck.isListening(port: 28121))
         XCTAssertFalse(PortCheck.isListening(port: 28122))

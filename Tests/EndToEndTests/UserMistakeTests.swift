@@ -95,7 +95,7 @@ final class UserMistakeTests: TopologyTestCase {
         for (args, expected) in [
             (["--seed", "-1"], "faultbox test: --seed -1: expected a whole number from 0 to 18446744073709551615\n"),
             (["--runs", "-3"], "faultbox test: --runs -3: expected a whole number from 1 to 100000\n"),
-            (["--timeout", "-3s"], "faultbox test: --timeout -3s: expected a number at position 1; expected a duration such as 60s, 1m30s or 500ms\n"),
+            (["--timeout", "-3s"], "faultbox test: --timeout -3s: negative duration; expected a duration such as 60s, 1m30s or 500ms\n"),
         ] {
             let r = try harness.run(["test", "one.star"] + args)
             XCTAssertEqual(r.status, 1, r.all)

@@ -1,25 +1,8 @@
 import FaultPlan
 import XCTest
 
-/// Plan building from declarations directly (no Starlark): durations, start order, binaries.
+/// Plan building from declarations directly (no Starlark): start order, binaries.
 final class BuilderTests: XCTestCase {
-    func testGoDurations() {
-        func ns(_ s: String) -> UInt64? { if case .success(let v) = GoDuration.parse(s) { return v }; return nil }
-        XCTAssertEqual(ns("500ms"), 500_000_000)
-        XCTAssertEqual(ns("1m30s"), 90_000_000_000)
-        XCTAssertEqual(ns("1.5h"), 5_400_000_000_000)
-        XCTAssertEqual(ns("2h45m"), 9_900_000_000_000)
-        XCTAssertEqual(ns("250us"), 250_000)
-        XCTAssertEqual(ns("250µs"), 250_000)
-        XCTAssertEqual(ns("0"), 0)
-        XCTAssertEqual(ns("+3ns"), 3)
-        for bad in ["", "5", "5 s", "5sec", "-1s", "1..5s", "s", ".s", "1e9s", "99999999999h"] {
-            XCTAssertNil(ns(bad), bad)
-        }
-        XCTAssertEqual(GoDuration.format(90_000_000_000), "1m30s")
-        XCTAssertEqual(GoDuration.format(5_000_000), "5ms")
-    }
-
     func pos(_ line: Int) -> SourcePosition { SourcePosition(file: "t.star", line: line, column: 1) }
 
     func service(_ name: String, port: Int64, deps: [String] = [], binary: String = "bin/x", line: Int) -> ServiceDecl {
@@ -59,11 +42,5 @@ final class BuilderTests: XCTestCase {
             XCTAssertTrue(errors[1].message.contains("unknown service \"zz\""))
             XCTAssertFalse(errors[1].fix.isEmpty)
         }
-    }
-
-    func testSpelling() {
-        XCTAssertEqual(Spelling.suggest("ECONNREFUSD", among: ["EIO", "ECONNREFUSED", "ECONNRESET"]), "ECONNREFUSED")
-        XCTAssertEqual(Spelling.suggest("dependson", among: ["depends_on", "env"]), "depends_on")
-        XCTAssertNil(Spelling.suggest("xyz", among: ["write", "read"]))
     }
 }

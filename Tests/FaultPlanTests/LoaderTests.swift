@@ -52,7 +52,7 @@ final class LoaderTests: XCTestCase {
         ])
         XCTAssertThrowsError(try loadSpec(path: "a.star", options: Fixtures.options(dir))) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("load cycle: a.star -> b.star -> a.star"), text)
+            XCTAssertTrue(text.contains("cycle in load graph: a.star -> b.star -> a.star"), text)
             XCTAssertTrue(text.hasPrefix("a.star:1:"), text)
         }
     }

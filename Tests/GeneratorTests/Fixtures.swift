@@ -1,3 +1,4 @@
+import FaultPlan
 import Generator
 import XCTest
 
@@ -6,7 +7,7 @@ enum Fixtures {
     static let dir = "/specs"
     static let spec = "/specs/scenario-test.star"
 
-    static func at(_ line: Int) -> SourceLocation { SourceLocation(file: spec, line: line, column: 6) }
+    static func at(_ line: Int) -> SourcePosition { SourcePosition(file: spec, line: line, column: 6) }
 
     static func service(_ name: String, variable: String? = nil, port: Int, proto: String = "tcp",
                         iface: String = "main", dependsOn: [String] = [], env: [(String, String)] = [],

@@ -178,16 +178,16 @@ final class RegenerationTests: XCTestCase {
         XCTAssertEqual(try read(files[0].path), merged, "stable on the next run")
     }
 
-    /// Whatever is on disk, --force never traps and never loses the new definitions.
-    func testOddOldFilesMergeWithoutCrashing() throws {
+    /// Whatever is on disk, --force never traps: a file that is Starlark merges and keeps
+    /// the new definitions; one that is not is refused with the parser's file:line:col,
+    /// and nothing is written over it.
+    func testOddOldFilesMergeOrAreRefusedWithAPosition() throws {
         let fresh = try seedFiles()[0]
-        let odd = [
-            "", "\n\n", "#", "x = (", "def f(:\n  '''", "fault_matrix(", "fault_matrix(faults = [a, (b,",
-            "load(", "load(\"x.star\", y = )", "\"\"\"unterminated", ")]}", "a = 1\r\nb = 2\r\n",
+        let valid = [
+            "", "\n\n", "#", "a = 1\r\nb = 2\r\n", "x = r'#'  # not ) a bracket\n",
             "fault_matrix(overrides = {(order_flow,): 1, 2: 3}, exclude = [(), (order_flow, nope)])",
-            String(fresh.text.prefix(400)), fresh.text + "\n)))\n",
         ]
-        for text in odd {
+        for text in valid {
             try text.write(toFile: fresh.path, atomically: true, encoding: .utf8)
             _ = try GeneratedFileWriter.write([fresh], force: true)
             let merged = try read(fresh.path)
@@ -195,9 +195,19 @@ final class RegenerationTests: XCTestCase {
                 XCTAssertTrue(merged.contains(name), "lost \(name) merging \(text.debugDescription)")
             }
         }
+        let invalid = ["x = (", "def f(:\n  \'\'\'", "fault_matrix(", "fault_matrix(faults = [a, (b,", "load(",
+                       "load(\"x.star\", y = )", "\"\"\"unterminated", ")]}", fresh.text + "\n)))\n"]
+        for text in invalid {
+            try text.write(toFile: fresh.path, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try GeneratedFileWriter.write([fresh], force: true), text.debugDescription) { error in
+                XCTAssertTrue("\(error)".hasPrefix(fresh.path + ":"), "\(error)")
+                XCTAssertTrue("\(error)".contains("fix: "), "\(error)")
+            }
+            XCTAssertEqual(try read(fresh.path), text, "nothing is written over a file that does not parse")
+        }
     }
 
-    func testStatementScannerKeepsDefBodiesAndComments() {
+    func testCuratedFileKeepsDefBodiesAndComments() throws {
         let text = """
             # lead
             x = [1,
@@ -207,17 +217,59 @@ final class RegenerationTests: XCTestCase {
                 a = 1
 
                 # inside
-                return '''not
-            a statement'''
+                return \'\'\'not
+            a statement\'\'\'
             y = f(")(", z = {"k": [1, 2]})
             """
-        let s = StarlarkTextScanner.statements(text)
+        let file = try CuratedFile(path: "t.star", text: text)
+        let s = file.statements
         XCTAssertEqual(s.map(\.kind), [.assignment(name: "x"), .def(name: "f"), .assignment(name: "y")])
         XCTAssertEqual(s[0].leadingComments, ["# lead"])
-        XCTAssertTrue(s[1].text.hasSuffix("a statement'''"))
+        XCTAssertEqual(s[0].text, "x = [1,\n2]  # tail")
+        XCTAssertTrue(s[1].text.hasSuffix("a statement\'\'\'"))
         XCTAssertTrue(s[1].text.contains("# inside"))
-        let args = StarlarkTextScanner.callArguments(s[2].text)
+        guard case .assign(_, _, _, let rhs) = s[2].stmts[0] else { return XCTFail("\(s[2].stmts)") }
+        let args = CuratedFile.callArguments(.expr(rhs))
         XCTAssertEqual(args.map(\.keyword), [nil, "z"])
-        XCTAssertEqual(args.map(\.value), ["\")(\"", "{\"k\": [1, 2]}"])
+        XCTAssertEqual(args.map { file.text(of: $0.value) }, ["\")(\"", "{\"k\": [1, 2]}"])
+    }
+
+    /// What the old text scanner misread: `#` inside a string is not a comment, an escaped
+    /// quote does not end a string, a raw string keeps its backslashes. Such a curated file
+    /// now round-trips: its own statements carried over byte for byte, and the overrides
+    /// and loads understood as `faultbox test` reads them.
+    func testStringsWithHashesEscapesAndRawStringsRoundTrip() throws {
+        let files = try seedFiles()
+        _ = try GeneratedFileWriter.write(files, force: false)
+        let mine = """
+            # notes: "#" in a string is no comment
+            note = "a # b"
+            path = r"C:\\data\\#1"
+            quoted = "say \\"hi\\" (and #2)"
+            mixed = fault_assumption("mixed # one",
+                target = api,
+                connect = delay("1s"),  # a real comment
+            )
+            """
+        let edited = files[0].text
+            .replacingOccurrences(of: "# --- Fault Matrix ---", with: mine + "\n\n# --- Fault Matrix ---")
+            .replacingOccurrences(of: "\"order_flow\")", with: "r\"order_flow\")")
+            .replacingOccurrences(of: "fsync_failure],\n)", with: "fsync_failure, mixed],\n"
+                + "    exclude = [(order_flow, disk_full), # \")\" in a comment\n    ],\n)")
+        try edited.write(toFile: files[0].path, atomically: true, encoding: .utf8)
+        let outcomes = try GeneratedFileWriter.write(files, force: true)
+        guard case .carriedOver = outcomes.first else { return XCTFail("expected a carry-over, got \(outcomes)") }
+        let merged = try read(files[0].path)
+        for statement in mine.components(separatedBy: "\npath").first.map({ [$0] })! + [
+            "path = r\"C:\\data\\#1\"", "quoted = \"say \\\"hi\\\" (and #2)\"",
+            "connect = delay(\"1s\"),  # a real comment\n)",
+        ] {
+            XCTAssertTrue(merged.contains(statement), "lost \(statement) in \(merged)")
+        }
+        XCTAssertTrue(merged.contains("        fsync_failure,\n        mixed,\n    ],"), merged)
+        XCTAssertTrue(merged.contains("exclude = [(order_flow, disk_full), # \")\" in a comment\n    ],"), merged)
+        XCTAssertEqual(merged.components(separatedBy: "load(").count, 2, "the r\"...\" load is the same module: \(merged)")
+        let again = try CuratedFile(path: files[0].path, text: merged)
+        XCTAssertTrue(again.statements.contains { $0.kind == .assignment(name: "quoted") })
     }
 }

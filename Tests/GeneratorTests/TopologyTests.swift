@@ -145,6 +145,11 @@ final class TopologyTests: XCTestCase {
             for: Fixtures.seed, selection: Selection(scenario: "order_flw"))) { error in
             XCTAssertTrue("\(error)".contains("did you mean order_flow?"), "\(error)")
         }
+        // The same rule as the resolver's: case is no typo distance.
+        XCTAssertThrowsError(try FaultGenerator.proposals(
+            for: Fixtures.seed, selection: Selection(scenario: "ORDER_FLOW"))) { error in
+            XCTAssertTrue("\(error)".contains("did you mean order_flow?"), "\(error)")
+        }
     }
 
     func testNoScenarioSaysHowToRegisterOne() {
@@ -177,6 +182,5 @@ final class TopologyTests: XCTestCase {
         XCTAssertEqual(PathUtil.relative(from: "/a/b", to: "/a/b/spec.star"), "spec.star")
         XCTAssertEqual(PathUtil.relative(from: "/a/b/out", to: "/a/b/spec.star"), "../spec.star")
         XCTAssertEqual(PathUtil.relative(from: "/x", to: "/a/spec.star"), "../a/spec.star")
-        XCTAssertEqual(StarlarkPrinter.quote("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\x01\"")
     }
 }

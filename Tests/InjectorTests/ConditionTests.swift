@@ -203,10 +203,13 @@ final class ConditionTests: XCTestCase {
         let d = try FaultSpec.parse("connect=ETIMEDOUT:dest=[::1]:80:label=v6", id: 4)
         XCTAssertEqual(d.destination, "[::1]:80")
         XCTAssertEqual(d.label, "v6")
-        XCTAssertEqual(GoDuration.nanoseconds("1m30s"), 90_000_000_000)
-        XCTAssertEqual(GoDuration.nanoseconds("1.5ms"), 1_500_000)
+        XCTAssertEqual(try FaultSpec.parse("connect=delay:1m30s", id: 5).action, .delay(nanoseconds: 90_000_000_000))
+        XCTAssertEqual(try FaultSpec.parse("connect=delay:1.5ms", id: 6).action, .delay(nanoseconds: 1_500_000))
+        // The spec language's duration rules (GoDuration): a leading + and the Greek mu.
+        XCTAssertEqual(try FaultSpec.parse("connect=delay:+2μs", id: 7).action, .delay(nanoseconds: 2_000))
         for bad in ["connect", "=EIO", "nosuch=EIO", "connect=EWHAT", "connect=delay", "connect=delay:5parsecs",
-                    "connect=EIO:150%", "connect=EIO:dest=nowhere", "connect=EIO:color=red", "connect=delay:99999999999h"] {
+                    "connect=EIO:150%", "connect=EIO:dest=nowhere", "connect=EIO:color=red", "connect=delay:99999999999h",
+                    "connect=delay:3000000h"] {
             XCTAssertThrowsError(try FaultSpec.parse(bad, id: 1), bad) { error in
                 XCTAssertTrue("\(error)".contains("accepted forms"), "\(error)")
             }

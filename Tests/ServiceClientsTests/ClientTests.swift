@@ -6,12 +6,12 @@ import XCTest
 final class ClientTests: XCTestCase {
     func testTransportErrorsAreValuesNotThrows() {
         let port = freePort()
-        let refused = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(port)/x", body: nil, headers: [], timeout: .seconds(2))
+        let refused = HTTPSession.once(method: "GET", url: "http://127.0.0.1:\(port)/x", body: nil, headers: [], timeout: .seconds(2))
         XCTAssertEqual(refused.status, 0)
         XCTAssertFalse(refused.ok)
         XCTAssertEqual(refused.error, "connection refused (http://127.0.0.1:\(port)/x)")
 
-        let invalid = HTTPClient.request(method: "GET", url: "http://", body: nil, headers: [], timeout: .seconds(1))
+        let invalid = HTTPSession.once(method: "GET", url: "http://", body: nil, headers: [], timeout: .seconds(1))
         XCTAssertEqual(invalid.status, 0)
         XCTAssertEqual(invalid.error?.hasPrefix("invalid URL 'http://'"), true)
 
@@ -28,28 +28,28 @@ final class ClientTests: XCTestCase {
         let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "localhost:\(db.port)"])
         defer { api.stop(); db.stop() }
         let base = "http://127.0.0.1:\(api.port)"
-        let put = HTTPClient.request(method: "put", url: base + "/data/k", body: Array("v1".utf8), headers: [("X-Trace", "abc")], timeout: .seconds(5))
+        let put = HTTPSession.once(method: "put", url: base + "/data/k", body: Array("v1".utf8), headers: [("X-Trace", "abc")], timeout: .seconds(5))
         XCTAssertEqual(put.status, 200, put.error ?? "")
-        let getWithBody = HTTPClient.request(method: "GET", url: base + "/data/k", body: Array("ignored".utf8), headers: [], timeout: .seconds(5))
+        let getWithBody = HTTPSession.once(method: "GET", url: base + "/data/k", body: Array("ignored".utf8), headers: [], timeout: .seconds(5))
         XCTAssertEqual(String(decoding: getWithBody.body, as: UTF8.self), "v1", getWithBody.error ?? "")
-        let getEmptyBody = HTTPClient.request(method: "GET", url: base + "/data/k", body: [], headers: [], timeout: .seconds(5))
+        let getEmptyBody = HTTPSession.once(method: "GET", url: base + "/data/k", body: [], headers: [], timeout: .seconds(5))
         XCTAssertEqual(String(decoding: getEmptyBody.body, as: UTF8.self), "v1", getEmptyBody.error ?? "")
         for method in ["DELETE", "PATCH"] {
-            let response = HTTPClient.request(method: method, url: base + "/data/k", body: nil, headers: [], timeout: .seconds(5))
+            let response = HTTPSession.once(method: method, url: base + "/data/k", body: nil, headers: [], timeout: .seconds(5))
             XCTAssertEqual(response.status, 405, "\(method): \(response.error ?? "")")
         }
-        let emptyPost = HTTPClient.request(method: "POST", url: base + "/data/k", body: [], headers: [], timeout: .seconds(5))
+        let emptyPost = HTTPSession.once(method: "POST", url: base + "/data/k", body: [], headers: [], timeout: .seconds(5))
         XCTAssertEqual(emptyPost.status, 400)
-        let smuggled = HTTPClient.request(method: "GET", url: base + "/health", body: nil, headers: [("X-A", "1\r\nX-B: 2")], timeout: .seconds(5))
+        let smuggled = HTTPSession.once(method: "GET", url: base + "/health", body: nil, headers: [("X-A", "1\r\nX-B: 2")], timeout: .seconds(5))
         XCTAssertEqual(smuggled.status, 0)
         XCTAssertEqual(smuggled.error, "invalid value for header 'X-A': it contains a line break or NUL")
-        let badMethod = HTTPClient.request(method: "GE T", url: base + "/health", body: nil, headers: [], timeout: .seconds(5))
+        let badMethod = HTTPSession.once(method: "GE T", url: base + "/health", body: nil, headers: [], timeout: .seconds(5))
         XCTAssertEqual(badMethod.error, "invalid HTTP method 'GE T'")
     }
 
     func testTimeoutsAreHonoured() throws {
         let silent = try ListeningSocket()
-        let http = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(silent.port)/", body: nil, headers: [], timeout: .milliseconds(300))
+        let http = HTTPSession.once(method: "GET", url: "http://127.0.0.1:\(silent.port)/", body: nil, headers: [], timeout: .milliseconds(300))
         XCTAssertEqual(http.status, 0)
         XCTAssertEqual(http.error?.hasPrefix("timed out after 300ms"), true, http.error ?? "")
         print("HTTP timeout of 300 ms returned after \(String(format: "%.1f", http.durationMs)) ms")
@@ -68,16 +68,16 @@ final class ClientTests: XCTestCase {
     func testProbes() throws {
         let db = try RunningService("mock-db", port: freePort())
         let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "localhost:\(db.port)"])
-        XCTAssertTrue(Probe.tcp(host: "localhost", port: db.port, timeout: .milliseconds(500)))
-        XCTAssertEqual(Probe.http(url: "localhost:\(api.port)/health", timeout: .seconds(1)), 200)
-        XCTAssertEqual(Probe.http(url: "http://localhost:\(api.port)/nope", timeout: .seconds(1)), 404)
-        XCTAssertFalse(Probe.portIsFree(api.port))
+        XCTAssertNil(TCPClient.connectFailure(host: "localhost", port: db.port, timeout: .milliseconds(500)))
+        XCTAssertEqual(HTTPSession.once(method: "GET", url: "localhost:\(api.port)/health", body: nil, headers: [], timeout: .seconds(1)).status, 200)
+        XCTAssertEqual(HTTPSession.once(method: "GET", url: "http://localhost:\(api.port)/nope", body: nil, headers: [], timeout: .seconds(1)).status, 404)
+        XCTAssertFalse(PortFree.portIsFree(api.port))
         api.stop()
         db.stop()
-        XCTAssertFalse(Probe.tcp(host: "localhost", port: db.port, timeout: .milliseconds(300)))
-        XCTAssertNil(Probe.http(url: "localhost:\(api.port)/health", timeout: .milliseconds(300)))
-        XCTAssertTrue(Probe.portIsFree(db.port))
-        XCTAssertFalse(Probe.portIsFree(0))
+        XCTAssertNotNil(TCPClient.connectFailure(host: "localhost", port: db.port, timeout: .milliseconds(300)))
+        XCTAssertEqual(HTTPSession.once(method: "GET", url: "localhost:\(api.port)/health", body: nil, headers: [], timeout: .milliseconds(300)).status, 0, "no HTTP response")
+        XCTAssertTrue(PortFree.portIsFree(db.port))
+        XCTAssertFalse(PortFree.portIsFree(0))
     }
 
     /// The budget: under 2 ms of client overhead per call on loopback (a new connection
@@ -87,7 +87,7 @@ final class ClientTests: XCTestCase {
         let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "localhost:\(db.port)"])
         defer { api.stop(); db.stop() }
         let url = "http://127.0.0.1:\(api.port)/health"
-        _ = HTTPClient.request(method: "GET", url: url, body: nil, headers: [], timeout: .seconds(2))
+        _ = HTTPSession.once(method: "GET", url: url, body: nil, headers: [], timeout: .seconds(2))
         // Medians, not means: the machine is shared and a few calls land behind other work.
         func median(_ call: () -> Void) -> Double {
             var samples: [Double] = []

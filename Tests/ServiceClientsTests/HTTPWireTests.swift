@@ -75,7 +75,7 @@ final class RequestLog: @unchecked Sendable {
 final class HTTPWireTests: XCTestCase {
     private func get(_ server: ScriptedServer, _ path: String = "/", method: String = "GET",
                      body: [UInt8]? = nil, headers: [(String, String)] = []) -> HTTPResponse {
-        HTTPClient.request(method: method, url: server.url + path, body: body, headers: headers, timeout: .seconds(3))
+        HTTPSession.once(method: method, url: server.url + path, body: body, headers: headers, timeout: .seconds(3))
     }
 
     func testContentLengthBodyAcrossSeveralReadsAndHeadersInWireOrder() throws {
@@ -176,7 +176,7 @@ final class HTTPWireTests: XCTestCase {
     }
 
     func testHeadersThatFaultboxOwnsAreRefused() {
-        let r = HTTPClient.request(method: "POST", url: "http://127.0.0.1:9/", body: [1], headers: [("Content-Length", "5")], timeout: .seconds(1))
+        let r = HTTPSession.once(method: "POST", url: "http://127.0.0.1:9/", body: [1], headers: [("Content-Length", "5")], timeout: .seconds(1))
         XCTAssertEqual(r.error, "header 'Content-Length' is set by faultbox from the body; leave it out")
     }
 

@@ -10,30 +10,30 @@ final class MockAPITests: XCTestCase {
         let db = try RunningService("mock-db", port: freePort())
         let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "localhost:\(db.port)"])
         let base = "http://localhost:\(api.port)"
-        let health = HTTPClient.request(method: "GET", url: base + "/health", body: nil, headers: [], timeout: .seconds(2))
+        let health = HTTPSession.once(method: "GET", url: base + "/health", body: nil, headers: [], timeout: .seconds(2))
         XCTAssertEqual(health.status, 200)
         XCTAssertTrue(health.ok)
         XCTAssertEqual(body(health), "ok")
 
-        let stored = HTTPClient.request(method: "POST", url: base + "/data/mykey", body: Array("myvalue".utf8), headers: [], timeout: .seconds(5))
+        let stored = HTTPSession.once(method: "POST", url: base + "/data/mykey", body: Array("myvalue".utf8), headers: [], timeout: .seconds(5))
         XCTAssertEqual(stored.status, 200, stored.error ?? body(stored))
         XCTAssertEqual(body(stored), "stored: mykey=myvalue")
-        let read = HTTPClient.request(method: "GET", url: base + "/data/mykey", body: nil, headers: [], timeout: .seconds(5))
+        let read = HTTPSession.once(method: "GET", url: base + "/data/mykey", body: nil, headers: [], timeout: .seconds(5))
         XCTAssertEqual(read.status, 200)
         XCTAssertEqual(body(read), "myvalue")
         XCTAssertTrue(read.headers.contains { $0.0 == "content-type" && $0.1.hasPrefix("text/plain") })
 
-        let missing = HTTPClient.request(method: "GET", url: base + "/data/nothing", body: nil, headers: [], timeout: .seconds(5))
+        let missing = HTTPSession.once(method: "GET", url: base + "/data/nothing", body: nil, headers: [], timeout: .seconds(5))
         XCTAssertEqual(missing.status, 404)
         XCTAssertFalse(missing.ok)
         XCTAssertNil(missing.error, "an HTTP error status is not a transport error")
 
-        let multiLine = HTTPClient.request(method: "POST", url: base + "/data/k", body: Array("a\nb".utf8), headers: [], timeout: .seconds(5))
+        let multiLine = HTTPSession.once(method: "POST", url: base + "/data/k", body: Array("a\nb".utf8), headers: [], timeout: .seconds(5))
         XCTAssertEqual(multiLine.status, 400)
 
         // The db goes away: a new connection per request sees it at once.
         XCTAssertEqual(db.stop(), 0)
-        let down = HTTPClient.request(method: "GET", url: base + "/data/mykey", body: nil, headers: [], timeout: .seconds(5))
+        let down = HTTPSession.once(method: "GET", url: base + "/data/mykey", body: nil, headers: [], timeout: .seconds(5))
         XCTAssertEqual(down.status, 500)
         XCTAssertEqual(body(down), "db error: connect localhost:\(db.port): Connection refused")
         XCTAssertEqual(api.stop(), 0)
@@ -48,7 +48,7 @@ final class MockAPITests: XCTestCase {
         let silent = try ListeningSocket()
         let api = try RunningService("mock-api", port: freePort(), environment: ["DB_ADDR": "127.0.0.1:\(silent.port)"])
         defer { api.stop() }
-        let response = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(api.port)/data/k", body: nil, headers: [], timeout: .seconds(10))
+        let response = HTTPSession.once(method: "GET", url: "http://127.0.0.1:\(api.port)/data/k", body: nil, headers: [], timeout: .seconds(10))
         XCTAssertEqual(response.status, 500)
         XCTAssertEqual(body(response), "db error: no reply from 127.0.0.1:\(silent.port) within 5000 ms")
         XCTAssertGreaterThan(response.durationMs, 4900)
@@ -71,10 +71,10 @@ final class MockAPITests: XCTestCase {
             defer { api.stop() }
             // Attach after start-up, so the dynamic loader's own reads are not failed.
             let tracer = try attachStrace(to: api.process.processIdentifier, inject: syscall, errno: errnoName)
-            let response = HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(api.port)/data/k", body: nil, headers: [], timeout: .seconds(5))
+            let response = HTTPSession.once(method: "GET", url: "http://127.0.0.1:\(api.port)/data/k", body: nil, headers: [], timeout: .seconds(5))
             XCTAssertEqual(response.status, 500)
             XCTAssertEqual(body(response), expected)
-            XCTAssertEqual(HTTPClient.request(method: "GET", url: "http://127.0.0.1:\(api.port)/health", body: nil, headers: [], timeout: .seconds(5)).status, 200)
+            XCTAssertEqual(HTTPSession.once(method: "GET", url: "http://127.0.0.1:\(api.port)/health", body: nil, headers: [], timeout: .seconds(5)).status, 200)
             tracer.interrupt()
             tracer.waitUntilExit()
         }

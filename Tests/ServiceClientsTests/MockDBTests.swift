@@ -77,7 +77,7 @@ final class MockDBTests: XCTestCase {
     func testPortTakenIsAClearError() throws {
         let db = try RunningService("mock-db", port: freePort())
         defer { db.stop() }
-        XCTAssertFalse(Probe.portIsFree(db.port))
+        XCTAssertFalse(PortFree.portIsFree(db.port))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try serviceBinary("mock-db"))
         process.environment = ["PORT": String(db.port)]

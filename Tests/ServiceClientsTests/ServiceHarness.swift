@@ -21,7 +21,7 @@ func serviceBinary(_ name: String) throws -> String {
 func freePort() -> Int {
     for _ in 0..<500 {
         let port = Int.random(in: 20_000...60_000)
-        if Probe.portIsFree(port) { return port }
+        if PortFree.portIsFree(port) { return port }
     }
     return 0
 }
@@ -61,7 +61,7 @@ final class RunningService {
         try process.run()
         let deadline = started + 5000
         while monotonicMs() < deadline {
-            if Probe.tcp(host: "127.0.0.1", port: port, timeout: .milliseconds(100)) {
+            if TCPClient.connectFailure(host: "127.0.0.1", port: port, timeout: .milliseconds(100)) == nil {
                 startupMs = monotonicMs() - started
                 return
             }

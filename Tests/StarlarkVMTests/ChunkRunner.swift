@@ -2,6 +2,7 @@ import Foundation
 import StarlarkSyntax
 import StarlarkResolve
 import StarlarkCompile
+import StarlarkTestSupport
 import StarlarkVM
 
 /// One program of a go.starlark.net "chunked" test file: split at lines `---`, padded so

@@ -156,6 +156,29 @@ final class InterpreterTests: XCTestCase {
         XCTAssertNoThrow(try loader2.load(t2, "main.star"))
     }
 
+    /// Where eval's loader and the spec loader disagreed: eval did not normalise paths, so
+    /// `./lib.star` and `sub/../lib.star` were two modules and the file ran twice; and its
+    /// cycle error did not say which files formed the cycle.
+    func testLoadPathsAreNormalisedAndCyclesNamed() throws {
+        let dir = NSTemporaryDirectory() + "fbvm-norm-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        try "print(\"lib ran\")\nv = 1\n".write(toFile: dir + "/lib.star", atomically: true, encoding: .utf8)
+        try "load(\"./lib.star\", \"v\")\nload(\"sub/../lib.star\", w = \"v\")\nload(\"lib.star\", u = \"v\")\n"
+            .write(toFile: dir + "/main.star", atomically: true, encoding: .utf8)
+        try "load(\"../x.star\", \"a\")\nb = 1\n".write(toFile: dir + "/sub/y.star", atomically: true, encoding: .utf8)
+        try "load(\"sub/y.star\", \"b\")\na = 1\n".write(toFile: dir + "/x.star", atomically: true, encoding: .utf8)
+        var printed: [String] = []
+        let t = StarThread()
+        t.print = { printed.append($0) }
+        let loader = ModuleLoader(rootFile: dir + "/main.star", predeclared: [:], options: .all)
+        loader.install(on: t)
+        XCTAssertNoThrow(try loader.load(t, "main.star"))
+        XCTAssertEqual(printed, ["lib ran"])
+        XCTAssertThrowsError(try loader.load(t, "x.star")) { e in
+            XCTAssertTrue("\(e)".contains("cycle in load graph: \(dir)/x.star -> \(dir)/sub/y.star -> \(dir)/x.star"), "\(e)")
+        }
+    }
+
     func testTracebackCompressesRepeatedFrames() throws {
         let t = StarThread()
         t.maxCallDepth = 50

@@ -6,8 +6,7 @@ final class EncoderTests: XCTestCase {
     func testJSONEventShapeAndKeyOrder() throws {
         let e = TraceEvent(seq: 7, timeNanos: 1500, kind: .stdout, eventType: "stdout", service: "api",
                            fields: [("line", "a\"b\u{1}\n")], data: .object([("z", .int(1)), ("a", .list([.double(0.5), .null]))]))
-        var out = ""
-        TraceJSON.appendEvent(e, clock: ["test": 2, "api": 5], to: &out, indent: 0)
+        let out = TraceJSON.value(e, clock: ["test": 2, "api": 5]).renderExpanded()
         XCTAssertEqual(out, """
         {
           "seq": 7,

@@ -1,3 +1,5 @@
+import JSONText
+
 /// The plan as JSON (schema `faultbox.plan/1`, documented in docs/plan-json-schema.md).
 /// Positions are `"file:line:col"` strings; every list is in plan order.
 public enum PlanJSON {

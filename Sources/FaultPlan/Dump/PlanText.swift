@@ -65,7 +65,8 @@ public enum PlanText {
         if let h = s.healthcheck {
             let plain = h.send == nil && h.status == nil && h.body == nil && h.kind != .function
                 && (h.tls ?? TLSSettings()) == TLSSettings()
-            out += "    healthcheck \(plain ? "\(h.kind.rawValue) \(h.target)" : h.written(showing: paths.show)) timeout \(h.timeout.text)\n"
+            let shown = plain ? "\(h.kind.rawValue) \(h.target)" : h.written(showing: paths.show)
+            out += "    healthcheck \(shown) timeout \(h.timeout.text)\n"
         } else {
             out += "    healthcheck none (ready once started)\n"
         }
@@ -134,7 +135,8 @@ public enum PlanText {
             out += "    scenario  \(t.body.name) (\(t.body.position))\n"
         case .function: out += "    function  \(t.body.name) (\(t.body.position))\n"
         }
-        out += "    faults    " + (t.assumptions.isEmpty ? "-" : t.assumptions.map { plan.assumptions[$0].name }.joined(separator: ", ")) + "\n"
+        let faults = t.assumptions.map { plan.assumptions[$0].name }
+        out += "    faults    " + (faults.isEmpty ? "-" : faults.joined(separator: ", ")) + "\n"
         if let o = t.oracle, let e = o.expectation {
             out += "    oracle    \(o.source.rawValue): \(e.text) (at \(o.position))\n"
         } else if let o = t.oracle {
@@ -150,7 +152,8 @@ public enum PlanText {
         for f in t.dynamic.faults {
             // `fault()` keeps its column; `fault_start()`/`fault_all()` are longer.
             let label = (f.builtin + "()").padding(toLength: 9)
-            out += "    \(label) target=\(f.target ?? "?") " + (f.keywords?.joined(separator: ", ") ?? "keywords built at run time") + " at \(f.position)\n"
+            out += "    \(label) target=\(f.target ?? "?") " + (f.keywords?.joined(separator: ", ") ?? "keywords built "
+                + "at run time") + " at \(f.position)\n"
         }
         for p in t.dynamic.partitions {
             out += "    partition(\(p.a ?? "?"), \(p.b ?? "?")) at \(p.position)\n"
@@ -161,7 +164,8 @@ public enum PlanText {
             if trap.syscalls.isEmpty {
                 out += "      \(trap.service): none (native speed)\n"
             } else if trap.wholeFaultableSet {
-                out += "      \(trap.service): whole faultable set (\(trap.syscalls.count) syscalls): static analysis cannot bound fault() here\n"
+                out += "      \(trap.service): whole faultable set (\(trap.syscalls.count) syscalls): static analysis "
+                    + "cannot bound fault() here\n"
                 for r in trap.reasons { out += "        because of \(r)\n" }
             } else {
                 out += "      \(trap.service): " + trap.syscalls.joined(separator: ", ")

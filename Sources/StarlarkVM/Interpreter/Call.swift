@@ -1,5 +1,6 @@
-import StarlarkSyntax
+import DidYouMean
 import StarlarkCompile
+import StarlarkSyntax
 
 extension StarThread {
     /// Dispatch of a call to any callable. This and the method calls of the dispatch loop
@@ -162,7 +163,8 @@ extension StarThread {
         if n > nonKwonly {
             if !code.hasVarargs {
                 let atMost = f.defaults.count > code.numKwonlyParams ? "at most " : ""
-                throw StarlarkError("function \(name) accepts \(atMost)\(nonKwonly) positional argument\(nonKwonly == 1 ? "" : "s") (\(positional.count) given)")
+                throw StarlarkError("function \(name) accepts \(atMost)\(nonKwonly) positional "
+                    + "argument\(nonKwonly == 1 ? "" : "s") (\(positional.count) given)")
             }
             n = nonKwonly
         }
@@ -177,7 +179,7 @@ extension StarThread {
                 continue
             }
             guard let d = kwdict else {
-                let hint = nearestParameter(k, Array(code.localNames.prefix(np))).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Spelling.suggest(k, among: Array(code.localNames.prefix(np))).map { " (did you mean \($0)?)" } ?? ""
                 throw StarlarkError("function \(name) got an unexpected keyword argument \(Ops.repr(.string(StarString(k))))\(hint)")
             }
             let key = Value.string(StarString(k))
@@ -207,7 +209,8 @@ extension StarThread {
                 i += 1
             }
             if !missing.isEmpty {
-                throw StarlarkError("function \(name) missing \(missing.count) argument\(missing.count > 1 ? "s" : "") (\(missing.joined(separator: ", ")))")
+                throw StarlarkError("function \(name) missing \(missing.count) argument\(missing.count > 1 ? "s" : "") "
+                    + "(\(missing.joined(separator: ", ")))")
             }
         }
         var p = base
@@ -284,15 +287,10 @@ extension StarThread {
             guard case .string(let s) = p[i] else { continue }
             let name = s.string
             guard let v = table[name] else {
-                let hint = nearestParameter(name, Array(table.keys)).map { " (did you mean \($0)?)" } ?? ""
+                let hint = Spelling.suggest(name, among: Array(table.keys)).map { " (did you mean \($0)?)" } ?? ""
                 throw StarlarkError("load: name \(name) not found in module \(module)\(hint)")
             }
             p[i] = v
         }
     }
-}
-
-/// Did-you-mean for parameter and module member names.
-func nearestParameter(_ name: String, _ candidates: [String]) -> String? {
-    StarlarkResolveBridge.nearest(name, candidates)
 }

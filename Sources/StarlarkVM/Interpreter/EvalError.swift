@@ -32,7 +32,8 @@ public struct EvalError: Error, CustomStringConvertible {
     public internal(set) var backtrace: [Frame]
 
     public init(message: String, backtrace: [Frame] = []) {
-        self.message = message; self.backtrace = backtrace
+        self.message = message
+        self.backtrace = backtrace
     }
 
     /// Where the error happened in Starlark code (the innermost Starlark frame: for an

@@ -47,22 +47,38 @@ public func execProgram(thread: StarThread, program: Program, predeclared: [Stri
     return StarModule(name: program.source.name, globals: globals)
 }
 
-/// Loads modules from files for `load()`: a path is relative to the directory of the
-/// file that loads it; each file runs once (its result, or its error, is cached); a
-/// load cycle is an error.
+/// The one `load()` resolver, for `faultbox eval` and for specs alike: a path is relative
+/// to the folder of the file that loads it (the root file's folder at the top), `.` and
+/// `dir/..` are folded so one file has one cache key, each file runs once (its result, or
+/// its error, is cached) and a cycle is an error that names it. What running a file means
+/// is the embedder's (`run`): plain evaluation here, the spec checks in SpecLowering.
 public final class ModuleLoader {
-    public let predeclared: [String: Value]
-    public let options: DialectOptions
+    /// Runs the file at a resolved path and returns its module.
+    public typealias Run = (_ thread: StarThread, _ path: String) throws -> StarModule
     /// Modules supplied by the embedder instead of a file (e.g. "json.star" in tests).
     public var builtinModules: [String: StarModule] = [:]
+    /// Resolved paths of the files being loaded, outermost first.
+    public private(set) var inProgress: [String] = []
+    private let rootDirectory: String
+    private let run: Run
     private var cache: [String: Result<StarModule, Error>] = [:]
-    private var inProgress: Set<String> = []
-    /// Directories of the files being executed, innermost last.
-    private var directories: [String]
 
-    public init(rootFile: String, predeclared: [String: Value], options: DialectOptions) {
-        self.predeclared = predeclared; self.options = options
-        directories = [ModuleLoader.directory(of: rootFile)]
+    /// `rootFile`: the file the embedder runs itself (relative loads at the top start from
+    /// its folder); nil when the root is loaded through `load` too.
+    public init(rootFile: String?, run: @escaping Run) {
+        rootDirectory = rootFile.map(ModuleLoader.directory) ?? "."
+        self.run = run
+    }
+
+    /// Plain evaluation of each loaded file with `predeclared` (`faultbox eval`).
+    public convenience init(rootFile: String, predeclared: [String: Value], options: DialectOptions) {
+        self.init(rootFile: rootFile) { thread, path in
+            guard let bytes = SourceFileReader.read(path) else {
+                throw StarlarkError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            return try execFile(thread: thread, source: SourceFile(name: path, bytes: bytes),
+                                predeclared: predeclared, options: options)
+        }
     }
 
     /// Makes `thread.load` use this loader.
@@ -72,28 +88,51 @@ public final class ModuleLoader {
 
     public func load(_ thread: StarThread, _ module: String) throws -> StarModule {
         if let m = builtinModules[module] { return m }
-        let dir = directories.last ?? "."
-        let path = module.hasPrefix("/") ? module : (dir == "." ? module : dir + "/" + module)
+        let path = resolve(module)
         if let cached = cache[path] { return try cached.get() }
-        if inProgress.contains(path) { throw StarlarkError("cycle in load graph") }
-        guard let bytes = SourceFileReader.read(path) else {
-            throw StarlarkError("cannot read \(path): no such file or readable")
+        if let start = inProgress.firstIndex(of: path) {
+            let cycle = (inProgress[start...] + [path]).joined(separator: " -> ")
+            throw StarlarkError("cycle in load graph: \(cycle); move the shared declarations into a file both can load")
         }
-        inProgress.insert(path)
-        directories.append(ModuleLoader.directory(of: path))
-        defer { inProgress.remove(path); directories.removeLast() }
-        let result = Result<StarModule, Error> {
-            try execFile(thread: thread, source: SourceFile(name: path, bytes: bytes),
-                         predeclared: predeclared, options: options)
-        }
+        inProgress.append(path)
+        defer { inProgress.removeLast() }
+        let result = Result<StarModule, Error> { try run(thread, path) }
         cache[path] = result
         return try result.get()
     }
 
-    static func directory(of path: String) -> String {
+    /// The path `module` names when loaded from the file now being loaded.
+    public func resolve(_ module: String) -> String {
+        ModuleLoader.path(of: module, from: inProgress.last.map(ModuleLoader.directory) ?? rootDirectory)
+    }
+
+    /// The rule for every path a spec names (loads, data files): absolute as it is, else
+    /// relative to `directory`; normalised either way.
+    public static func path(of written: String, from directory: String) -> String {
+        normalize(written.hasPrefix("/") ? written : join(directory, written))
+    }
+
+    public static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let d = String(path[..<slash])
         return d.isEmpty ? "/" : d
+    }
+
+    public static func join(_ dir: String, _ rel: String) -> String {
+        dir == "." ? rel : (dir.hasSuffix("/") ? dir + rel : dir + "/" + rel)
+    }
+
+    /// Removes `.` components and folds `dir/..`.
+    public static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(c)
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 }
 

@@ -1,3 +1,4 @@
+import DidYouMean
 import StarlarkResolve
 
 /// Attribute access: fields of objects and methods of built-in types.
@@ -44,7 +45,7 @@ extension Ops {
     /// "T has no .f field or method", with a did-you-mean suggestion when one is close.
     static func noSuchAttr(_ x: Value, _ name: String) -> StarlarkError {
         let msg = "\(x.typeName) has no .\(name) field or method"
-        if let near = nearestName(name, attrNames(x)) {
+        if let near = Spelling.suggest(name, among: attrNames(x)) {
             return StarlarkError("\(msg) (did you mean .\(near)?)")
         }
         return StarlarkError(msg)

@@ -1,4 +1,5 @@
 import BigInt
+import StarlarkSyntax
 
 /// `json.decode` and the scanner behind `json.indent`.
 extension JSONModule {

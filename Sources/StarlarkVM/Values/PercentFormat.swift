@@ -1,4 +1,5 @@
 import BigInt
+import StarlarkSyntax
 
 /// `format % args`: the printf-style operator on strings.
 enum PercentFormat {

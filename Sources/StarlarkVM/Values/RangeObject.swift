@@ -11,7 +11,9 @@ public final class RangeObject: StarObject {
 
     /// `step` must be non-zero (the builtin reports that error).
     public init(start: Int64, stop: Int64, step: Int64) throws {
-        self.start = start; self.stop = stop; self.step = step
+        self.start = start
+        self.stop = stop
+        self.step = step
         self.count = try RangeObject.length(start, stop, step)
         super.init()
     }

@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// `str.format`: `{}`, `{0}`, `{name}`, `!s`/`!r` conversions and `{{`/`}}` escapes.
 /// Format specs after `:` are rejected, as in go.starlark.net.
 enum StrFormat {
@@ -71,7 +73,7 @@ enum StrFormat {
             case "r": Ops.reprBytes(arg, into: &out)
             default:
                 var q: [UInt8] = []
-                Ops.quote(conv, into: &q)
+                StarlarkQuote.append(conv, to: &q)
                 throw StarlarkError("format: unknown conversion \(String(decoding: q, as: UTF8.self))")
             }
         }

@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// Rune-level helpers for byte strings, matching Go's `for _, r := range s` (an invalid
 /// byte decodes as U+FFFD of width 1).
 enum Runes {
@@ -108,7 +110,10 @@ final class StringView: StarObject {
     enum Kind { case elems, elemOrds, codepoints, codepointOrds }
     let bytes: [UInt8]
     let kind: Kind
-    init(_ bytes: [UInt8], _ kind: Kind) { self.bytes = bytes; self.kind = kind }
+    init(_ bytes: [UInt8], _ kind: Kind) {
+        self.bytes = bytes
+        self.kind = kind
+    }
 
     override var typeName: String {
         switch kind {
@@ -118,7 +123,7 @@ final class StringView: StarObject {
     }
 
     override func repr(into out: inout [UInt8], thread: StarThread?) throws {
-        Ops.quote(bytes, into: &out)
+        StarlarkQuote.append(bytes, to: &out)
         let suffix: String
         switch kind {
         case .elems: suffix = ".elems()"

@@ -1,3 +1,4 @@
+import DidYouMean
 import StarlarkResolve
 import StarlarkSyntax
 
@@ -42,7 +43,7 @@ public final class StructValue: StarObject, ReprFieldsProvider {
         if let v = field(name) { return v }
         let ctor = isDefaultConstructor ? "" : Ops.str(constructor) + " "
         var msg = "\(ctor)struct has no .\(name) attribute"
-        if let near = nearestName(name, attrNames) { msg += " (did you mean .\(near)?)" }
+        if let near = Spelling.suggest(name, among: attrNames) { msg += " (did you mean .\(near)?)" }
         throw StarlarkError(msg)
     }
 

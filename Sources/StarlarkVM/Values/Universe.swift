@@ -1,3 +1,5 @@
+import StarlarkSyntax
+
 /// The predeclared names of every Starlark program: constants, builtin functions, and the
 /// `json` and `struct` extensions.
 public enum Universe {

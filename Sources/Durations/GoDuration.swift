@@ -1,6 +1,8 @@
 /// Durations in Go's `time.ParseDuration` syntax: a sequence of decimal numbers with a
 /// unit each (`"300ms"`, `"1.5h"`, `"2h45m"`); units ns, us (µs), ms, s, m, h. A bare
 /// `"0"` is zero. Negative durations make no sense for delays or timeouts and are refused.
+/// The one reader of this syntax: specs (`duration()`, timeouts, delays), `run --fault
+/// delay:...` and `test --timeout` all come here, so they accept the same text.
 public enum GoDuration {
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var reason: String

@@ -1,4 +1,5 @@
 import StarlarkSyntax
+import StarlarkVM
 
 /// The five natives `assert.star` (go.starlark.net's test library) needs, for
 /// `faultbox eval` and the conformance tests. `error` does not halt: it records the

@@ -45,13 +45,13 @@ public struct HTTPResponse: Sendable {
 /// scenario sees the 3xx the service sent. The event-loop threads are NIO's shared ones,
 /// started at the first session, so `faultbox eval` never pays for them.
 public final class HTTPSession: Sendable {
-    private let client: AsyncHTTPClient.HTTPClient
+    private let client: HTTPClient
     private let closed = Mutex(false)
     /// NIOSSL configurations by setting: built once (they read the PEM files) per session.
     private let tlsConfigurations = Mutex<[ClientTLS: TLSConfiguration]>([:])
 
     public init() {
-        var configuration = AsyncHTTPClient.HTTPClient.Configuration(
+        var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             connectionPool: .init(idleTimeout: .seconds(1)))
         configuration.httpVersion = .http1Only
@@ -59,7 +59,7 @@ public final class HTTPSession: Sendable {
         // backoff until the deadline turned a refused connection or an untrusted
         // certificate into a 10 s wait and then a timeout that hid the cause.
         configuration.connectionPool.retryConnectionEstablishment = false
-        client = AsyncHTTPClient.HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     deinit { shutdown() }
@@ -111,9 +111,9 @@ public final class HTTPSession: Sendable {
         }
         if !fields.contains(name: "user-agent") { fields.add(name: "User-Agent", value: "faultbox") }
 
-        var request: AsyncHTTPClient.HTTPClient.Request
+        var request: HTTPClient.Request
         do {
-            let payload: AsyncHTTPClient.HTTPClient.Body? = (body?.isEmpty ?? true) ? nil : .bytes(body!)
+            let payload: HTTPClient.Body? = (body?.isEmpty ?? true) ? nil : .bytes(body!)
             request = try .init(url: shown, method: HTTPMethod(rawValue: verb), headers: fields, body: payload)
         } catch {
             return failure("invalid URL '\(url)': \(error)")
@@ -138,7 +138,7 @@ public final class HTTPSession: Sendable {
             return HTTPResponse(status: status, body: bytes, headers: pairs, durationMs: monotonicMs() - started,
                                 ok: (200...399).contains(status), error: nil)
         } catch {
-            return failure(HTTPClient.describe(error, url: shown, timeout: timeout))
+            return failure(HTTPSession.describe(error, url: shown, timeout: timeout))
         }
     }
 }
@@ -150,12 +150,10 @@ extension HTTPSession {
         tlsConfigurations.withLock { $0[tls] = built }
         return built
     }
-}
 
-/// One-off calls (probes, tools): each gets a session of its own.
-public enum HTTPClient {
-    public static func request(method: String, url: String, body: [UInt8]?,
-                               headers: [(String, String)], timeout: Duration) -> HTTPResponse {
+    /// A one-off call (tools, tests) in a session of its own.
+    public static func once(method: String, url: String, body: [UInt8]?,
+                            headers: [(String, String)], timeout: Duration) -> HTTPResponse {
         let session = HTTPSession()
         defer { session.shutdown() }
         return session.request(method: method, url: url, body: body, headers: headers, timeout: timeout)

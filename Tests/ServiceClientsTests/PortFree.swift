@@ -1,38 +1,8 @@
-// Healthcheck probes: one quick attempt each (the runner polls with backoff), and the
-// "is this port already taken" check made before services start.
 import Glibc
 
-public enum Probe {
-    /// True when a TCP connection to host:port is accepted within `timeout`.
-    public static func tcp(host: String, port: Int, timeout: Duration) -> Bool {
-        switch connectTCP(host: host, port: port, deadlineMs: monotonicMs() + milliseconds(timeout)) {
-        case .success(let fd):
-            close(fd)
-            return true
-        case .failure:
-            return false
-        }
-    }
-
-    /// nil when a TCP connection to host:port is accepted within `timeout`, else why not
-    /// (`connect 127.0.0.1:6379: Connection refused`).
-    public static func connect(host: String, port: Int, timeout: Duration) -> String? {
-        switch connectTCP(host: host, port: port, deadlineMs: monotonicMs() + milliseconds(timeout)) {
-        case .success(let fd):
-            close(fd)
-            return nil
-        case .failure(let failure):
-            return failure.message
-        }
-    }
-
-    /// The HTTP status of a GET of `url` (scheme optional: `localhost:8080/health` works),
-    /// or nil when no HTTP response arrived within `timeout`.
-    public static func http(url: String, timeout: Duration) -> Int? {
-        let response = HTTPClient.request(method: "GET", url: url, body: nil, headers: [], timeout: timeout)
-        return response.status == 0 ? nil : response.status
-    }
-
+/// Test-only: a loopback port the test may bind (the product asks /proc who listens
+/// instead, Runner's PortCheck).
+enum PortFree {
     /// True when nothing listens on `port` on loopback: binding 127.0.0.1 (and ::1 when the
     /// machine has IPv6) succeeds. SO_REUSEADDR is set as the services set it, so sockets in
     /// TIME_WAIT from a previous test do not count as taken.

@@ -1,4 +1,6 @@
+import DidYouMean
 import StarlarkSyntax
+import StarlarkVM
 
 /// Values that go.starlark.net's own test harness predeclares (`hasfields`, `fibonacci`),
 /// so its suite can run unchanged. `faultbox eval` offers them only under the conformance
@@ -47,7 +49,7 @@ final class HasFields: StarObject, BinaryOperand {
     override func setAttr(_ name: String, _ value: Value) throws {
         if frozen { throw StarlarkError("cannot set field on a frozen hasfields") }
         if name.hasPrefix("no") {
-            let hint = nearestParameter(name, attrNames).map { " (did you mean .\($0)?)" } ?? ""
+            let hint = Spelling.suggest(name, among: attrNames).map { " (did you mean .\($0)?)" } ?? ""
             throw StarlarkError("no .\(name) field\(hint)")
         }
         if let i = fields.firstIndex(where: { $0.0 == name }) { fields[i].1 = value } else { fields.append((name, value)) }

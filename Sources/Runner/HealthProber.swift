@@ -1,9 +1,10 @@
 import FaultPlan
 import ServiceClients
+import StarlarkSyntax
 
 /// What one healthcheck attempt found: ready or not, and what was seen (for the timeout
 /// message: the last reply, status, error or exception).
-struct ProbeResult: Sendable {
+struct HealthcheckAttempt: Sendable {
     var ready: Bool
     var seen: String
 }
@@ -15,37 +16,37 @@ struct ProbeResult: Sendable {
 struct HealthProber {
     let http: HTTPSession
     /// Calls a `healthcheck = fn` in the cell's VM (set by the cell program).
-    var function: ((CallableRef, Duration) -> ProbeResult)?
+    var function: ((CallableRef, Duration) -> HealthcheckAttempt)?
 
-    func attempt(_ check: Healthcheck, timeout: Duration) -> ProbeResult {
+    func attempt(_ check: Healthcheck, timeout: Duration) -> HealthcheckAttempt {
         switch check.probe {
         case .connect(let host, let port):
-            if let failure = Probe.connect(host: Clients.loopback(host), port: port, timeout: timeout) {
-                return ProbeResult(ready: false, seen: failure)
+            if let failure = TCPClient.connectFailure(host: Clients.loopback(host), port: port, timeout: timeout) {
+                return HealthcheckAttempt(ready: false, seen: failure)
             }
-            return ProbeResult(ready: true, seen: "connected")
+            return HealthcheckAttempt(ready: true, seen: "connected")
         case .exchange(let host, let port, let send, let expect):
             let r = TCPClient.sendLine(host: Clients.loopback(host), port: port, data: send, timeout: timeout)
-            guard let reply = r.reply else { return ProbeResult(ready: false, seen: r.error ?? "no reply") }
-            let shown = "reply " + ReplyMatch.quote(Self.clip(reply))
-            return ProbeResult(ready: expect?.matches(reply) ?? true, seen: shown)
+            guard let reply = r.reply else { return HealthcheckAttempt(ready: false, seen: r.error ?? "no reply") }
+            let shown = "reply " + StarlarkQuote.quoted(Self.clip(reply))
+            return HealthcheckAttempt(ready: expect?.matches(reply) ?? true, seen: shown)
         case .http(let host, let port, let path, let status, let body, let tls):
             // Connect first: async-http-client retries a refused connection with a backoff
             // until the call's deadline, which held every cell's start by ~80 ms (bench/cells.sh
             // 27 -> 108 ms per cell). A port that refuses is "not yet", at once.
-            if let failure = Probe.connect(host: Clients.loopback(host), port: port, timeout: timeout) {
-                return ProbeResult(ready: false, seen: failure)
+            if let failure = TCPClient.connectFailure(host: Clients.loopback(host), port: port, timeout: timeout) {
+                return HealthcheckAttempt(ready: false, seen: failure)
             }
             let r = http.request(method: "GET", url: Clients.url(host: host, port: port, path: path, tls: tls), body: nil,
                                  headers: [("Connection", "close")], timeout: timeout, tls: tls.map(Clients.clientTLS))
-            if let error = r.error { return ProbeResult(ready: false, seen: error) }
+            if let error = r.error { return HealthcheckAttempt(ready: false, seen: error) }
             let text = String(decoding: r.body.prefix(4096), as: UTF8.self)
             let statusOK = status.map { $0 == r.status } ?? (200...399).contains(r.status)
             let bodyOK = body.map { String(decoding: r.body, as: UTF8.self).contains($0) } ?? true
-            return ProbeResult(ready: statusOK && bodyOK,
-                               seen: "status \(r.status), body " + ReplyMatch.quote(Self.clip(text)))
+            return HealthcheckAttempt(ready: statusOK && bodyOK,
+                               seen: "status \(r.status), body " + StarlarkQuote.quoted(Self.clip(text)))
         case .function(let ref):
-            guard let function else { return ProbeResult(ready: false, seen: "no VM to call \(ref.name) in") }
+            guard let function else { return HealthcheckAttempt(ready: false, seen: "no VM to call \(ref.name) in") }
             return function(ref, timeout)
         }
     }
@@ -56,13 +57,13 @@ struct HealthProber {
         case .connect: return "a TCP connection"
         case .exchange(_, _, _, let expect?):
             switch expect {
-            case .equals(let e): return "the reply line " + ReplyMatch.quote(e)
-            case .regex(let r): return "a reply line matching " + ReplyMatch.quote(r)
+            case .equals(let e): return "the reply line " + StarlarkQuote.quoted(e)
+            case .regex(let r): return "a reply line matching " + StarlarkQuote.quoted(r)
             }
         case .exchange: return "a reply line"
         case .http(_, _, _, let status, let body, _):
             return (status.map { "status \($0)" } ?? "a status of 200-399")
-                + (body.map { " with " + ReplyMatch.quote($0) + " in the body" } ?? "")
+                + (body.map { " with " + StarlarkQuote.quoted($0) + " in the body" } ?? "")
         case .function(let ref): return "\(ref.name)() to return True"
         }
     }
