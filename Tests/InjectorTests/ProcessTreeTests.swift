@@ -4,6 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Threads, fork/exec chains, vfork/posix_spawn, static Go binaries, job control.
 final class ProcessTreeTests: XCTestCase {
@@ -154,7 +155,7 @@ final class ProcessTreeTests: XCTestCase {
     func testStaticGoHTTPServer() throws {
         let go = "/usr/bin/go"
         guard FileManager.default.isExecutableFile(atPath: go) else {
-            throw XCTSkip("go is missing; `make deps` installs golang-go")
+            throw cannotRun("go is missing", fix: "install golang-go (make deps)")
         }
         let binary = try GoProgram.build(name: "gohttp", source: GoProgram.httpServer)
         let denied = try Listener()
@@ -207,7 +208,7 @@ enum GoProgram {
         task.environment = env
         try task.run()
         task.waitUntilExit()
-        guard task.terminationStatus == 0 else { throw XCTSkip("go build failed for \(name)") }
+        guard task.terminationStatus == 0 else { throw cannotRun("go build failed for \(name)", fix: "check the Go toolchain (golang-go, make deps) and GOCACHE") }
         return binary
     }
 

@@ -4,6 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Runs real programs under a real session and collects what they printed.
 final class Harness: @unchecked Sendable {
@@ -76,7 +77,7 @@ final class Listener {
             let rc = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
             }
-            guard rc == 0 else { close(fd); throw XCTSkip("no IPv6 loopback here") }
+            guard rc == 0 else { close(fd); throw cannotRun("no IPv6 loopback here", fix: "enable IPv6 on lo (sysctl net.ipv6.conf.lo.disable_ipv6=0)") }
         } else {
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)
