@@ -7,11 +7,12 @@
 #   cells.sh     milliseconds per matrix cell on the demo services
 #   trace.sh     the event trace: traced / untraced requests, query cost, bytes per event
 #   clients.sh   service calls from a spec vs http.client, curl and a raw socket
+#   startup.sh   demo services' start-up to listening vs a C and a Python listener
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export FAULTBOX="$PWD/bin/faultbox"
 status=0
-for b in lang plan injector cells trace clients; do
+for b in lang plan injector cells trace clients startup; do
     echo "== bench/$b.sh"
     if [ "$b" = lang ]; then bash bench/lang.sh "$FAULTBOX" || status=1
     else bash "bench/$b.sh" || status=1; fi
