@@ -166,34 +166,34 @@ final class NotifySupervisor: @unchecked Sendable {
         // thread exec'd) meanwhile, the tid may name another task and the values are not
         // its own. The man page's rule: check the id after reading, drop it if stale.
         if target.decoded && cinj_notify_id_valid(listener.fd, note.id) == 0 { return }
-        switch decision {
-        case .allow:
-            _ = cinj_notify_respond(listener.fd, note.id, 0)
-        case .deny(let errno):
-            _ = cinj_notify_respond(listener.fd, note.id, errno)
-        case .delay(let nanoseconds) where !terminating:
+        if case .delay(let nanoseconds) = decision, !terminating {
             let (deadline, overflow) = start.addingReportingOverflow(nanoseconds)
             holds.push(Hold(deadline: overflow ? UInt64.max : deadline, tid: note.tid, start: start,
                             event: event, listener: listener.fd, notification: note.id))
             return  // answered and reported on release, with the time actually held
-        case .delay:
-            _ = cinj_notify_respond(listener.fd, note.id, 0)
         }
+        // Reported before it is answered: once the caller sees its result (and perhaps
+        // exits), its event is already on its way, so a flush after the exit finds it.
         if var event {
             event.latencyNanoseconds = cinj_now_ns() &- start
             pump?.post(event)
+        }
+        if case .deny(let errno) = decision {
+            _ = cinj_notify_respond(listener.fd, note.id, errno)
+        } else {
+            _ = cinj_notify_respond(listener.fd, note.id, 0)
         }
     }
 
     private func releaseDueHolds(all: Bool) {
         let now = cinj_now_ns()
         while let hold = all ? holds.popFirst() : holds.popDue(now: now) {
-            // ENOENT: the held caller died meanwhile (nothing to answer).
-            _ = cinj_notify_respond(hold.listener, hold.notification, 0)
+            // Reported first, as in answer(); ENOENT: the held caller died meanwhile.
             if var event = hold.event {
                 event.latencyNanoseconds = cinj_now_ns() &- hold.start
                 pump?.post(event)
             }
+            _ = cinj_notify_respond(hold.listener, hold.notification, 0)
         }
     }
 

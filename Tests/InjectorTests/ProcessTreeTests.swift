@@ -149,7 +149,8 @@ final class ProcessTreeTests: XCTestCase {
         XCTAssertEqual(h.finish(p), .exited(3), h.stderr())
         XCTAssertEqual(h.stdout(), "denied\n")
         XCTAssertEqual(h.events.all.last?.pid, p.pid)
-        XCTAssertEqual(h.events.all.last?.tid, p.pid, "after exec the thread has the leader's tid")
+        XCTAssertEqual(h.events.all.last?.tid, p.pid,
+                       "after exec the thread has the leader's tid: \(h.events.all.map { "\($0.syscall) pid \($0.pid) tid \($0.tid)" })")
     }
 
     func testStaticGoHTTPServer() throws {

@@ -45,10 +45,13 @@ final class Harness: @unchecked Sendable {
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
 
-    /// Waits for exit (fails the test on timeout).
+    /// Waits for exit (fails the test on timeout), then for the events the tracer has
+    /// produced to reach `events`: they are delivered by the session's pump thread, which on
+    /// a loaded machine may run after the exit is seen (the runner flushes the same way).
     func finish(_ process: TracedProcess, timeout: Duration = .seconds(30),
                 file: StaticString = #filePath, line: UInt = #line) -> ProcessExit? {
         let exit = process.waitForExit(timeout: timeout)
+        session.flushEvents()
         XCTAssertNotNil(exit, "program did not finish in time; stderr: \(stderr(process.service))", file: file, line: line)
         return exit
     }
