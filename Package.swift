@@ -105,23 +105,25 @@ let package = Package(
         .executableTarget(name: "mock-db", dependencies: ["DemoNet"], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .executableTarget(name: "mock-api", dependencies: ["DemoNet"], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
-        // Tests, one target per layer; ptrace tests in their own target.
-        .testTarget(name: "StarlarkSyntaxTests", dependencies: ["StarlarkSyntax"]),
+        // Tests, one target per layer; ptrace tests in their own target. TestSupport holds
+        // what every suite shares: the one way to skip (a failure in CI) and kernel-chosen ports.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "StarlarkSyntaxTests", dependencies: ["StarlarkSyntax", "TestSupport"]),
         .testTarget(name: "StarlarkVMTests", dependencies: [
-            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM", "StarlarkTestSupport",
+            "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM", "StarlarkTestSupport", "TestSupport",
         ]),
-        .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM"],
+        .testTarget(name: "FaultPlanTests", dependencies: ["FaultPlan", "SpecLowering", "StarlarkVM", "TestSupport"],
                     exclude: ["testdata"]),
         .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
         .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
-        .testTarget(name: "InjectorTests", dependencies: ["Injector"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace"]),
+        .testTarget(name: "InjectorTests", dependencies: ["Injector", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
-        .testTarget(name: "ServiceClientsTests", dependencies: ["ServiceClients"]),
-        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FaultPlan", "SpecLowering"]),
+        .testTarget(name: "ServiceClientsTests", dependencies: ["ServiceClients", "TestSupport"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FaultPlan", "SpecLowering", "TestSupport"]),
         // html/ holds the Selenium script that drives the HTML report in headless Chromium.
-        .testTarget(name: "EndToEndTests", dependencies: ["FaultboxCommands", "Reports"], exclude: ["html"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["FaultboxCommands", "Reports", "TestSupport"], exclude: ["html"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -188,11 +188,12 @@ final class Tracer: @unchecked Sendable {
         var released = false
         while let hold = holds.popDue(now: now) {
             released = true
-            if tracees[hold.tid] != nil { _ = cinj_cont(hold.tid, 0) }
+            // Emitted before the tracee goes on, as for an undelayed call.
             if var event = hold.event {
                 event.latencyNanoseconds = now &- hold.start
                 emit(event)
             }
+            if tracees[hold.tid] != nil { _ = cinj_cont(hold.tid, 0) }
         }
         if released { rearmTimer() }
     }

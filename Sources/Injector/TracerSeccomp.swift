@@ -44,25 +44,19 @@ extension Tracer {
         var target = LazyTarget(tid: tid, syscall: call, proc: procDirectories)
         let (decision, event) = decider.decide(snapshot: snapshot, service: services[tracee.service].name,
                                                pid: { tracee.tgid }, tid: tid, target: &target)
-        switch decision {
-        case .allow:
-            _ = cinj_cont(tid, 0)
-        case .deny(let errno):
-            _ = cinj_deny(tid, errno)
-            _ = cinj_cont(tid, 0)
-        case .delay(let nanoseconds):
-            if terminating {
-                _ = cinj_cont(tid, 0)
-            } else {
-                let (deadline, overflow) = start.addingReportingOverflow(nanoseconds)
-                holds.push(Hold(deadline: overflow ? UInt64.max : deadline, tid: tid, start: start, event: event))
-                rearmTimer()
-                return  // the event is emitted on release, with the time actually held
-            }
+        if case .delay(let nanoseconds) = decision, !terminating {
+            let (deadline, overflow) = start.addingReportingOverflow(nanoseconds)
+            holds.push(Hold(deadline: overflow ? UInt64.max : deadline, tid: tid, start: start, event: event))
+            rearmTimer()
+            return  // the event is emitted on release, with the time actually held
         }
+        // Emitted before the tracee goes on: once it sees its result (and perhaps exits),
+        // its event is already on its way, so a flush after the exit finds it.
         if var event {
             event.latencyNanoseconds = cinj_now_ns() &- start
             emit(event)
         }
+        if case .deny(let errno) = decision { _ = cinj_deny(tid, errno) }
+        _ = cinj_cont(tid, 0)
     }
 }

@@ -103,6 +103,12 @@ struct CellProgram {
         cancellation.onStop { _ in session.shutdown(grace: .milliseconds(100)) }
         current.withLock { $0 = cancellation }
         defer { current.withLock { $0 = nil } }
+        // The cell's objects hold each other through closures: the stop hooks hold the
+        // session and the context, the context holds the cancellation; the trace's flush
+        // holds the session, whose event callback holds the trace. Break both rings when
+        // the cell ends, or each cell's trace, session and context stay for the whole run
+        // (bench/leaks.sh: +33 KB of RSS per cell before this).
+        defer { cancellation.forgetHooks(); trace.flushInjector = nil }
 
         let rules = ArmedRules(session: session, trace: trace)
         let context = CellContext(rules: rules, events: events, trace: trace, cancellation: cancellation,

@@ -39,6 +39,10 @@ public final class CellCancellation: @unchecked Sendable {
         if let already { hook(already) }
     }
 
+    /// Drops the hooks once the cell is over, stopped or not: they hold the cell's injector
+    /// session and context, which hold this object, and the ring would outlive the cell.
+    public func forgetHooks() { state.withLock { $0.hooks = [] } }
+
     public func stop(_ reason: StopReason) {
         let hooks: [@Sendable (StopReason) -> Void] = state.withLock { s in
             if s.reason != nil { return [] }

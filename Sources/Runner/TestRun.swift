@@ -112,6 +112,11 @@ public enum TestRun {
                 printTestLines(runs, options: options, progress: progress)
             }
         }
+        // Only the report files read a finished test's trace and service output; the
+        // console prints them as the test finishes. Without such a file the run keeps the
+        // rest only, so a long run's memory does not grow with every cell's trace.
+        let reportsNeedDetails = request.junitPath != nil || request.normalizePath != nil || request.shivizPath != nil
+            || request.htmlPath != nil || request.outputPath != nil || jsonOnStdout
         tests: for spec in specs where parallelMode == nil {
             var program = CellProgram(options: spec.options, runDirectory: runDirectory, current: current)
             program.vacuity = vacuity
@@ -130,8 +135,9 @@ public enum TestRun {
                     let outcome = program.run(cell, index: spec.testOffset + index + 1, runNumber: run + 1, seed: seed)
                     // A test stopped by Ctrl-C did not finish: the reports hold what did.
                     if interrupts.interrupted { break tests }
-                    outcomes.append(outcome)
+                    outcomes.append(reportsNeedDetails ? outcome : outcome.withoutDetails())
                     runs.append(outcome)
+                    ResourceSample.afterCell(position)
                     if options.runs == 1 {
                         progress.finished(outcome, showOutput: options.showOutput == .all,
                                           hide: hidePasses && outcome.outcome == .passed)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// The reference tutorial's chapter 3 (fault injection), ported to examples/ on the demo
 /// services, run as a user runs them: `faultbox test examples/ch03-*.star` from a folder
@@ -62,7 +63,8 @@ final class Chapter3Tests: XCTestCase {
         let r = try harness.run(["test", "examples/ch03-ops-and-imperative.star"])
         let missing = Self.pendingMerge.filter { r.stderr.contains("undefined: \($0)\n") || r.stderr.contains("undefined: \($0) ") }
         if r.status == 1, !missing.isEmpty {
-            throw XCTSkip("needs the issue-18 branches that add \(missing.joined(separator: ", ")) (\(r.stderr.split(separator: "\n").first ?? ""))")
+            throw cannotRun("needs the issue-18 branches that add \(missing.joined(separator: ", ")) (\(r.stderr.split(separator: "\n").first ?? ""))",
+                            fix: "merge the issue-18 branches")
         }
         XCTAssertEqual(r.status, 0, r.all)
         for test in ["test_persist_failure", "test_data_file_failure", "test_fault_mid_operation",

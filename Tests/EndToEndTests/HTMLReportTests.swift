@@ -1,6 +1,7 @@
 import Foundation
 import Reports
 import XCTest
+import TestSupport
 
 /// `--html` on a real run, checked in headless Chromium through Selenium
 /// (html/check_report.py; docs/reports.md says why this driver). The matrix has a failing
@@ -140,7 +141,8 @@ final class HTMLReportTests: TopologyTestCase {
 
     /// The Python with Selenium that `make deps` sets up (.build/html-venv), or
     /// $FAULTBOX_SELENIUM_PYTHON. Missing pieces skip the test on a developer machine and
-    /// fail it in CI (CI=true), where a silent skip would hide that nothing was checked.
+    /// fail it in CI (FAULTBOX_CI_NO_SKIP=1, set by .ci/run), where a silent skip would hide
+    /// that nothing was checked.
     func seleniumPython() throws -> String {
         let env = ProcessInfo.processInfo.environment
         let python = env["FAULTBOX_SELENIUM_PYTHON"] ?? FaultboxHarness.packageRoot() + "/.build/html-venv/bin/python"
@@ -149,9 +151,8 @@ final class HTMLReportTests: TopologyTestCase {
         for tool in [env["CHROMIUM"] ?? "/usr/bin/chromium", env["CHROMEDRIVER"] ?? "/usr/bin/chromedriver"]
         where !FileManager.default.isExecutableFile(atPath: tool) { missing.append(tool) }
         if missing.isEmpty { return python }
-        let message = "headless Chromium checks need \(missing.joined(separator: ", ")); run `make deps` (Debian chromium, chromium-driver; selenium in .build/html-venv)"
-        if env["CI"] == "true" { XCTFail(message); throw HarnessError(message) }
-        throw XCTSkip(message)
+        throw cannotRun("headless Chromium checks need \(missing.joined(separator: ", "))",
+                        fix: "run `make deps` (Debian chromium, chromium-driver; selenium in .build/html-venv)")
     }
 
     func runTool(_ executable: String, _ args: [String]) throws -> (status: Int32, output: String) {

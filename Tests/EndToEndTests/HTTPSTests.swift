@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// HTTPS interfaces and healthchecks against a real TLS server (CPython's `ssl` over
@@ -38,7 +39,7 @@ final class HTTPSTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") else {
-            throw XCTSkip("openssl is not installed (make deps installs it)")
+            throw cannotRun("openssl is not installed", fix: "make deps installs it")
         }
         harness = try FaultboxHarness.make()
         try harness.write("tls_server.py", Self.server)
@@ -64,7 +65,7 @@ final class HTTPSTests: XCTestCase {
     }
 
     func testVerifiedSelfSignedAndMutualTLS() throws {
-        let (a, b, c) = (try freeTCPPort(), try freeTCPPort(), try freeTCPPort())
+        let (a, b, c) = (kernelFreePort(), kernelFreePort(), kernelFreePort())
         try harness.write("https.star", service("verified", "https", a, "tls", tls: #"tls_cert(ca = "certs/ca.pem")"#,
                                                 healthcheck: "http(\"localhost:\(a)/\")")
             + service("selfsigned", "https", b, "tls", tls: "tls_cert(insecure = True)",
@@ -98,7 +99,7 @@ final class HTTPSTests: XCTestCase {
     }
 
     func testTLSFailuresNameTheCauseAndTheFix() throws {
-        let (a, b, c) = (try freeTCPPort(), try freeTCPPort(), try freeTCPPort())
+        let (a, b, c) = (kernelFreePort(), kernelFreePort(), kernelFreePort())
         try harness.write("fail.star", service("untrusted", "https", a, "tls", healthcheck: "tcp(\"localhost:\(a)\")")
             + service("plain", "https", b, "plain", tls: "tls_cert(insecure = True)", healthcheck: "tcp(\"localhost:\(b)\")")
             + service("mutual", "https", c, "mtls", tls: #"tls_cert(ca = "certs/ca.pem")"#,

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// `--jobs N`: cells in their own network and PID namespaces, run by `faultbox __cell`
 /// workers. Needs the privilege to make namespaces (root, or unprivileged user namespaces);
@@ -65,7 +66,7 @@ final class ParallelTests: XCTestCase {
 
     /// As `nobody` with user namespaces off: one line saying so, then a serial run that passes.
     func testWithoutNamespacesOneLineAndASerialRun() throws {
-        guard getuid() == 0 else { throw XCTSkip("needs root to set up a host without user namespaces") }
+        guard getuid() == 0 else { throw cannotRun("needs root to set up a host without user namespaces", fix: "run the tests as root (CI does)") }
         let script = FaultboxHarness.packageRoot() + "/Tests/EndToEndTests/Support/as-nobody-without-userns.py"
         chmod(harness.workDirectory, 0o777)  // nobody writes the run directory and the report there
         let r = try harness.run(["test", "matrix20.star", "--jobs", "2", "--test", "test_matrix_order_flow_*",

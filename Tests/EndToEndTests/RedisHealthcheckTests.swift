@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The healthcheck issue's own case, against Debian's real `redis-server` with its
@@ -11,7 +12,7 @@ final class RedisHealthcheckTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server") else {
-            throw XCTSkip("redis-server is not installed (make deps installs it)")
+            throw cannotRun("redis-server is not installed", fix: "make deps installs it")
         }
         harness = try FaultboxHarness.make()
     }
@@ -25,7 +26,7 @@ final class RedisHealthcheckTests: XCTestCase {
 
     func testSendExpectWaitsForTheDataSetWherePlainTCPLetsLoadingThrough() throws {
         let data = try makeDataSet()
-        let port = try freeTCPPort()
+        let port = kernelFreePort()
         func spec(_ healthcheck: String) -> String {
             """
             redis = service("redis", "/usr/bin/redis-server", interface("main", "tcp", \(port)),
@@ -56,7 +57,7 @@ final class RedisHealthcheckTests: XCTestCase {
     private func makeDataSet() throws -> String {
         let dir = harness.path("redis-data")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let port = try freeTCPPort()
+        let port = kernelFreePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
         server.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes",
@@ -85,24 +86,6 @@ final class RedisHealthcheckTests: XCTestCase {
             return pid
         }
     }
-}
-
-/// A port the kernel has just handed out (bound to port 0, then released).
-func freeTCPPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EMFILE) }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard bound else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// One connection speaking Redis' inline protocol, a reply read whole (a bulk reply's

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// The chapter's flow, run for real: `faultbox test` on the seed's files with the demo
 /// services under the injector.
@@ -35,13 +36,14 @@ final class SeedFlowTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("--- PASS: test_order_flow_db_partition ("), r.all)
         // The loaded file's scenario(order_flow) registration counts too: 1 + 6 cells + partition.
         XCTAssertEqual(r.stdout.split(separator: "\n").last.map(String.init), "8 passed, 0 failed", r.all)
-        // db_slow holds each connect of the api for 5 s: its cell takes at least that long.
+        // db_slow holds each connect of the api for 5 s: its cell takes at least that long
+        // (the cell's time and the hold are both on monotonic clocks, the hold inside the
+        // cell). How fast the other cells are is bench/cells.sh's business.
         let row = r.stdout.split(separator: "\n").first { $0.hasPrefix("order_flow ") }.map(String.init) ?? ""
         let times = cellTimes(row)
         XCTAssertEqual(times.count, 6, row)
         if times.count == 6 {
             XCTAssertGreaterThanOrEqual(times[1], 5000, row)
-            XCTAssertLessThan(times[0], 3000, row)
         }
         try XMLSchema.validate(junit)
     }
@@ -101,7 +103,7 @@ enum XMLSchema {
 
     static func validate(_ file: String) throws {
         guard FileManager.default.fileExists(atPath: xsd) else {
-            throw XCTSkip("JUnit schema not found at \(xsd)")
+            throw cannotRun("JUnit schema not found at \(xsd)", fix: "check out ../shared beside the repository (it holds junit/junit.xsd)")
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -139,7 +139,12 @@ final class ShardRunTests: XCTestCase {
                 suites.insert(suite["name"] ?? "")
                 hosts.insert(suite["hostname"] ?? "")
             }
-            for (name, fired) in try decisions(json) { XCTAssertEqual(fired, fullDecisions[name], name) }
+            // Which decisions fired, not how often: a denied write can also meet mock-db's
+            // log line about the healthcheck's own connection when, on a loaded machine, the
+            // db handles that connection after the faults are armed (seen: 5 writes, not 4).
+            for (name, fired) in try decisions(json) {
+                XCTAssertEqual(Set(fired), Set(fullDecisions[name] ?? []), name)
+            }
         }
         XCTAssertEqual(union.count, Set(union).count, "a case in two shards")
         XCTAssertEqual(Set(union), Set(fullCases))

@@ -4,6 +4,7 @@ import Glibc
 import FaultPlan
 import SpecLowering
 import XCTest
+import TestSupport
 
 /// Runs `testdata/*.star` chunk by chunk (go.starlark.net's test format): chunks separated
 /// by `---` lines, `### "regexp"` on each line where an error is expected. Every error must
@@ -92,7 +93,7 @@ enum Fixtures {
     /// A fresh directory, removed when `test` finishes.
     static func tempDirectory(_ test: XCTestCase) throws -> String {
         var template = Array("/tmp/faultplan-test.XXXXXX".utf8CString)
-        guard let p = mkdtemp(&template) else { throw XCTSkip("mkdtemp failed") }
+        guard let p = mkdtemp(&template) else { throw cannotRun("mkdtemp failed: \(String(cString: strerror(errno)))", fix: "make TMPDIR writable") }
         let dir = String(cString: p)
         test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
         return dir

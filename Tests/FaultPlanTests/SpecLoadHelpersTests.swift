@@ -330,10 +330,12 @@ final class SpecLoadHelpersTests: XCTestCase {
                 let flag = thread.cancellation
                 DispatchQueue.global().asyncAfter(deadline: .now() + cancelAfter) { flag.cancel("test timed out after 1s") }
             }
-            let start = Date()
+            // sleep() waits on CLOCK_MONOTONIC (nanosleep); SuspendingClock reads the same
+            // clock, so the full 30 ms must show, without slack.
+            let start = SuspendingClock.now
             var error: Error?
             do { _ = try thread.call(try XCTUnwrap(loaded.callable(test.body)), Arguments()) } catch let e { error = e }
-            return (error, Date().timeIntervalSince(start))
+            return (error, (SuspendingClock.now - start) / .seconds(1))
         }
         let (none, elapsed) = try run("test_short", cancelAfter: nil)
         XCTAssertNil(none)

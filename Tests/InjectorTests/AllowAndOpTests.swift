@@ -4,6 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Explicit allow rules (they win over deny/delay for the calls they match, whatever the
 /// order), the op name carried from a rule into its events, and the reference tool's
@@ -135,7 +136,7 @@ final class AllowAndOpTests: XCTestCase {
     /// `faultbox run` with the reference forms, on a real program (skipped without the binary).
     func testRunCommandTakesTheReferenceForms() throws {
         guard let faultbox = FaultboxBinary.path else {
-            throw XCTSkip("faultbox binary not found (set FAULTBOX_BIN to the folder holding it)")
+            throw cannotRun("faultbox binary not found", fix: "run make build and set FAULTBOX_BIN to bin/ (make test does)")
         }
         let dir = NSTemporaryDirectory() + "faultbox-run-forms-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)

@@ -4,6 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Faults observed by real programs: what they print is what the test checks.
 final class FaultTests: XCTestCase {
@@ -52,7 +53,7 @@ final class FaultTests: XCTestCase {
 
     func testCurlDeniedConnectSeesConnectionRefused() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
-            throw XCTSkip("curl is missing; `make deps` installs it")
+            throw cannotRun("curl is missing", fix: "install curl (make deps)")
         }
         let listener = try Listener()
         let h = Harness()
@@ -144,8 +145,10 @@ final class FaultTests: XCTestCase {
         let parts = h.stdout().split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
         let took = Double(parts.first ?? "") ?? 0
         let ticks = Int(parts.last ?? "") ?? 0
+        // Python's time.monotonic() and the injector's hold deadline read the same clock
+        // (CLOCK_MONOTONIC), and the hold lies inside Python's interval: no slack needed.
+        // How little the delay overshoots is bench/injector.sh's business, not a test's.
         XCTAssertGreaterThanOrEqual(took, 0.4, "connect returned before the delay")
-        XCTAssertLessThan(took, 2.0)
         XCTAssertGreaterThanOrEqual(ticks, 10, "the other thread stalled during the delay")
         let delayed = h.events.all.first { $0.syscall == "connect" }
         XCTAssertGreaterThanOrEqual(delayed?.latencyNanoseconds ?? 0, 400_000_000)

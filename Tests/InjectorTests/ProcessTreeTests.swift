@@ -4,6 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Threads, fork/exec chains, vfork/posix_spawn, static Go binaries, job control.
 final class ProcessTreeTests: XCTestCase {
@@ -148,13 +149,14 @@ final class ProcessTreeTests: XCTestCase {
         XCTAssertEqual(h.finish(p), .exited(3), h.stderr())
         XCTAssertEqual(h.stdout(), "denied\n")
         XCTAssertEqual(h.events.all.last?.pid, p.pid)
-        XCTAssertEqual(h.events.all.last?.tid, p.pid, "after exec the thread has the leader's tid: \(h.events.all.map { "\($0.syscall) \($0.tid) \($0.decision)" })")
+        XCTAssertEqual(h.events.all.last?.tid, p.pid,
+                       "after exec the thread has the leader's tid: \(h.events.all.map { "\($0.syscall) pid \($0.pid) tid \($0.tid)" })")
     }
 
     func testStaticGoHTTPServer() throws {
         let go = "/usr/bin/go"
         guard FileManager.default.isExecutableFile(atPath: go) else {
-            throw XCTSkip("go is missing; `make deps` installs golang-go")
+            throw cannotRun("go is missing", fix: "install golang-go (make deps)")
         }
         let binary = try GoProgram.build(name: "gohttp", source: GoProgram.httpServer)
         let denied = try Listener()
@@ -207,7 +209,7 @@ enum GoProgram {
         task.environment = env
         try task.run()
         task.waitUntilExit()
-        guard task.terminationStatus == 0 else { throw XCTSkip("go build failed for \(name)") }
+        guard task.terminationStatus == 0 else { throw cannotRun("go build failed for \(name)", fix: "check the Go toolchain (golang-go, make deps) and GOCACHE") }
         return binary
     }
 

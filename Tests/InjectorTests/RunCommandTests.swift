@@ -4,6 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// `faultbox run` end to end (skipped when no faultbox binary is found).
 final class RunCommandTests: XCTestCase {
@@ -12,7 +13,7 @@ final class RunCommandTests: XCTestCase {
     private func run(_ arguments: [String], asNobody: Bool = false, setpriv: [String]? = nil,
                      wrapper: [String]? = nil, unsetEnvironment: [String] = []) throws -> (status: Int32, out: String, err: String) {
         guard let faultbox = FaultboxBinary.path else {
-            throw XCTSkip("faultbox binary not found (set FAULTBOX_BIN to the folder holding it)")
+            throw cannotRun("faultbox binary not found", fix: "run make build and set FAULTBOX_BIN to bin/ (make test does)")
         }
         let task = Process()
         if let wrapper {
@@ -142,13 +143,13 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testNoNewPrivsOnlyWithoutRoot() throws {
-        guard geteuid() == 0 else { throw XCTSkip("needs root to compare root and non-root") }
+        guard geteuid() == 0 else { throw cannotRun("needs root to compare root and non-root", fix: "run the tests as root (CI does)") }
         let probe = ["run", "--trace", "faults", "--fault", "connect=ECONNREFUSED", "--", "grep", "NoNewPrivs", "/proc/self/status"]
         let asRoot = try run(probe)
         XCTAssertEqual(asRoot.status, 0, asRoot.err)
         XCTAssertTrue(asRoot.out.contains("NoNewPrivs:\t0"), "root keeps setuid helpers working: \(asRoot.out)")
         let asNobody = try run(probe, asNobody: true)
-        guard !asNobody.err.contains("Permission denied") else { throw XCTSkip("binary not reachable by nobody") }
+        guard !asNobody.err.contains("Permission denied") else { throw cannotRun("the faultbox binary is not reachable by user nobody", fix: "make the path to bin/ world-readable") }
         XCTAssertEqual(asNobody.status, 0, asNobody.err)
         XCTAssertTrue(asNobody.out.contains("NoNewPrivs:\t1"), asNobody.out + asNobody.err)
     }
@@ -156,7 +157,7 @@ final class RunCommandTests: XCTestCase {
     /// Root without CAP_SYS_ADMIN (Docker's default) must fall back to no_new_privs.
     func testRootWithoutSysAdminStillInstallsTheFilter() throws {
         guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
-            throw XCTSkip("needs root and setpriv")
+            throw cannotRun("needs root and setpriv", fix: "run as root with util-linux's setpriv installed")
         }
         let listener = try Listener()
         let code = "import socket\ntry:\n socket.create_connection(('127.0.0.1', \(listener.port))); print('connected')\nexcept OSError as e:\n print(e.strerror)"

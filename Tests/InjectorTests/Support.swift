@@ -4,6 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Runs real programs under a real session and collects what they printed.
 final class Harness: @unchecked Sendable {
@@ -44,10 +45,13 @@ final class Harness: @unchecked Sendable {
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
 
-    /// Waits for exit (fails the test on timeout).
+    /// Waits for exit (fails the test on timeout), then for the events the tracer has
+    /// produced to reach `events`: they are delivered by the session's pump thread, which on
+    /// a loaded machine may run after the exit is seen (the runner flushes the same way).
     func finish(_ process: TracedProcess, timeout: Duration = .seconds(30),
                 file: StaticString = #filePath, line: UInt = #line) -> ProcessExit? {
         let exit = process.waitForExit(timeout: timeout)
+        session.flushEvents()
         XCTAssertNotNil(exit, "program did not finish in time; stderr: \(stderr(process.service))", file: file, line: line)
         // Events reach the log on the pump's thread; under load the last ones can still be
         // queued when the exit is seen (as the cell program does before reading its trace).
@@ -79,7 +83,7 @@ final class Listener {
             let rc = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
             }
-            guard rc == 0 else { close(fd); throw XCTSkip("no IPv6 loopback here") }
+            guard rc == 0 else { close(fd); throw cannotRun("no IPv6 loopback here", fix: "enable IPv6 on lo (sysctl net.ipv6.conf.lo.disable_ipv6=0)") }
         } else {
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)

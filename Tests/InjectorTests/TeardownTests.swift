@@ -4,6 +4,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// No zombies, no orphans: teardown, daemons, and a killed faultbox.
 final class TeardownTests: XCTestCase {
@@ -34,9 +35,11 @@ final class TeardownTests: XCTestCase {
         guard let daemon = Int32(h.read(pidFile)) else { return XCTFail("no daemon pid") }
         XCTAssertTrue(processExists(daemon), "the daemon outlived its parent, as daemons do")
         XCTAssertNotEqual(getpgid(daemon), p.pid, "the daemon left the process group")
-        let start = Date()
+        // The grace's deadline is on CLOCK_MONOTONIC (the tracer's clock) and lies inside this
+        // interval; SuspendingClock reads the same clock, so the full 300 ms must show.
+        let start = SuspendingClock.now
         h.session.shutdown(grace: .milliseconds(300))
-        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.29, "SIGTERM was ignored: SIGKILL only after the grace")
+        XCTAssertGreaterThanOrEqual(SuspendingClock.now - start, .milliseconds(300), "SIGTERM was ignored: SIGKILL only after the grace")
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/proc/\(daemon)"), "daemon \(daemon) (or its zombie) is left")
         XCTAssertEqual(zombieChildren().filter { $0 == daemon || $0 == p.pid }, [], "zombies left behind")
     }
@@ -77,7 +80,7 @@ final class TeardownTests: XCTestCase {
 
     func testKilledFaultboxRunLeavesNoTracedProcess() throws {
         guard let faultbox = FaultboxBinary.path else {
-            throw XCTSkip("faultbox binary not found (set FAULTBOX_BIN to the folder holding it, e.g. `make build` then bin/)")
+            throw cannotRun("faultbox binary not found", fix: "run make build and set FAULTBOX_BIN to bin/ (make test does)")
         }
         let dir = NSTemporaryDirectory() + "faultbox-kill-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -110,7 +113,7 @@ final class TeardownTests: XCTestCase {
 
     func testNormalRunTeardownLeavesNoDaemon() throws {
         guard let faultbox = FaultboxBinary.path else {
-            throw XCTSkip("faultbox binary not found (set FAULTBOX_BIN to the folder holding it)")
+            throw cannotRun("faultbox binary not found", fix: "run make build and set FAULTBOX_BIN to bin/ (make test does)")
         }
         let dir = NSTemporaryDirectory() + "faultbox-run-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

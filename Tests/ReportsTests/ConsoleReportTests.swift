@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Reports
+import TestSupport
 
 final class ConsoleReportTests: XCTestCase {
     func testPassLineHasTheSeedShape() {
@@ -54,7 +55,7 @@ final class MatrixTableTests: XCTestCase {
     func testSeedTableMatchesTheDocument() throws {
         let seedPath = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/seeds/chapter-10-scenarios-and-failure-generation.txt").path
         guard let document = try? String(contentsOfFile: seedPath, encoding: .utf8) else {
-            throw XCTSkip("the user's document is not at \(seedPath)")
+            throw cannotRun("the user's document is not at \(seedPath)", fix: "check out ../shared beside the repository")
         }
         let lines = document.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("Fault Matrix: 1 scenarios") }) else {

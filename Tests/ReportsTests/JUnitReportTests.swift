@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import XCTest
 @testable import Reports
+import TestSupport
 
 final class JUnitReportTests: XCTestCase {
     var directory = ""
@@ -19,7 +20,7 @@ final class JUnitReportTests: XCTestCase {
     func schemaPath() throws -> String {
         let path = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/junit/junit.xsd").path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("JUnit schema not found at \(path) (it lives in ../shared/junit next to the repository)")
+            throw cannotRun("JUnit schema not found at \(path)", fix: "check out ../shared beside the repository (it holds junit/junit.xsd)")
         }
         return path
     }

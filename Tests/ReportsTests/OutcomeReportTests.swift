@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Reports
+import TestSupport
 
 /// The five outcomes and the coded warnings in every report (docs/reports.md).
 final class OutcomeReportTests: XCTestCase {
@@ -122,7 +123,7 @@ final class OutcomeReportTests: XCTestCase {
 
     func testJUnitErrorVersusFailureAndOutcomeProperties() throws {
         let schema = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/junit/junit.xsd").path
-        guard FileManager.default.fileExists(atPath: schema) else { throw XCTSkip("no schema at \(schema)") }
+        guard FileManager.default.fileExists(atPath: schema) else { throw cannotRun("no JUnit schema at \(schema)", fix: "check out ../shared beside the repository") }
         var bypassed = outcome("test_b", .faultBypassed)
         bypassed.diagnostics = [Diagnostic(code: DiagnosticCode.faultNotFired, message: "fault x never fired")]
         var report = RunReport(specFiles: ["s.star", "t.star"], outcomes: [

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import XCTest
 @testable import ServiceClients
+import TestSupport
 
 final class MockAPITests: XCTestCase {
     func body(_ response: HTTPResponse) -> String { String(decoding: response.body, as: UTF8.self) }
@@ -51,8 +52,11 @@ final class MockAPITests: XCTestCase {
         let response = HTTPSession.once(method: "GET", url: "http://127.0.0.1:\(api.port)/data/k", body: nil, headers: [], timeout: .seconds(10))
         XCTAssertEqual(response.status, 500)
         XCTAssertEqual(body(response), "db error: no reply from 127.0.0.1:\(silent.port) within 5000 ms")
-        XCTAssertGreaterThan(response.durationMs, 4900)
-        XCTAssertLessThan(response.durationMs, 7000)
+        // The api's deadline and the client's stopwatch read the same clock (CLOCK_MONOTONIC)
+        // and the api's 5 s lie inside the client's call, so no slack is needed.
+        XCTAssertGreaterThanOrEqual(response.durationMs, 5000)
+        // No upper bound: a 500 at all (not the client's own 10 s timeout, status 0) shows the
+        // api gave up by itself; how close to 5 s is not a test's business.
     }
 
     /// Real syscall faults on the api (strace's injection): a refused connect and a reset on
@@ -60,7 +64,7 @@ final class MockAPITests: XCTestCase {
     /// side (recv/send) keeps working.
     func testNetworkFaultsOnTheAPIBecome500s() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
-            throw XCTSkip("strace not installed (apt-get install strace): network-fault test not run")
+            throw cannotRun("strace not installed: network-fault test not run", fix: "install strace (make deps)")
         }
         let db = try RunningService("mock-db", port: freePort())
         defer { db.stop() }

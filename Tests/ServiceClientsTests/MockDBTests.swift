@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import XCTest
 @testable import ServiceClients
+import TestSupport
 
 final class MockDBTests: XCTestCase {
     func send(_ db: RunningService, _ line: String) -> String? {
@@ -21,8 +22,8 @@ final class MockDBTests: XCTestCase {
         XCTAssertEqual(quit.error?.contains("closed the connection without a reply"), true)
         XCTAssertEqual(db.stop(), 0, "SIGTERM must end mock-db with status 0")
         XCTAssertTrue(db.readStdout().contains("mock-db: SET -> OK"))
+        // How fast it starts is bench/startup.sh's business (a ratio against a C listener).
         print("mock-db start-up to listening: \(String(format: "%.1f", db.startupMs)) ms")
-        XCTAssertLessThan(db.startupMs, 500)
     }
 
     func testDataSurvivesRestartInDataDir() throws {
@@ -43,7 +44,7 @@ final class MockDBTests: XCTestCase {
     /// and must not keep a value it could not make durable.
     func testDiskFaultsBecomeErrReplies() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
-            throw XCTSkip("strace not installed (apt-get install strace): disk-fault test not run")
+            throw cannotRun("strace not installed: disk-fault test not run", fix: "install strace (make deps)")
         }
         for (syscall, errnoName, expected) in [("fsync", "EIO", "ERR fsync: Input/output error"),
                                                ("write", "ENOSPC", "ERR write: No space left on device")] {

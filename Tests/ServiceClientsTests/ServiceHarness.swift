@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import XCTest
 @testable import ServiceClients
+import TestSupport
 
 /// Where the service binaries are: $FAULTBOX_BIN, else the build folder of this test bundle.
 func serviceBinary(_ name: String) throws -> String {
@@ -17,14 +18,8 @@ func serviceBinary(_ name: String) throws -> String {
     throw CocoaError(.fileNoSuchFile)
 }
 
-/// A loopback port nobody listens on, from a range unlikely to collide with other test runs.
-func freePort() -> Int {
-    for _ in 0..<500 {
-        let port = Int.random(in: 20_000...60_000)
-        if PortFree.portIsFree(port) { return port }
-    }
-    return 0
-}
+/// A loopback port nobody listens on, chosen by the kernel (TestSupport's kernelFreePort).
+func freePort() -> Int { kernelFreePort() }
 
 final class RunningService {
     let process = Process()

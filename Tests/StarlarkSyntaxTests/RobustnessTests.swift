@@ -92,7 +92,6 @@ final class RobustnessTests: XCTestCase {
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertGreaterThan(runs, 10_000)
         XCTAssertGreaterThan(errors, runs / 4, "mutations should mostly break the programs")
-        XCTAssertLessThan(elapsed, 60, "\(runs) parses took \(elapsed) s: something is superlinear")
         print("robustness: \(runs) mutated inputs, \(errors) syntax errors, \(String(format: "%.2f", elapsed)) s")
     }
 
@@ -139,9 +138,9 @@ final class RobustnessTests: XCTestCase {
         XCTAssertNoThrow(try { _ = dumpAST(try parse(SourceFile(name: "ok.star", text: ok))) }())
     }
 
-    /// A large file parses in linear time (1 MB: ~13 ms in release on the reference
-    /// machine; the bound here is for debug builds on a loaded machine).
-    func testLargeFileParsesQuickly() throws {
+    /// A large file parses (1 MB: ~13 ms in release on the reference machine). How fast
+    /// is bench/lang.sh's parse1mb row, a ratio against go.starlark.net and CPython.
+    func testLargeFileParses() throws {
         let scan = try String(contentsOfFile: "\(Self.root)/syntax/testdata/scan.star", encoding: .utf8)
         var text = ""
         while text.utf8.count < 1 << 20 { text += scan + "\n" }
@@ -150,7 +149,6 @@ final class RobustnessTests: XCTestCase {
         let file = try parse(source)
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertGreaterThan(file.stmts.count, 1000)
-        XCTAssertLessThan(elapsed, 5.0)
         print("parsed \(source.bytes.count) bytes in \(String(format: "%.1f", elapsed * 1000)) ms")
     }
 }

@@ -1,6 +1,7 @@
 import XCTest
 import StarlarkResolve
 @testable import StarlarkVM
+import TestSupport
 
 /// go.starlark.net's own test suites (178 chunks), run in-process with the options and
 /// expectations the shared runner uses. Needs `apt-get install golang-starlark-dev`.
@@ -18,7 +19,8 @@ final class ConformanceTests: XCTestCase {
 
     func testConformanceSuite() throws {
         let first = Self.root + "/starlark/testdata/assign.star"
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: first), "go.starlark.net test data not installed")
+        try requireOrSkip(FileManager.default.fileExists(atPath: first), "go.starlark.net test data not installed at \(Self.root)",
+                          fix: "install golang-starlark-dev (make deps)")
         var passed = 0
         var failures: [String] = []
         for (mode, rel) in Self.suites {

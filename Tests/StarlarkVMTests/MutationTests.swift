@@ -1,6 +1,7 @@
 import XCTest
 import StarlarkResolve
 @testable import StarlarkVM
+import TestSupport
 
 /// Robustness: thousands of deterministically mutated suite programs must each end in a
 /// result or an error (no trap, no hang: loops are cut by the step budget).
@@ -48,7 +49,8 @@ final class MutationTests: XCTestCase {
 
     func testMutatedProgramsEndInResultOrError() throws {
         let root = ConformanceTests.root
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: root + "/starlark/testdata/assign.star"))
+        try requireOrSkip(FileManager.default.fileExists(atPath: root + "/starlark/testdata/assign.star"),
+                          "go.starlark.net test data not installed at \(root)", fix: "install golang-starlark-dev (make deps)")
         var programs: [(String, String)] = []
         for (mode, rel) in ConformanceTests.suites {
             for c in try Chunks.read(root + "/" + rel) { programs.append((mode, c.source)) }

@@ -43,12 +43,15 @@ struct FaultboxHarness {
     /// Starts `faultbox ARGS` in the work directory; the caller waits or signals it.
     /// With `stdoutPath`, standard output goes to that file instead (e.g. /dev/full).
     /// With `launcher`, that command runs faultbox (e.g. a script that drops privileges).
+    /// faultbox runs in a network namespace of its own (see `privateNetwork`) unless
+    /// `sharedNetwork` is set, for a test that must see a socket of the test process.
     func start(_ args: [String], environment extra: [String: String] = [:],
-               stdoutPath: String? = nil, launcher: [String] = []) throws -> (Process, Pipe, Pipe) {
+               stdoutPath: String? = nil, launcher: [String] = [], sharedNetwork: Bool = false) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         let faultbox = binDirectory + "/faultbox"
-        process.executableURL = URL(fileURLWithPath: launcher.first ?? faultbox)
-        process.arguments = launcher.isEmpty ? args : Array(launcher.dropFirst()) + [faultbox] + args
+        let command = (sharedNetwork ? [] : Self.privateNetwork) + (launcher.isEmpty ? [faultbox] : launcher + [faultbox]) + args
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
@@ -66,9 +69,11 @@ struct FaultboxHarness {
         return (process, out, err)
     }
 
-    func run(_ args: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> Result {
-        let began = Date()
-        let (process, out, err) = try start(args, environment: environment, launcher: launcher)
+    func run(_ args: [String], environment: [String: String] = [:], launcher: [String] = [],
+             sharedNetwork: Bool = false) throws -> Result {
+        // A monotonic clock: a lower bound on a run's duration must not move with the date.
+        let began = ContinuousClock.now
+        let (process, out, err) = try start(args, environment: environment, launcher: launcher, sharedNetwork: sharedNetwork)
         // Read both pipes concurrently so that neither can fill up and block faultbox.
         let errData = Locked2<Data>(Data())
         let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
@@ -79,8 +84,19 @@ struct FaultboxHarness {
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData.value, as: UTF8.self),
-                      durationMs: Date().timeIntervalSince(began) * 1000)
+                      durationMs: (ContinuousClock.now - began) / .milliseconds(1))
     }
+
+    /// The specs name fixed ports (the seed's 5432 and 8080, each suite's own 2xxxx), so
+    /// two suites running at once on one host would collide: each faultbox gets a network
+    /// namespace of its own with only a loopback (`unshare --net`, then `ip link set lo
+    /// up`; the process keeps its pid, so signals and /proc checks still reach it). That
+    /// needs root; elsewhere faultbox shares the host's network, as before.
+    static let privateNetwork: [String] = {
+        let tools = ["/usr/bin/unshare", "/usr/sbin/ip", "/bin/sh"]
+        guard geteuid() == 0, tools.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) else { return [] }
+        return ["/usr/bin/unshare", "--net", "--", "/bin/sh", "-c", #"/usr/sbin/ip link set lo up && exec "$0" "$@""#]
+    }()
 
     // MARK: finding or building the binaries
 
