@@ -91,7 +91,8 @@ pid_t cinj_spawn_cell_worker(const char *path, char *const argv[], char *const e
     if (pid < 0) {
         int e = errno;
         close(report[0]); close(report[1]);
-        snprintf(err, err_len, "unshare(%s): %s", user_namespace ? "CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID" : "CLONE_NEWNET|CLONE_NEWPID", strerror(e));
+        snprintf(err, err_len, "unshare(%s): %s",
+                 user_namespace ? "CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID" : "CLONE_NEWNET|CLONE_NEWPID", strerror(e));
         errno = e;
         return -1;
     }

@@ -32,7 +32,12 @@ static int dump(int family, uint16_t *ports, uint32_t *inodes, int count, int ma
     message.request.sdiag_protocol = IPPROTO_TCP;
     message.request.idiag_states = 1u << TCP_LISTEN_STATE;
     struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-    if (sendto(s, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) { int e = errno; close(s); errno = e; return -1; }
+    if (sendto(s, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
+        int e = errno;
+        close(s);
+        errno = e;
+        return -1;
+    }
     static __thread char buffer[32768] __attribute__((aligned(8)));
     for (;;) {
         ssize_t n = recv(s, buffer, sizeof buffer, 0);

@@ -182,7 +182,8 @@ public enum InjectorBackend: String, Sendable, CaseIterable {
         }
         let reason = String(decoding: errBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if wanted == .notify {
-            throw InjectorError.tracingUnavailable(reason: "--injector notify: \(reason); use --injector ptrace (or FAULTBOX_INJECTOR=ptrace)")
+            throw InjectorError.tracingUnavailable(
+                reason: "--injector notify: \(reason); use --injector ptrace (or FAULTBOX_INJECTOR=ptrace)")
         }
         return (.ptrace, "faultbox: using the ptrace injector, seccomp user notification is unavailable: \(reason)")
     }

@@ -20,7 +20,8 @@ final class CellWorkerLink {
     private init(pid: pid_t, input: Int32, output: Int32) { self.pid = pid; self.input = input; self.output = output }
 
     /// A new worker, the first process of fresh namespaces, waiting for its first request.
-    static func spawn(executable: String, environment: [String: String], mode: CellNamespaces.Mode) -> Result<CellWorkerLink, NamespaceError> {
+    static func spawn(executable: String, environment: [String: String],
+                      mode: CellNamespaces.Mode) -> Result<CellWorkerLink, NamespaceError> {
         guard let input = CellNamespaces.pipe() else { return .failure(NamespaceError("pipe: \(String(cString: strerror(errno)))")) }
         guard let output = CellNamespaces.pipe() else {
             close(input.read); close(input.write)

@@ -89,7 +89,10 @@ extension TestRun {
                         w.job = nil
                         next = job
                     }
-                    retire(w) { failedStart(work[job], options: options, reason: "cannot send the test to its worker (\($0)); its stderr is above") }
+                    retire(w) {
+                        failedStart(work[job], options: options,
+                                    reason: "cannot send the test to its worker (\($0)); its stderr is above")
+                    }
                 }
             }
             release()
@@ -104,7 +107,10 @@ extension TestRun {
                 switch w.read() {
                 case .partial: break
                 case .ended:
-                    retire(w) { failedStart(work[job], options: options, reason: "the cell's worker ended without an outcome (\($0)); its stderr is above") }
+                    retire(w) {
+                        failedStart(work[job], options: options,
+                                    reason: "the cell's worker ended without an outcome (\($0)); its stderr is above")
+                    }
                 case .reply(let line):
                     if let decoded = CellWorkerLink.decode(line) {
                         results[job] = decoded.outcomes
@@ -112,7 +118,9 @@ extension TestRun {
                         w.job = nil
                         w.served += 1
                     } else {
-                        retire(w) { _ in failedStart(work[job], options: options, reason: "the cell's worker sent an outcome that cannot be read") }
+                        retire(w) { _ in
+                            failedStart(work[job], options: options, reason: "the cell's worker sent an outcome that cannot be read")
+                        }
                     }
                 }
             }
@@ -158,7 +166,8 @@ extension TestRun {
     /// A test whose worker stopped answering: reported as timed out, with what was done.
     private static func watchdogOutcome(_ job: ParallelJob, options: RunOptions, waited: Duration, budget: Duration) -> TestOutcome {
         var o = failedStart(job, options: options, reason: "timed out: its worker gave no outcome for \(DurationFlag.format(waited)) "
-            + "(its budget: the test's timeout and grace plus \(DurationFlag.format(watchdogMargin)) per run, \(DurationFlag.format(budget))); "
+            + "(its budget: the test's timeout and grace plus \(DurationFlag.format(watchdogMargin)) per run, "
+            + "\(DurationFlag.format(budget))); "
             + "faultbox killed the worker and everything the test had started, and went on with the other tests")
         o.durationMs = Double(waited.milliseconds)
         o.failureType = "timeout"

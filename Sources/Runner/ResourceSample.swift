@@ -14,8 +14,9 @@ enum ResourceSample {
         let fds = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).count
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         func field(_ name: String) -> String {
-            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
-                .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? "?" } ?? "?"
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return "?" }
+            let value = line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
+            return value.split(separator: " ").first.map(String.init) ?? "?"
         }
         // contentsOfDirectory holds one descriptor of its own while it lists: not counted.
         TestRun.writeStderr("faultbox: after cell \(number): fds=\(fds - 1) threads=\(field("Threads")) rss_kb=\(field("VmRSS"))\n")

@@ -102,7 +102,8 @@ enum ObserveBuiltins {
         if !args.named.isEmpty { throw StarlarkError("match.\(how): takes matchers as positional arguments only") }
         let parts = try args.positional.enumerated().map { i, v -> EventMatch in
             guard case .object(let m as MatcherValue) = v else {
-                throw StarlarkError("match.\(how): for parameter matchers: got \(v.typeName), want match.event(...) or another matcher (argument \(i + 1))")
+                throw StarlarkError("match.\(how): for parameter matchers: got \(v.typeName), "
+                                    + "want match.event(...) or another matcher (argument \(i + 1))")
             }
             return m.match
         }

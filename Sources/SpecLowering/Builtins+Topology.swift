@@ -85,7 +85,8 @@ enum TopologyBuiltins {
         for (i, v) in a.rest.enumerated() {
             guard case .object(let o) = v, let iface = o as? InterfaceValue else {
                 throw StarlarkError("service: for parameter interfaces: got \(v.typeName), want interface(...) "
-                                    + "(argument \(i + (binaryByKeyword ? 2 : 3)); positional arguments after the binary are the service's interfaces)")
+                                    + "(argument \(i + (binaryByKeyword ? 2 : 3)); "
+                                    + "positional arguments after the binary are the service's interfaces)")
             }
             interfaces.append(iface.adopted(by: name))
         }

@@ -64,7 +64,8 @@ enum StringOps {
         case .tuple(let t):
             for (i, e) in t.elements.enumerated() {
                 guard case .string(let x) = e else {
-                    throw StarlarkError("\(fn): for parameter \(suffix ? "suffix" : "prefix"): want string, got \(e.typeName), for element \(i)")
+                    throw StarlarkError("\(fn): for parameter \(suffix ? "suffix" : "prefix"): "
+                                        + "want string, got \(e.typeName), for element \(i)")
                 }
                 if test(x.bytes) { return .bool(true) }
             }
