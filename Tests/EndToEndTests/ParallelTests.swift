@@ -5,22 +5,7 @@ import TestSupport
 /// `--jobs N`: cells in their own network and PID namespaces, run by `faultbox __cell`
 /// workers. Needs the privilege to make namespaces (root, or unprivileged user namespaces);
 /// without it the run is serial and these tests check that instead.
-final class ParallelTests: XCTestCase {
-    var harness: FaultboxHarness!
-
-    override func setUpWithError() throws {
-        harness = try FaultboxHarness.make()
-        let matrix = FaultboxHarness.packageRoot() + "/bench/cells/matrix20.star"
-        try harness.write("matrix20.star", try String(contentsOfFile: matrix, encoding: .utf8))
-    }
-
-    override func tearDown() {
-        // Services die with their worker's PID namespace; give the kernel a moment.
-        for _ in 0..<100 where !processes(startedFrom: harness.workDirectory).isEmpty { Thread.sleep(forTimeInterval: 0.05) }
-        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
-        harness.cleanUp()
-    }
-
+final class ParallelTests: MatrixTestCase {
     /// Every cell binds 5432 and 8080: side by side they only pass in separate namespaces.
     /// The reports equal the serial run's except for times.
     func testSamePortsSideBySideAndReportsEqualSerial() throws {

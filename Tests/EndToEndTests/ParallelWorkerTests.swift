@@ -3,21 +3,7 @@ import XCTest
 
 /// `--jobs N` workers: the injector choice reaches them, and a worker that stops answering
 /// is killed by the parent's watchdog while the run goes on (docs/runner.md, "Parallel cells").
-final class ParallelWorkerTests: XCTestCase {
-    var harness: FaultboxHarness!
-
-    override func setUpWithError() throws {
-        harness = try FaultboxHarness.make()
-        let matrix = FaultboxHarness.packageRoot() + "/bench/cells/matrix20.star"
-        try harness.write("matrix20.star", try String(contentsOfFile: matrix, encoding: .utf8))
-    }
-
-    override func tearDown() {
-        for _ in 0..<100 where !processes(startedFrom: harness.workDirectory).isEmpty { Thread.sleep(forTimeInterval: 0.05) }
-        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
-        harness.cleanUp()
-    }
-
+final class ParallelWorkerTests: MatrixTestCase {
     /// `--injector ptrace` and FAULTBOX_INJECTOR reach the cells in the workers: each cell
     /// says (with --debug) which backend its session uses and that it runs as PID 1 of its
     /// own namespaces, i.e. in a worker and not in the parent.

@@ -77,20 +77,7 @@ final class ShardAssignmentTests: XCTestCase {
     }
 }
 
-final class ShardRunTests: XCTestCase {
-    var harness: FaultboxHarness!
-
-    override func setUpWithError() throws {
-        harness = try FaultboxHarness.make()
-        let matrix = FaultboxHarness.packageRoot() + "/bench/cells/matrix20.star"
-        try harness.write("matrix20.star", try String(contentsOfFile: matrix, encoding: .utf8))
-    }
-
-    override func tearDown() {
-        XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
-        harness.cleanUp()
-    }
-
+final class ShardRunTests: MatrixTestCase {
     func testCompileShardListsAPartitionOfTheCells() throws {
         let all = try harness.run(["compile", "matrix20.star", "--emit", "cells", "--format", "json"])
         XCTAssertEqual(all.status, 0, all.all)
