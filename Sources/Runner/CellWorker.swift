@@ -1,6 +1,7 @@
 import Foundation
 import Injector
 import Reports
+import StarlarkVM
 
 /// `faultbox __cell`: one test (all its `--runs`) in a `--jobs` worker, started by the
 /// parent inside fresh network and PID namespaces (ParallelRun.swift). It is the ordinary
@@ -19,6 +20,10 @@ public enum CellWorker {
         var graceMs: Int64
         var debug: Bool
         var runDirectory: String
+        /// The command's budgets (`--max-steps`, `--max-depth`, `--max-memory`).
+        var maxSteps: UInt64
+        var maxDepth: Int
+        var maxMemory: Int
     }
 
     public static func main(_ arguments: [String]) -> Int32 {
@@ -29,7 +34,8 @@ public enum CellWorker {
             return 1
         }
         let bridge: SpecBridge
-        switch SpecBridge.load(path: request.spec) {
+        let limits = ExecutionLimits(maxSteps: request.maxSteps, maxCallDepth: request.maxDepth, maxMemoryBytes: request.maxMemory)
+        switch SpecBridge.load(path: request.spec, limits: limits) {
         case .success(let loaded): bridge = loaded
         case .failure(let error):
             ConsoleWrite.write(ConsoleWrite.stderr, error.description + "\n")

@@ -104,7 +104,8 @@ extension TestRun {
             seed: String(options.seed), runs: options.runs,
             timeoutMs: Int64(options.timeout.components.seconds * 1000 + options.timeout.components.attoseconds / 1_000_000_000_000_000),
             graceMs: Int64(options.grace.components.seconds * 1000 + options.grace.components.attoseconds / 1_000_000_000_000_000),
-            debug: options.debug, runDirectory: runDirectory.path)
+            debug: options.debug, runDirectory: runDirectory.path,
+            maxSteps: options.limits.maxSteps, maxDepth: options.limits.maxCallDepth, maxMemory: options.limits.maxMemoryBytes)
         guard let body = try? JSONEncoder().encode(request) else { return .failure(NamespaceError("cannot encode the request")) }
         guard let input = CellNamespaces.pipe() else { return .failure(NamespaceError("pipe: \(String(cString: strerror(errno)))")) }
         guard let output = CellNamespaces.pipe() else {
