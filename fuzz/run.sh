@@ -34,12 +34,12 @@ for t in $targets; do
   artifacts=.build/fuzz-artifacts/$t
   log=.build/fuzz-logs/$t.log
   mkdir -p "$artifacts" "$(dirname "$log")"
-  # -timeout: one input may take at most 10 s (the targets' step budgets end loops long before);
+  # -timeout: one input may take at most 30 s of wall time on a loaded machine (the targets' step budgets end loops in milliseconds);
   # -rss_limit_mb: the targets' memory budgets are far below it, so hitting it is a finding.
   # The dictionaries of keywords help the mutator through the lexer.
   dict=fuzz/dictionaries/$t.dict
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} SWIFT_BACKTRACE=enable=no \
-    "$bin/fuzz-$t" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
+    "$bin/fuzz-$t" "$corpus" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 \
       -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts/" \
       $( [ -f "$dict" ] && echo "-dict=$dict" ) > "$log" 2>&1
   rc=$?

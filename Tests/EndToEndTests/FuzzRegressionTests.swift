@@ -10,12 +10,13 @@ final class FuzzRegressionTests: XCTestCase {
 
     /// The executables sit beside the test bundle (swift test builds every product).
     private func executable(_ target: String) throws -> String {
-        let dir = URL(fileURLWithPath: Bundle.main.bundlePath).deletingLastPathComponent().path
-        let path = dir + "/fuzz-" + target
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw HarnessError("fuzz-\(target) is not in \(dir): swift test builds it with the other products")
+        let bundle = URL(fileURLWithPath: Bundle.main.bundlePath)
+        let dirs = [bundle.path, bundle.deletingLastPathComponent().path,
+                    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path]
+        for dir in dirs where FileManager.default.isExecutableFile(atPath: dir + "/fuzz-" + target) {
+            return dir + "/fuzz-" + target
         }
-        return path
+        throw HarnessError("fuzz-\(target) is not in \(dirs.joined(separator: " or ")): swift test builds it with the other products")
     }
 
     private func replay(_ target: String, _ inputs: [String]) throws -> (Int32, String) {

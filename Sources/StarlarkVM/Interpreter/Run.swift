@@ -24,7 +24,7 @@ extension StarThread {
               nativeSP > st.pointee.nativeStackLimit else {
             dropValues(base, localsReady)
             let why = nativeSP > st.pointee.nativeStackLimit
-                ? "limit \(maxCallDepth); raise it with --max-depth N or limits(max_depth = N) in the spec" : "at depth \(st.pointee.callDepth), the thread's native stack is nearly full"
+                ? "limit \(maxCallDepth); raise it with --max-depth N or limits(max_depth = N) in the spec" : "at depth \(st.pointee.callDepth), the thread's native stack is nearly full; recurse less deeply or use a loop"
             throw frameError(StarlarkError("call stack depth exceeded (\(why))"), fn, pc: 0)
         }
         var k = localsReady
