@@ -10,7 +10,7 @@ DEB_PACKAGES := libseccomp-dev libxml2-dev libxml2-utils openssl golang-starlark
 HTML_VENV := .build/html-venv
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 
-.PHONY: all deps build test demo bench install clean screenshot
+.PHONY: all deps build test demo bench install clean screenshot fuzz
 
 all: build
 
@@ -41,6 +41,11 @@ build: deps
 test: build
 	FAULTBOX_BIN="$(CURDIR)/bin" $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log | grep -E -v '^\[[0-9]+/[0-9]+\]' ; exit $${PIPESTATUS[0]}
 	FAULTBOX_INJECTOR=ptrace FAULTBOX_BIN="$(CURDIR)/bin" $(SWIFT) test --disable-swift-testing --filter InjectorTests 2>&1 | tee .build/test-ptrace.log | grep -E -v '^\[[0-9]+/[0-9]+\]' ; exit $${PIPESTATUS[0]}
+
+# Fuzzing (docs/fuzzing.md): each target for FUZZ_SECONDS (default 60) under libFuzzer and
+# the address sanitizer, in its own scratch directory (.build/fuzz); exec/s and result per target.
+fuzz: deps
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} SWIFT=$(SWIFT) bash fuzz/run.sh
 
 # The HTML report's picture in docs/, taken by the browser test's headless Chromium.
 screenshot: build

@@ -105,6 +105,19 @@ let package = Package(
         .executableTarget(name: "mock-db", dependencies: ["DemoNet"], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .executableTarget(name: "mock-api", dependencies: ["DemoNet"], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
+        // Fuzz targets (docs/fuzzing.md): one executable per target. Built with
+        // -sanitize=fuzzer,address and -DFUZZING (make fuzz) they run libFuzzer; an ordinary
+        // build replays the inputs given as arguments (the regression tests do that).
+        .target(name: "CFuzzerDriver"),
+        .target(name: "FuzzTargets", dependencies: [
+            "CFuzzerDriver", "StarlarkSyntax", "StarlarkCompile", "StarlarkVM", "FaultPlan",
+            "Injector", "Reports", "FaultboxCommands", "Durations",
+        ]),
+        .executableTarget(name: "fuzz-front-end", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "fuzz-spec", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "fuzz-fault-rule", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "fuzz-junit", dependencies: ["FuzzTargets"]),
+
         // Tests, one target per layer; ptrace tests in their own target. TestSupport holds
         // what every suite shares: the one way to skip (a failure in CI) and kernel-chosen ports.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

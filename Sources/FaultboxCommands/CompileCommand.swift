@@ -43,6 +43,8 @@ struct CompileCommand: ParsableCommand {
         + "earlier run).", valueName: "FILE"))
     var durations: String?
 
+    @OptionGroup var limitFlags: LimitFlags
+
     @ArgumentParser.Argument(help: "The spec file.")
     var spec: String
 
@@ -72,13 +74,14 @@ struct CompileCommand: ParsableCommand {
                 + "with --shard K/N; compile takes one spec otherwise\n")
             throw ExitWith(ExitStatus.usage)
         }
+        let limits = try limitFlags.limits(command: "compile")
         if let shard {
-            try runShard(shard)
+            try runShard(shard, limits: limits)
             return
         }
         let output: String
-        let rendered = coverage ? CompileOutput.coverage(specPath: spec, format: format)
-                                : CompileOutput.render(specPath: spec, format: format, emit: emit)
+        let rendered = coverage ? CompileOutput.coverage(specPath: spec, format: format, limits: limits)
+                                : CompileOutput.render(specPath: spec, format: format, emit: emit, limits: limits)
         switch rendered {
         case .success(let text): output = text
         case .failure(let errors):
@@ -91,7 +94,7 @@ struct CompileCommand: ParsableCommand {
         print(output, terminator: "")
     }
 
-    private func runShard(_ text: String) throws {
+    private func runShard(_ text: String, limits: ExecutionLimits) throws {
         let fail = { (message: String) -> ExitWith in
             FileHandleStderr.write("faultbox compile: \(message)\n")
             return ExitWith(ExitStatus.usage)
@@ -111,7 +114,7 @@ struct CompileCommand: ParsableCommand {
             case .failure(let error): throw fail(error.description)
             }
         }
-        switch CompileShard.render(specPaths: [spec] + moreSpecs, shard: parsed, durations: table, format: format) {
+        switch CompileShard.render(specPaths: [spec] + moreSpecs, shard: parsed, durations: table, format: format, limits: limits) {
         case .success(let output): print(output, terminator: "")
         case .failure(let errors):
             FileHandleStderr.write(errors.description + "\n")
@@ -130,9 +133,10 @@ public enum MachineVocabulary {
 
 /// What `faultbox compile` prints, as a function for tests and `faultbox test --dry-run`.
 public enum CompileOutput {
-    public static func render(specPath: String, format: String, emit: String) -> Result<String, SpecErrors> {
+    public static func render(specPath: String, format: String, emit: String,
+                              limits: ExecutionLimits = .standard) -> Result<String, SpecErrors> {
         if emit == "ast" || emit == "bytecode" { return syntaxDump(specPath: specPath, emit: emit) }
-        let options = SpecOptions(vocabulary: MachineVocabulary.make())
+        let options = SpecOptions(vocabulary: MachineVocabulary.make(), limits: limits)
         let loaded: LoadedSpec
         do { loaded = try loadSpec(path: specPath, options: options) } catch { return .failure(error) }
         let paths = PathDisplay(relativeTo: options.workingDirectory)
@@ -144,9 +148,10 @@ public enum CompileOutput {
     }
 
     /// `--coverage`: the depends_on edges and the fault tests that target them.
-    public static func coverage(specPath: String, format: String) -> Result<String, SpecErrors> {
+    public static func coverage(specPath: String, format: String,
+                                limits: ExecutionLimits = .standard) -> Result<String, SpecErrors> {
         let vocabulary = MachineVocabulary.make()
-        let options = SpecOptions(vocabulary: vocabulary)
+        let options = SpecOptions(vocabulary: vocabulary, limits: limits)
         let loaded: LoadedSpec
         do { loaded = try loadSpec(path: specPath, options: options) } catch { return .failure(error) }
         let result = EdgeCoverage.analyze(loaded.plan, vocabulary: vocabulary)

@@ -2,13 +2,15 @@ import FaultPlan
 import JSONText
 import Runner
 import SpecLowering
+import StarlarkVM
 
 /// `faultbox compile --shard K/N SPEC...`: the cells `faultbox test --shard K/N SPEC...`
 /// would run, without running them. It calls the same `Sharding.assign` on the same keys,
 /// so the two never disagree (the CI example's check relies on that).
 enum CompileShard {
-    static func render(specPaths: [String], shard: Shard, durations: [String: Double], format: String) -> Result<String, SpecErrors> {
-        let options = SpecOptions(vocabulary: MachineVocabulary.make())
+    static func render(specPaths: [String], shard: Shard, durations: [String: Double], format: String,
+                       limits: ExecutionLimits = .standard) -> Result<String, SpecErrors> {
+        let options = SpecOptions(vocabulary: MachineVocabulary.make(), limits: limits)
         var cells: [ShardCell] = []
         for path in specPaths {
             let loaded: LoadedSpec

@@ -29,8 +29,7 @@ struct EvalCommand: ParsableCommand {
         + "(default: set,recursion,globalreassign, as spec files run; --opts \"\" for none)."))
     var opts: String?
 
-    @Option(name: .long, help: "Stop with an error after this many steps (loop iterations and calls).")
-    var maxSteps: UInt64?
+    @OptionGroup var limitFlags: LimitFlags
 
     @Flag(name: .long, help: .hidden)
     var testNatives = false
@@ -57,7 +56,8 @@ struct EvalCommand: ParsableCommand {
         let source = SourceFile(name: file, bytes: bytes)
         // go.starlark.net's test fixtures, for its suite only (see docs/vm.md).
         let underTestRunner = getenv("STARLARK_TEST_MODE") != nil
-        let runner = EvalRunner(source: source, mode: mode, options: options, maxSteps: maxSteps,
+        let limits = try limitFlags.limits(command: "eval")
+        let runner = EvalRunner(source: source, mode: mode, options: options, limits: limits,
                                 testFixtures: testNatives || underTestRunner)
         let status = runOnLargeStack { runner.run() }
         if status != 0 { throw ExitWith(status) }
@@ -69,7 +69,7 @@ struct EvalRunner {
     let source: SourceFile
     let mode: String
     let options: DialectOptions
-    let maxSteps: UInt64?
+    let limits: ExecutionLimits
     let testFixtures: Bool
 
     func run() -> Int32 {
@@ -84,6 +84,8 @@ struct EvalRunner {
             predeclared = TestFixtures.predeclared
             // The resolver suite's predeclared and universal names (resolve_test.go).
             if mode == "resolve" { predeclared["M"] = Value.none; predeclared["U"] = Value.none }
+        } else {
+            predeclared["limits"] = LimitsBuiltin.value
         }
         do {
             switch mode {
@@ -94,7 +96,7 @@ struct EvalRunner {
             default:
                 let thread = StarThread(name: "main")
                 thread.print = { out.write($0 + "\n") }
-                if let n = maxSteps { thread.maxSteps = n }
+                thread.limits = limits
                 let loader = ModuleLoader(rootFile: source.name, predeclared: loadedPredeclared, options: options)
                 if let json = Universe.builtins["json"] {
                     loader.builtinModules["json.star"] = StarModule(name: "json.star", globals: [("json", json)])

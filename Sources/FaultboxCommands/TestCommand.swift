@@ -1,4 +1,5 @@
 import ArgumentParser
+import StarlarkVM
 import Foundation
 import Injector
 import Reports
@@ -57,6 +58,8 @@ struct TestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the event traces in ShiViz's log format (vector clocks) to FILE.", valueName: "FILE"))
     var shiviz: String?
 
+    @OptionGroup var limitFlags: LimitFlags
+
     @Flag(name: .customLong("dry-run"), help: "List the tests and cells that would run; start nothing.")
     var dryRun = false
 
@@ -99,6 +102,7 @@ struct TestCommand: ParsableCommand {
         let paths = try resolveSpecs()
         var options = RunOptions(specPath: paths[0], more: Array(paths.dropFirst()))
         options.patterns = tests
+        options.limits = try limitFlags.limits(command: "test")
         guard let seedValue = UInt64(seed) else {
             throw usage("--seed \(seed): expected a whole number from 0 to \(UInt64.max)")
         }

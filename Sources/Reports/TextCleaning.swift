@@ -30,12 +30,23 @@ enum TextCleaning {
     /// raw and make the file unreadable, and a NUL would cut the C string short.
     static func xmlSafe(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { !isXMLChar($0) }) else { return text }
-        var out = String.UnicodeScalarView()
-        out.reserveCapacity(text.utf8.count)
+        return replacing(text, where: { !isXMLChar($0) })
+    }
+
+    /// `text` with the scalars `matching` escaped, built as UTF-8 bytes:
+    /// `UnicodeScalarView.append(contentsOf:)` copies the whole view each time, which made
+    /// a megabyte of output with many control characters take minutes (found by fuzz-junit).
+    private static func replacing(_ text: String, where matching: (Unicode.Scalar) -> Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 64)
         for scalar in text.unicodeScalars {
-            if isXMLChar(scalar) { out.append(scalar) } else { out.append(contentsOf: escape(scalar).unicodeScalars) }
+            if matching(scalar) {
+                out.append(contentsOf: escape(scalar).utf8)
+            } else {
+                UTF8.encode(scalar) { out.append($0) }
+            }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func isXMLChar(_ scalar: Unicode.Scalar) -> Bool {
@@ -50,11 +61,7 @@ enum TextCleaning {
     /// visible escapes so a service's output cannot move the cursor or recolour the console.
     static func consoleSafe(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { isConsoleControl($0) }) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if isConsoleControl(scalar) { out.append(contentsOf: escape(scalar).unicodeScalars) } else { out.append(scalar) }
-        }
-        return String(out)
+        return replacing(text, where: isConsoleControl)
     }
 
     private static func isConsoleControl(_ scalar: Unicode.Scalar) -> Bool {

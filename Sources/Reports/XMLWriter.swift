@@ -9,6 +9,10 @@ final class XMLWriter {
 
     init() throws {
         guard let buffer = xmlBufferCreate() else { throw ReportError("libxml2: cannot allocate an output buffer") }
+        // Grow by doubling: with the exact-size default, a megabyte of service output full of
+        // escaped characters (CRLF line ends: each CR becomes &#13;) was reallocated and
+        // copied at every piece, minutes per report (found by fuzz-junit).
+        xmlBufferSetAllocationScheme(buffer, XML_BUFFER_ALLOC_DOUBLEIT)
         guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
             xmlBufferFree(buffer)
             throw ReportError("libxml2: cannot create a text writer")

@@ -1,6 +1,7 @@
 import Foundation
 import Injector
 import Reports
+import StarlarkVM
 
 /// `faultbox __cell`: a `--jobs` worker, started by the parent inside fresh network and PID
 /// namespaces (ParallelRun.swift). It runs one test (all its `--runs`) per request, one
@@ -27,6 +28,10 @@ public enum CellWorker {
         var runDirectory: String
         /// The backend the parent resolved (`--injector`, FAULTBOX_INJECTOR, auto).
         var injector: String
+        /// The command's budgets (`--max-steps`, `--max-depth`, `--max-memory`).
+        var maxSteps: UInt64
+        var maxDepth: Int
+        var maxMemory: Int
     }
 
     public static func main(_ arguments: [String]) -> Int32 {
@@ -42,7 +47,9 @@ public enum CellWorker {
             }
             let bridge: SpecBridge
             if let loaded = specs[request.spec] { bridge = loaded } else {
-                switch SpecBridge.load(path: request.spec) {
+                let limits = ExecutionLimits(maxSteps: request.maxSteps, maxCallDepth: request.maxDepth,
+                                             maxMemoryBytes: request.maxMemory)
+                switch SpecBridge.load(path: request.spec, limits: limits) {
                 case .success(let loaded): bridge = loaded
                 case .failure(let error):
                     ConsoleWrite.write(ConsoleWrite.stderr, error.description + "\n")

@@ -149,7 +149,8 @@ extension TestRun {
             spec: job.spec.options.specPath, test: job.test, testOffset: job.spec.testOffset, matrixOffset: job.spec.matrixOffset,
             seed: String(options.seed), runs: options.runs, timeoutMs: milliseconds(options.timeout),
             graceMs: milliseconds(options.grace), debug: options.debug, runDirectory: runDirectory.path,
-            injector: options.injector.rawValue)
+            injector: options.injector.rawValue,
+            maxSteps: options.limits.maxSteps, maxDepth: options.limits.maxCallDepth, maxMemory: options.limits.maxMemoryBytes)
     }
 
     /// How long a test's worker may stay silent: per run, the test's timeout (its own or

@@ -1,3 +1,4 @@
+import StarlarkVM
 import Injector
 /// Everything `faultbox test` was asked to do, after the flags are parsed and checked.
 public struct RunOptions: Sendable {
@@ -33,6 +34,9 @@ public struct RunOptions: Sendable {
     public var shard: Shard?
     /// `--durations FILE`: recorded ms per cell key (`ShardCell.key`) that balance the shards.
     public var durations: [String: Double] = [:]
+    /// `--max-steps`, `--max-depth`, `--max-memory`: budgets of the spec's evaluation and of
+    /// each test body (the spec's `limits()` may change them).
+    public var limits = ExecutionLimits.standard
 
     public init(specPath: String, more: [String] = []) {
         self.specPath = specPath

@@ -1,6 +1,7 @@
 import FaultPlan
 import Injector
 import SpecLowering
+import StarlarkVM
 
 /// The VM side of a run: loads the spec (SpecLowering, with the injector's syscall and
 /// errno tables) and builds each cell's body, which calls the scenario and the oracle in
@@ -11,9 +12,9 @@ struct SpecBridge: Sendable {
 
     struct LoadFailure: Error, CustomStringConvertible { let description: String }
 
-    static func load(path: String) -> Result<SpecBridge, LoadFailure> {
+    static func load(path: String, limits: ExecutionLimits) -> Result<SpecBridge, LoadFailure> {
         do {
-            let spec = try loadSpec(path: path, options: SpecOptions(vocabulary: vocabulary))
+            let spec = try loadSpec(path: path, options: SpecOptions(vocabulary: vocabulary, limits: limits))
             return .success(SpecBridge(box: LoadedSpecBox(spec)))
         } catch {
             let n = error.count

@@ -30,7 +30,7 @@ extension TestRun {
             specOptions.specPath = path
             specOptions.specPaths = [path]
             let bridge: SpecBridge
-            switch SpecBridge.load(path: path) {
+            switch SpecBridge.load(path: path, limits: options.limits) {
             case .success(let loaded): bridge = loaded
             case .failure(let error): return .failure(error.description + "\n")
             }

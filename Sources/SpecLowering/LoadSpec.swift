@@ -17,15 +17,16 @@ public struct SpecOptions: Sendable {
     /// Where `print()` at the top level of a spec goes (default: standard error, so that
     /// `--format json` output stays clean).
     public var print: @Sendable (String) -> Void
-    /// Budget of execution steps (loop iterations and calls) for evaluating the spec, so
-    /// that a runaway loop at the top level ends with an error instead of hanging compile.
-    public var maxSteps: UInt64
+    /// Budgets of steps, call depth and memory for evaluating the spec (and, as the spec's
+    /// `limits()` left them, for each test cell), so that a runaway spec ends with an error
+    /// instead of hanging compile or exhausting memory (`--max-steps`, `--max-depth`, `--max-memory`).
+    public var limits: ExecutionLimits
 
     public init(vocabulary: SyscallVocabulary, workingDirectory: String? = nil, searchPath: String? = nil,
-                maxSteps: UInt64 = 100_000_000,
+                limits: ExecutionLimits = .standard,
                 print: @escaping @Sendable (String) -> Void = SpecOptions.printToStderr) {
         self.vocabulary = vocabulary
-        self.maxSteps = maxSteps
+        self.limits = limits
         self.workingDirectory = workingDirectory ?? SpecOptions.currentDirectory()
         self.searchPath = searchPath ?? (getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin")
         self.print = print
@@ -94,6 +95,8 @@ public final class LoadedSpec: @unchecked Sendable {
     public let syntaxTrees: [FileNode]
     /// Where relative spec paths were read from (data files of `load_file` in tests too).
     var workingDirectory = SpecOptions.currentDirectory()
+    /// The budgets of each cell's thread: the command's, as the spec's `limits()` left them.
+    public internal(set) var limits = ExecutionLimits.standard
 
     init(plan: FaultPlan, callables: [Value], vocabulary: SyscallVocabulary,
          print: @escaping @Sendable (String) -> Void, syntaxTrees: [FileNode]) {
@@ -113,6 +116,7 @@ public final class LoadedSpec: @unchecked Sendable {
     /// vocabulary; install the cell's `SpecRuntime` with `SpecRuntimeSlot.install`.
     public func makeThread(name: String) -> StarThread {
         let t = StarThread(name: name)
+        t.limits = limits
         t.print = printHook
         VocabularySlot.install(vocabulary, on: t)
         SpecDirectorySlot.install(workingDirectory, on: t)
@@ -129,7 +133,7 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     let predeclared = SpecBuiltins.all()
     let thread = StarThread(name: "spec")
     thread.print = options.print
-    thread.maxSteps = options.maxSteps
+    thread.limits = options.limits
     thread.local[SpecRecorder.key] = recorder
     VocabularySlot.install(options.vocabulary, on: thread)
     SpecDirectorySlot.install(options.workingDirectory, on: thread)
@@ -198,6 +202,7 @@ public func loadSpec(path: String, options: SpecOptions) throws(SpecErrors) -> L
     let loaded = LoadedSpec(plan: plan, callables: recorder.callables, vocabulary: options.vocabulary,
                             print: options.print, syntaxTrees: files.entries.map(\.ast))
     loaded.workingDirectory = options.workingDirectory
+    loaded.limits = thread.limits
     return loaded
 }
 
@@ -212,6 +217,7 @@ public enum SpecBuiltins {
         d.merge(ObserveBuiltins.all()) { a, _ in a }
         d.merge(FileBuiltins.all()) { a, _ in a }
         d.merge(TimeBuiltins.all()) { a, _ in a }
+        d["limits"] = LimitsBuiltin.value
         // Last: stubs that refuse the reference tool's names not supported here (a real
         // builtin of the same name, merged above, wins).
         d.merge(ReferenceOnly.all()) { a, _ in a }

@@ -23,7 +23,18 @@ public final class StarThread {
     /// Steps taken so far.
     public var steps: UInt64 { exec.pointee.steps }
     /// Nesting limit of Starlark calls; exceeding it raises an error, not a crash.
-    public var maxCallDepth = 1000
+    public var maxCallDepth = 1000 {
+        didSet {
+            if frameRecords != nil { exec.pointee.depthLimit = min(maxCallDepth, frameRecordCapacity) }
+        }
+    }
+    /// The deepest a raised `maxCallDepth` can take effect once the thread has run (the
+    /// native stack usually ends recursion before that).
+    public static let depthCeiling = 1 << 16
+    /// The memory budget (see `ExecutionLimits.maxMemoryBytes`, `MemoryBudget`).
+    let memory = MemoryBudget()
+    /// Budget polls so far; every 16th also reads the memory in use.
+    var budgetPolls: UInt = 0
     /// Set from any OS thread to stop the computation at the next loop iteration or call.
     public let cancellation = CancellationFlag()
 
@@ -80,7 +91,9 @@ public final class StarThread {
             stackCapacity = max(valueStackSlots, 1024)
             stackBase = .allocate(capacity: stackCapacity)
             exec.pointee.stackTop = stackBase
-            frameRecordCapacity = maxCallDepth + 2
+            // Room for a depth raised later (limits(max_depth=) while running): the pages
+            // of records never reached are never touched.
+            frameRecordCapacity = max(maxCallDepth, StarThread.depthCeiling) + 2
             frameRecords = .allocate(capacity: frameRecordCapacity)
             exec.pointee.stackEnd = stackBase.map { $0 + stackCapacity }
             exec.pointee.records = frameRecords

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import FaultPlan
 import SpecLowering
+import StarlarkVM
 import XCTest
 import TestSupport
 
@@ -87,7 +88,7 @@ enum Fixtures {
 
     static func options(_ dir: String) -> SpecOptions {
         SpecOptions(vocabulary: TestVocabulary.vocabulary, workingDirectory: dir, searchPath: "/usr/bin:/bin",
-                    maxSteps: 2_000_000, print: { _ in })
+                    limits: ExecutionLimits(maxSteps: 2_000_000), print: { _ in })
     }
 
     /// A fresh directory, removed when `test` finishes.

@@ -94,7 +94,8 @@ final class InterpreterTests: XCTestCase {
         let t = StarThread()
         t.maxSteps = 10_000
         XCTAssertThrowsError(try run("def f():\n    while True:\n        pass\nf()", thread: t)) { e in
-            XCTAssertEqual((e as? EvalError)?.message, "Starlark computation cancelled: too many steps")
+            XCTAssertEqual((e as? EvalError)?.message, "Starlark computation cancelled: too many steps (the budget is 10000 loop iterations "
+                           + "and calls; raise it with --max-steps N or limits(max_steps = N) in the spec)")
         }
     }
 

@@ -63,7 +63,8 @@ final class RobustnessTests: XCTestCase {
 
     func testInfiniteLoopEndsOnTheStepBudget() {
         XCTAssertEqual(message("def f():\n    while True:\n        pass\nf()", maxSteps: 100_000),
-                       "Starlark computation cancelled: too many steps")
+                       "Starlark computation cancelled: too many steps (the budget is 100000 loop iterations "
+                       + "and calls; raise it with --max-steps N or limits(max_steps = N) in the spec)")
     }
 
     /// `s += t` appends in place when the variable holds the only reference; a second

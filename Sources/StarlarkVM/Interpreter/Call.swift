@@ -25,7 +25,19 @@ extension StarThread {
     /// top of the value stack and runs it.
     func callFunction(_ f: StarFunction, _ args: Arguments) throws -> Value {
         ensureStack()
-        if exec.pointee.callDepth == 0 { refreshNativeStackLimit() }
+        if exec.pointee.callDepth == 0 {
+            // The outermost call: its memory budget counts from here and is the one that
+            // allocation sites without a thread at hand (Ops) charge.
+            refreshNativeStackLimit()
+            memory.start()
+            let previous = memory.publish()
+            defer { MemoryBudget.restore(previous) }
+            return try enterFunction(f, args)
+        }
+        return try enterFunction(f, args)
+    }
+
+    private func enterFunction(_ f: StarFunction, _ args: Arguments) throws -> Value {
         guard let base = exec.pointee.stackTop, let start = stackBase,
               base + f.code.localNames.count <= start + stackCapacity else {
             throw StarlarkError("call stack depth exceeded")
@@ -243,6 +255,7 @@ extension StarThread {
         if l.iterators > 0 { throw StarlarkError("cannot apply += to list during iteration") }
         let n = l.elements.count + extra.count
         if n > Ops.maxElements { throw Ops.tooLarge("list", n, Ops.maxElements) }
+        try memory.reserve(extra.count * MemoryLayout<Value>.stride)
         l.elements.append(contentsOf: extra)
         return true
     }

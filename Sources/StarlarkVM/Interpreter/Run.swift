@@ -24,7 +24,8 @@ extension StarThread {
               nativeSP > st.pointee.nativeStackLimit else {
             dropValues(base, localsReady)
             let why = nativeSP > st.pointee.nativeStackLimit
-                ? "limit \(maxCallDepth)" : "at depth \(st.pointee.callDepth), the thread's native stack is nearly full"
+                ? "limit \(maxCallDepth); raise it with --max-depth N or limits(max_depth = N) in the spec"
+                : "at depth \(st.pointee.callDepth), the thread's native stack is nearly full; recurse less deeply or use a loop"
             throw frameError(StarlarkError("call stack depth exceeded (\(why))"), fn, pc: 0)
         }
         var k = localsReady
@@ -504,8 +505,11 @@ extension StarThread {
     @inline(never)
     func pollBudget() throws {
         if steps >= maxSteps {
-            throw StarlarkError("Starlark computation cancelled: too many steps")
+            throw StarlarkError("Starlark computation cancelled: too many steps (the budget is \(maxSteps) loop iterations "
+                                + "and calls; raise it with --max-steps N or limits(max_steps = N) in the spec)")
         }
+        budgetPolls &+= 1
+        if budgetPolls & 15 == 0 { try memory.check() }
         if cancellation.isCancelled {
             throw StarlarkError("Starlark computation cancelled: \(cancellation.reason)")
         }

@@ -24,6 +24,7 @@ extension StarThread {
                   case .string(let held) = variable.pointee, held === left else { return false }
             let n = left.bytes.count + right.bytes.count
             if n > Ops.maxAlloc { throw Ops.tooLarge("string", n, Ops.maxAlloc) }
+            try memory.reserve(right.bytes.count)
             tail = right.bytes
         }
         // Drop the variable's reference (the store that follows overwrites it anyway) and

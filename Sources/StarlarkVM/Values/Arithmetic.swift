@@ -14,6 +14,7 @@ extension Ops {
     static func concat<T>(_ a: [T], _ b: [T], _ what: String, limit: Int = maxAlloc) throws -> [T] {
         let n = a.count + b.count  // both are array counts: no overflow
         if n > limit { throw tooLarge(what, n, limit) }
+        try MemoryBudget.reserve(n * MemoryLayout<T>.stride)
         var r: [T] = []
         r.reserveCapacity(n)
         r.append(contentsOf: a)
@@ -214,15 +215,16 @@ extension Ops {
     }
 
     /// The repeat count of `s * n`: negative counts give empty results.
-    private static func repeatCount(_ n: Value, elements: Int) throws -> Int {
+    private static func repeatCount(_ n: Value, elements: Int, limit: Int = maxAlloc, stride: Int = 1) throws -> Int {
         guard case .int(let i) = n, i >= Int64(Int32.min), i <= Int64(Int32.max) else {
             throw StarlarkError("repeat count \(repr(n)) too large")
         }
         if i < 1 || elements == 0 { return 0 }
         let (total, overflow) = elements.multipliedReportingOverflow(by: Int(i))  // Int is 64-bit
-        if overflow || total >= maxAlloc {
+        if overflow || total >= limit {
             throw StarlarkError("excessive repeat (\(elements) * \(i) elements)")
         }
+        try MemoryBudget.reserve(total * stride)
         return Int(i)
     }
 
@@ -235,7 +237,8 @@ extension Ops {
     }
 
     static func repeatValues(_ s: [Value], _ n: Value) throws -> [Value] {
-        let k = try repeatCount(n, elements: s.count)
+        // A list of 2^29 values is 8 GiB: values are bounded like concatenation's results.
+        let k = try repeatCount(n, elements: s.count, limit: maxElements, stride: MemoryLayout<Value>.stride)
         var out: [Value] = []
         out.reserveCapacity(s.count * k)
         for _ in 0..<k { out.append(contentsOf: s) }

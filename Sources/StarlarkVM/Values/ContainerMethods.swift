@@ -59,6 +59,7 @@ extension Methods {
             let extra = try Ops.collect(p[0])
             let n = l.elements.count + extra.count
             if n > Ops.maxElements { throw Ops.tooLarge("extend: list", n, Ops.maxElements) }
+            try MemoryBudget.reserve(extra.count * MemoryLayout<Value>.stride)
             l.elements.append(contentsOf: extra)
             return .none
         },

@@ -114,10 +114,13 @@ extension Ops {
             if let n = length(x) {
                 // range(1 << 40) has a length but no room in memory: refuse it up front.
                 if n > maxElements { throw tooLarge("list", n, maxElements) }
+                try MemoryBudget.reserve(n * MemoryLayout<Value>.stride)
                 out.reserveCapacity(n)
             }
             while let v = it.next() {
                 if out.count >= maxElements { throw tooLarge("list", out.count + 1, maxElements) }
+                // Charged as the array doubles (unbounded iterables have no length to check first).
+                if out.count == out.capacity { try MemoryBudget.reserve(out.count * MemoryLayout<Value>.stride) }
                 out.append(v)
             }
             return out

@@ -94,6 +94,7 @@ enum StringOps {
             if out.count + s.bytes.count > Ops.maxAlloc {
                 throw Ops.tooLarge("join: string", out.count + s.bytes.count, Ops.maxAlloc)
             }
+            if out.count + s.bytes.count > out.capacity { try MemoryBudget.reserve(out.count + s.bytes.count) }
             out.append(contentsOf: s.bytes)
         }
         return .str(out)
