@@ -127,7 +127,7 @@ public final class HTTPSession: Sendable {
         }
         let nanos = Int64(milliseconds(timeout) * 1_000_000)
         do {
-            let response = try client.execute(request: request, deadline: .now() + .nanoseconds(nanos)).wait()
+            let response = try FutureWait.result(of: client.execute(request: request, deadline: .now() + .nanoseconds(nanos)))
             var pairs: [(String, String)] = []
             for (name, value) in response.headers {
                 let lower = name.lowercased()
