@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Every input a fuzzer once broke faultbox with (fuzz/regressions/<target>/) and the seed
@@ -20,21 +21,10 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     private func replay(_ target: String, _ inputs: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable(target))
-        process.arguments = inputs
         let root = FaultboxHarness.packageRoot()
-        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
         var env = ProcessInfo.processInfo.environment
         env["FAULTBOX_JUNIT_XSD"] = root + "/../shared/junit/junit.xsd"
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try runProgram(try executable(target), inputs, directory: NSTemporaryDirectory(), environment: env)
     }
 
     func testEveryRegressionInputStillRunsClean() throws {

@@ -85,7 +85,7 @@ final class HTMLReportTests: TopologyTestCase {
         if let shot = ProcessInfo.processInfo.environment["FAULTBOX_SCREENSHOT"] {
             args += ["--screenshot", shot.hasPrefix("/") ? shot : FaultboxHarness.packageRoot() + "/" + shot]
         }
-        let check = try runTool(python, args)
+        let check = try runProgram(python, args)
         print(check.output)
         XCTAssertEqual(check.status, 0, check.output)
     }
@@ -102,7 +102,7 @@ final class HTMLReportTests: TopologyTestCase {
         XCTAssertTrue(error.contains("srvice"), error)
         XCTAssertTrue(r.stderr.contains(error), "the page shows what stderr said: \(r.stderr)")
         try harness.write("expect.json", #"{"load_error_contains": "srvice"}"#)
-        let check = try runTool(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
+        let check = try runProgram(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
         XCTAssertEqual(check.status, 0, check.output)
     }
 
@@ -153,18 +153,5 @@ final class HTMLReportTests: TopologyTestCase {
         if missing.isEmpty { return python }
         throw cannotRun("headless Chromium checks need \(missing.joined(separator: ", "))",
                         fix: "run `make deps` (Debian chromium, chromium-driver; selenium in .build/html-venv)")
-    }
-
-    func runTool(_ executable: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Injector
+import TestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -74,7 +75,7 @@ final class FilterTests: XCTestCase {
         XCTAssertTrue(waitUntil(timeout: 10) { !h.read(portFile).isEmpty }, h.stderr())
         let port = h.read(portFile).trimmingCharacters(in: .whitespacesAndNewlines)
         for _ in 0..<5 {
-            let reply = try curl("http://127.0.0.1:\(port)/dial?addr=127.0.0.1:\(target.port)")
+            let reply = try curlGet("http://127.0.0.1:\(port)/dial?addr=127.0.0.1:\(target.port)")
             XCTAssertEqual(reply, "dialed")
         }
         kill(p.pid, SIGTERM)
@@ -82,17 +83,5 @@ final class FilterTests: XCTestCase {
         let calls = h.events.all.map(\.syscall)
         XCTAssertEqual(Set(calls), ["connect"], "trapped beyond the rule's syscall: \(Set(calls).sorted())")
         XCTAssertGreaterThanOrEqual(calls.count, 5, "each dial connects once")
-    }
-
-    private func curl(_ url: String) throws -> String {
-        let task = Process()
-        task.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        task.arguments = ["-sS", "--max-time", "10", url]
-        let pipe = Pipe()
-        task.standardOutput = pipe
-        try task.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        task.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

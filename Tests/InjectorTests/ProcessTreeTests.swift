@@ -167,27 +167,15 @@ final class ProcessTreeTests: XCTestCase {
         let p = try h.launch([binary, portFile], trap: ["connect", "openat", "write"])
         XCTAssertTrue(waitUntil(timeout: 10) { !h.read(portFile).isEmpty }, h.stderr())
         let port = h.read(portFile).trimmingCharacters(in: .whitespacesAndNewlines)
-        let ok = try fetch("http://127.0.0.1:\(port)/dial?addr=127.0.0.1:\(denied.port)")
+        let ok = try curlGet("http://127.0.0.1:\(port)/dial?addr=127.0.0.1:\(denied.port)")
         XCTAssertTrue(ok.contains("connection refused"), ok)
         let allowed = try Listener()
-        let ok2 = try fetch("http://127.0.0.1:\(port)/dial?addr=127.0.0.1:\(allowed.port)")
+        let ok2 = try curlGet("http://127.0.0.1:\(port)/dial?addr=127.0.0.1:\(allowed.port)")
         XCTAssertEqual(ok2, "dialed")
         XCTAssertEqual(h.session.ruleHits()[1], 1)
         XCTAssertFalse(h.stderr().contains("function not implemented"), h.stderr())
         kill(p.pid, SIGTERM)
         XCTAssertEqual(h.finish(p), .exited(0), h.stderr())
-    }
-
-    private func fetch(_ url: String) throws -> String {
-        let task = Process()
-        task.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        task.arguments = ["-sS", "--max-time", "10", url]
-        let pipe = Pipe()
-        task.standardOutput = pipe
-        try task.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        task.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

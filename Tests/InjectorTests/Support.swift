@@ -126,3 +126,8 @@ func waitUntil(timeout: TimeInterval, _ condition: () -> Bool) -> Bool {
     }
     return condition()
 }
+
+/// The body curl fetches from `url` (its errors go to the test's stderr).
+func curlGet(_ url: String) throws -> String {
+    try runProgram("/usr/bin/curl", ["-sS", "--max-time", "10", url], stderrToo: false).output
+}
