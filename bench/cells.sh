@@ -121,7 +121,7 @@ fi
 # A worker's fixed cost against its per-cell cost: one worker (outside namespaces, which
 # are measured below) fed 1 test, then the 20 matrix tests, on one line each.
 "$bin/faultbox" test matrix20.star --dry-run | awk '/^test_/ { i++ } /^test_matrix_/ { print i - 1 }' >indices.txt
-request() { printf '{"spec":"matrix20.star","test":%d,"testOffset":0,"matrixOffset":0,"seed":"0","runs":1,"timeoutMs":60000,"graceMs":2000,"debug":false,"runDirectory":"%s","injector":"%s"}\n' "$1" "$work/rd" "$2"; }
+request() { printf '{"spec":"matrix20.star","test":%d,"testOffset":0,"matrixOffset":0,"seed":"0","runs":1,"timeoutMs":60000,"graceMs":2000,"debug":false,"runDirectory":"%s","injector":"%s","maxSteps":100000000,"maxDepth":1000,"maxMemory":2147483648}\n' "$1" "$work/rd" "$2"; }
 backend=$("$bin/faultbox" test matrix20.star --test 'test_matrix_order_flow_db_down' --debug 2>&1 | sed -n 's/.*injector backend: //p' | head -1)
 mkdir -p rd
 worker() {  # worker N -> ms for one worker running the first N matrix tests
