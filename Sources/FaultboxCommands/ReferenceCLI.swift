@@ -41,6 +41,8 @@ enum ReferenceCLI {
             "--strict-determinism": "overrides the spec's determinism strictness",
             "--no-strict-determinism": "overrides the spec's determinism strictness",
             "--no-plan": "skips the plan tree in the run bundle",
+            "--config": "names the faultbox.yaml topology of the reference tool's YAML spec format",
+            "--spec": "names the spec.yaml tests of the reference tool's YAML spec format",
         ],
         "init": [
             "--from-compose": "generates a spec from a docker-compose file",
@@ -58,6 +60,15 @@ enum ReferenceCLI {
     /// Options of the reference tool's `run` that take a separate value (so that scanning
     /// for flags stops at the program name, not at a flag's value).
     static let valueOptions: Set<String> = ["--fault", "--trace", "--seed", "--env", "--fs-fault", "--log-format"]
+
+    /// The reference tool's `test` also takes its older YAML format (`faultbox test
+    /// faultbox.yaml spec.yaml`): a spec path ending in .yaml or .yml is that format, not
+    /// Starlark, so say so instead of reporting YAML as a Starlark syntax error.
+    static func yamlSpecRefusal(_ spec: String) -> String? {
+        guard spec.hasSuffix(".yaml") || spec.hasSuffix(".yml") else { return nil }
+        return "\(spec) is a YAML spec (the reference tool's faultbox.yaml/spec.yaml format); not supported here yet, "
+            + "see docs/compat.md#cli; write the topology and tests in a .star spec (faultbox init BINARY starts one)"
+    }
 
     static func commandRefusal(_ name: String) -> String? {
         if let what = commands[name] {

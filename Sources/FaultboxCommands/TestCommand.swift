@@ -182,6 +182,7 @@ struct TestCommand: ParsableCommand {
 
     private func resolveSpecs() throws -> [String] {
         guard format == "text" || format == "json" else { throw usage("--format \(format): expected text or json") }
+        if let refused = specs.lazy.compactMap(ReferenceCLI.yamlSpecRefusal).first { throw usage(refused) }
         if !specs.isEmpty { return specs }
         // Like `make` and its Makefile: a project keeps its entry spec as faultbox.star.
         if FileManager.default.fileExists(atPath: Self.defaultSpec) { return [Self.defaultSpec] }

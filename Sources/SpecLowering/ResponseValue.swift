@@ -2,7 +2,9 @@ import StarlarkVM
 
 /// An HTTP response as spec code sees it: `status`, `body`, `headers` (names lower case),
 /// `duration_ms`, `ok` (a response with status 200-399), `error` (transport error or None),
-/// `data` (the body parsed as JSON when it is JSON, else None).
+/// `data` (the body parsed as JSON when it is JSON, else None). `body` is trimmed of leading
+/// and trailing white space, as the reference tool does: its specs compare a Go service's
+/// `fmt.Fprintln` reply with `assert_eq(resp.body, "hello")`.
 final class ResponseValue: StarObject {
     let fields: [(String, Value)]
     init(fields: [(String, Value)]) { self.fields = fields }
@@ -39,13 +41,14 @@ extension SpecValues {
     public static func response(_ r: SpecHTTPResult, thread: StarThread) -> Value {
         let headers = StarDict()
         for (k, v) in r.headers { try? headers.set(.str(k.lowercased()), .str(v)) }
+        let body = trimmingWhiteSpace(r.body)
         var data: Value = .none
-        if r.error == nil, !r.body.isEmpty, let decode = jsonDecode(thread) {
-            data = (try? thread.call(decode, Arguments([.str(r.body)]))) ?? .none
+        if r.error == nil, !body.isEmpty, let decode = jsonDecode(thread) {
+            data = (try? thread.call(decode, Arguments([.str(body)]))) ?? .none
         }
         return .object(ResponseValue(fields: [
             ("status", .int(Int64(r.status))),
-            ("body", .str(r.body)),
+            ("body", .str(body)),
             ("headers", .dict(headers)),
             ("duration_ms", .float(r.durationMilliseconds)),
             // Like ServiceClients and the healthchecks: 200-399 is ok (requests' `ok` too).
@@ -63,6 +66,24 @@ extension SpecValues {
             ("decision", .str(decision)), ("path", path.map { .str($0) } ?? .none),
             ("addr", addr.map { .str($0) } ?? .none),
         ]))
+    }
+
+    /// `bytes` without leading and trailing white space (Unicode White_Space, as Go's
+    /// strings.TrimSpace); a body that is not UTF-8 loses only its ASCII white space.
+    static func trimmingWhiteSpace(_ bytes: [UInt8]) -> [UInt8] {
+        let ascii: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D]
+        // Most bodies start and end with a visible ASCII byte: nothing to trim, no decoding.
+        guard let head = bytes.first, let tail = bytes.last else { return bytes }
+        if head < 0x80, tail < 0x80, !ascii.contains(head), !ascii.contains(tail) { return bytes }
+        if let text = String(validating: bytes, as: UTF8.self) {
+            let scalars = text.unicodeScalars
+            guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+                  let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return [] }
+            return Array(String(scalars[first...last]).utf8)
+        }
+        guard let first = bytes.firstIndex(where: { !ascii.contains($0) }),
+              let last = bytes.lastIndex(where: { !ascii.contains($0) }) else { return [] }
+        return Array(bytes[first...last])
     }
 
     static func jsonDecode(_ thread: StarThread) -> Value? {

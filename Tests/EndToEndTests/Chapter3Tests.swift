@@ -1,6 +1,5 @@
 import Foundation
 import XCTest
-import TestSupport
 
 /// The reference tutorial's chapter 3 (fault injection), ported to examples/ on the demo
 /// services, run as a user runs them: `faultbox test examples/ch03-*.star` from a folder
@@ -23,11 +22,6 @@ final class Chapter3Tests: XCTestCase {
         XCTAssertEqual(processes(startedFrom: harness.workDirectory), [], "services left running")
         harness.cleanUp()
     }
-
-    /// Builtins of issue 18 that other branches add: until they are merged, a spec using
-    /// them stops at load with `undefined: NAME` (delete this allowance after the merge).
-    static let pendingMerge = ["fault_start", "fault_stop", "fault_all", "allow", "op",
-                               "expect_success", "expect_error_within", "expect_hang"]
 
     func testScopedFaults() throws {
         let r = try harness.run(["test", "examples/ch03-fault-injection.star"])
@@ -57,15 +51,9 @@ final class Chapter3Tests: XCTestCase {
         XCTAssertTrue(r.stdout.hasSuffix("coverage: 1 of 1 edge targeted by a fault test\n"), r.stdout)
     }
 
-    /// Named operations, fault_start/fault_stop, fault_all, allow() and expect_*: passes once
-    /// the branches that add them are merged.
+    /// Named operations, fault_start/fault_stop, fault_all, allow() and expect_*.
     func testOperationsAndImperativeControl() throws {
         let r = try harness.run(["test", "examples/ch03-ops-and-imperative.star"])
-        let missing = Self.pendingMerge.filter { r.stderr.contains("undefined: \($0)\n") || r.stderr.contains("undefined: \($0) ") }
-        if r.status == 1, !missing.isEmpty {
-            throw cannotRun("needs the issue-18 branches that add \(missing.joined(separator: ", ")) (\(r.stderr.split(separator: "\n").first ?? ""))",
-                            fix: "merge the issue-18 branches")
-        }
         XCTAssertEqual(r.status, 0, r.all)
         for test in ["test_persist_failure", "test_data_file_failure", "test_fault_mid_operation",
                      "test_all_services_slow", "test_explicit_allow", "test_write_then_read",

@@ -99,6 +99,21 @@ final class CompatCLITests: XCTestCase {
         }
     }
 
+    /// The reference tool's `test` also runs its YAML format (`faultbox test faultbox.yaml
+    /// spec.yaml`): a YAML file is named as such, not parsed as Starlark ("got ':'").
+    func testYAMLSpecsAreNamedNotParsed() throws {
+        try harness.write("faultbox.yaml", "services:\n  db:\n    binary: /bin/true\n")
+        for args in [["test", "faultbox.yaml", "spec.yaml"], ["test", "x.star", "tests.yml"]] {
+            let r = try harness.run(args)
+            XCTAssertEqual(r.status, 1, r.all)
+            XCTAssertEqual(r.stdout, "", r.all)
+            let yaml = args.first { $0.hasSuffix("yaml") || $0.hasSuffix("yml") }!
+            XCTAssertEqual(r.stderr, "faultbox test: \(yaml) is a YAML spec (the reference tool's faultbox.yaml/spec.yaml format); "
+                + "not supported here yet, see docs/compat.md#cli; write the topology and tests in a .star spec "
+                + "(faultbox init BINARY starts one)\n", r.all)
+        }
+    }
+
     func testPassthroughArgumentsOfRunAreNotFlags() throws {
         // After the program name, --debug belongs to the program.
         let r = try harness.run(["run", "/bin/echo", "--debug"])

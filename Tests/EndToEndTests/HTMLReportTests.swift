@@ -90,6 +90,45 @@ final class HTMLReportTests: TopologyTestCase {
         XCTAssertEqual(check.status, 0, check.output)
     }
 
+    /// Issue 18's outcomes in the grid, each with its own word: a met expectation (PASS), an
+    /// assertion in the scenario (FAIL), an expectation not met (EXPECT), an armed rule that
+    /// never fired under require_faults_fire (BYPASS) and a scenario that could not run
+    /// (ERROR: an unknown syscall keyword at run time).
+    func testEveryOutcomeHasItsWordInTheGrid() throws {
+        let python = try seleniumPython()
+        try harness.write("printer.py", Self.printer)
+        try harness.write("outcomes.star", """
+            load("topology.star", "api", "db", "printer")
+            def write():
+                return api.post(path = "/data/k", body = "v")
+            def write_again():
+                return api.post(path = "/data/k", body = "v")
+            def health():
+                return api.get(path = "/health")
+            def crash():
+                fail("the scenario's own assertion")
+            def broken():
+                fault(db, no_such_call = deny("EIO"), run = health)
+            db_down = fault_assumption("db_down", target = api, connect = deny("ECONNREFUSED"))
+            fault_matrix(
+                scenarios = [write, write_again, health, crash, broken],
+                faults = [db_down],
+                default_expect = expect_success(),
+                overrides = {(write, db_down): expect_error_within(ms = 3000)},
+                require_faults_fire = True,
+            )
+
+            """)
+        let r = try harness.run(["test", "outcomes.star", "--html", "report.html"])
+        XCTAssertEqual(r.status, 2, r.all)
+        try harness.write("expect.json", """
+            {"cells": 5, "outcomes": {"PASS": 1, "EXPECT": 1, "BYPASS": 1, "FAIL": 1, "ERROR": 1},
+             "failed_test": "test_matrix_write_again_db_down", "reason_contains": "expect_success()"}
+            """)
+        let check = try runProgram(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
+        XCTAssertEqual(check.status, 0, check.output)
+    }
+
     func testSpecThatDoesNotLoadStillWritesThePage() throws {
         let python = try seleniumPython()
         try harness.write("broken.star", "load(\"topology.star\", \"api\")\nsrvice(\"x\")\n")

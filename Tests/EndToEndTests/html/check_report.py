@@ -163,8 +163,8 @@ def large(driver, report, count):
         rendered = driver.execute_script("return window.__faultboxRenderMs")
         n = len(driver.find_elements(By.CSS_SELECTOR, "table.matrix .cell"))
         check(n == count, "large report has %d cells" % count)
+        # A measurement, not a check: speed claims belong in bench/, not in a test.
         print("measure: %d cells rendered in %.1f ms, file %d bytes" % (count, rendered, len(big.encode())))
-        check(rendered < 1000, "%d cells render in under a second (%.1f ms)" % (count, rendered))
     finally:
         os.unlink(f.name)
 
