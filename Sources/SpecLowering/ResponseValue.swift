@@ -71,20 +71,22 @@ extension SpecValues {
     /// `bytes` without leading and trailing white space (Unicode White_Space, as Go's
     /// strings.TrimSpace); a body that is not UTF-8 loses only its ASCII white space.
     static func trimmingWhiteSpace(_ bytes: [UInt8]) -> [UInt8] {
-        let ascii: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D]
         // Most bodies start and end with a visible ASCII byte: nothing to trim, no decoding.
         guard let head = bytes.first, let tail = bytes.last else { return bytes }
-        if head < 0x80, tail < 0x80, !ascii.contains(head), !ascii.contains(tail) { return bytes }
+        if head < 0x80, tail < 0x80, !isASCIISpace(head), !isASCIISpace(tail) { return bytes }
         if let text = String(validating: bytes, as: UTF8.self) {
             let scalars = text.unicodeScalars
             guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
                   let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return [] }
             return Array(String(scalars[first...last]).utf8)
         }
-        guard let first = bytes.firstIndex(where: { !ascii.contains($0) }),
-              let last = bytes.lastIndex(where: { !ascii.contains($0) }) else { return [] }
+        guard let first = bytes.firstIndex(where: { !isASCIISpace($0) }),
+              let last = bytes.lastIndex(where: { !isASCIISpace($0) }) else { return [] }
         return Array(bytes[first...last])
     }
+
+    /// Space, tab, LF, VT, FF, CR.
+    private static func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
 
     static func jsonDecode(_ thread: StarThread) -> Value? {
         guard let json = Universe.builtins["json"] else { return nil }
