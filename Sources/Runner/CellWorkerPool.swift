@@ -6,7 +6,8 @@ import StarlarkVM
 /// exec and its own load of the specs (named on its command line) then overlap the
 /// parent's load and planning instead of following them (docs/runner.md, "Parallel
 /// cells"). The first worker is also the probe: the namespace modes are tried in order
-/// until one starts a worker; when none does, the run is serial.
+/// until one starts a worker; when none does, the run is serial. Only the first worker's
+/// start is waited for, after every worker has been cloned.
 final class CellWorkerPool {
     let mode: CellNamespaces.Mode
     /// Started and not yet handed to the run; the first one has exec'd, the others may not
@@ -26,7 +27,7 @@ final class CellWorkerPool {
     }
 
     /// `count` workers that preload `specs` with `limits`, or why namespaces cannot be made
-    /// here (every mode's reason). Only the first worker's start is waited for.
+    /// here (every mode's reason).
     static func start(count: Int, specs: [String], limits: ExecutionLimits) -> Result<CellWorkerPool, NamespaceError> {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let environment = ProcessInfo.processInfo.environment
@@ -37,15 +38,19 @@ final class CellWorkerPool {
             switch CellWorkerLink.spawn(executable: executable, arguments: arguments, environment: environment, mode: mode) {
             case .failure(let error): reasons.append(label + error.description)
             case .success(let first):
-                if let error = first.waitStarted() {
-                    reasons.append(label + error.description)
-                    continue
-                }
+                // The others are cloned before the first is waited for: each one's set-up and
+                // exec take a few ms, and they would otherwise follow each other.
                 let pool = CellWorkerPool(mode: mode, first: first, executable: executable, environment: environment,
                                           arguments: arguments)
                 for _ in 1..<max(count, 1) {
                     guard case .success(let w) = pool.spawn(wait: false) else { break }
                     pool.workers.append(w)
+                }
+                if let error = first.waitStarted() {
+                    reasons.append(label + error.description)
+                    pool.workers.removeFirst()  // reaped already
+                    pool.shutDown()
+                    continue
                 }
                 return .success(pool)
             }
