@@ -137,6 +137,19 @@ one=$(worker 1) twenty=$(worker 20)
 awk -v o="$one" -v t="$twenty" 'BEGIN { w = (t - o) / 19
     printf "jobs: one worker: 1 test %d ms (exec, spec load, a cold first cell), 20 tests %d ms: %.1f ms per warm cell, %.0f ms fixed\n", o, t, w, o - w }'
 "$bin/faultbox" __cell --measure-namespaces 200 | sed 's/^/jobs: /'
+# What a --jobs run costs before its first outcome, against a serial run: one cell each way,
+# alternating, medians of 7 (the parent's start, then a worker's exec, spec load and cold
+# first cell, overlapped with the parent's own spec load; docs/runner.md).
+one=() onej=()
+for i in 1 2 3 4 5 6 7; do
+    for j in 1 2; do
+        s=$(date +%s%N)
+        "$bin/faultbox" test matrix20.star --test test_matrix_order_flow_db_down --jobs "$j" >/dev/null 2>&1 || true
+        e=$(date +%s%N)
+        if [ "$j" = 1 ]; then one+=($(( (e - s) / 1000000 ))); else onej+=($(( (e - s) / 1000000 ))); fi
+    done
+done
+echo "jobs: one cell: --jobs 1 $(med "${one[@]}") ms, --jobs 2 $(med "${onej[@]}") ms (the fixed cost of the workers, medians of 7)"
 
 # Cells that wait (each api connect delayed 300 ms) rather than compute: what --jobs is for.
 {

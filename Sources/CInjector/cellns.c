@@ -82,7 +82,7 @@ static int set_up_child(int user_namespace, const char *uid_map, size_t uid_len,
 }
 
 pid_t cinj_spawn_cell_worker(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
-                             int user_namespace, char *err, size_t err_len) {
+                             int user_namespace, int *started_fd, char *err, size_t err_len) {
     char uid_map[32], gid_map[32];
     size_t uid_len = id_map(uid_map, (unsigned)geteuid()), gid_len = id_map(gid_map, (unsigned)getegid());
     int report[2];  // the child's errno if set-up or exec fails; closed by a successful exec
@@ -91,8 +91,10 @@ pid_t cinj_spawn_cell_worker(const char *path, char *const argv[], char *const e
     if (pid < 0) {
         int e = errno;
         close(report[0]); close(report[1]);
-        snprintf(err, err_len, "unshare(%s): %s",
-                 user_namespace ? "CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID" : "CLONE_NEWNET|CLONE_NEWPID", strerror(e));
+        // ENOSPC is how the kernel says user.max_user_namespaces is 0 (or used up).
+        snprintf(err, err_len, "unshare(%s): %s%s",
+                 user_namespace ? "CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID" : "CLONE_NEWNET|CLONE_NEWPID", strerror(e),
+                 e == ENOSPC ? ", user.max_user_namespaces is 0 or used up" : e == EPERM ? ", not permitted" : "");
         errno = e;
         return -1;
     }
@@ -120,20 +122,23 @@ pid_t cinj_spawn_cell_worker(const char *path, char *const argv[], char *const e
         _exit(127);
     }
     close(report[1]);
+    *started_fd = report[0];
+    return (pid_t)pid;
+}
+
+int cinj_cell_worker_started(pid_t pid, int started_fd, char *err, size_t err_len) {
     int code[2] = {0, 0};
     ssize_t n;
-    do { n = read(report[0], code, sizeof code); } while (n < 0 && errno == EINTR);
-    close(report[0]);
-    if (n == (ssize_t)sizeof code) {
-        static const char *stages[] = {"", "write /proc/self/setgroups", "write /proc/self/uid_map", "write /proc/self/gid_map",
-                                       "bring up lo", "dup2", "execve", "make mounts private", "mount /proc"};
-        snprintf(err, err_len, "%s: %s", stages[code[0] < 9 ? code[0] : 0], strerror(code[1]));
-        int status;
-        waitpid((pid_t)pid, &status, 0);
-        errno = code[1];
-        return -1;
-    }
-    return (pid_t)pid;
+    do { n = read(started_fd, code, sizeof code); } while (n < 0 && errno == EINTR);
+    close(started_fd);
+    if (n != (ssize_t)sizeof code) return 0;  // end of file: the exec closed the pipe
+    static const char *stages[] = {"", "write /proc/self/setgroups", "write /proc/self/uid_map", "write /proc/self/gid_map",
+                                   "bring up lo", "dup2", "execve", "make mounts private", "mount /proc"};
+    snprintf(err, err_len, "%s: %s", stages[code[0] < 9 ? code[0] : 0], strerror(code[1]));
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    errno = code[1];
+    return -1;
 }
 
 int cinj_probe_cell_namespaces(int user_namespace, char *err, size_t err_len) {

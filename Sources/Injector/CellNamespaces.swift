@@ -12,12 +12,15 @@ public enum CellNamespaces {
         public var description: String { self == .root ? "network + PID + mount namespaces" : "user + network + PID + mount namespaces" }
     }
 
-    /// The mode that works here, or why none does.
+    /// The modes to try, in order: as root the plain namespaces first.
+    public static var modesToTry: [Mode] { geteuid() == 0 ? [.root, .userNamespace] : [.userNamespace] }
+
+    /// The mode that works here, or why none does (`--measure-namespaces`; a run's first
+    /// worker is its probe).
     public static func probe() -> Result<Mode, NamespaceError> {
         var err = [CChar](repeating: 0, count: 256)
         var reasons: [String] = []
-        let modes: [Mode] = geteuid() == 0 ? [.root, .userNamespace] : [.userNamespace]
-        for mode in modes {
+        for mode in modesToTry {
             let code = cinj_probe_cell_namespaces(mode.flag, &err, err.count)
             if code == 0 { return .success(mode) }
             // ENOSPC is how the kernel says user.max_user_namespaces is 0 (or used up).
@@ -27,16 +30,26 @@ public enum CellNamespaces {
         return .failure(NamespaceError(reasons.joined(separator: "; ")))
     }
 
-    /// Starts `path argv` as the namespaces' first process with the given stdin/stdout.
+    /// Starts `path argv` as the namespaces' first process with the given stdin/stdout. Returns
+    /// once the clone is done, without waiting for the exec: `started` is the pipe that
+    /// `waitStarted` reads to learn whether the set-up and the exec succeeded, so that the
+    /// caller can go on (load the spec) while the worker starts.
     public static func spawnWorker(path: String, arguments: [String], environment: [String: String],
-                                   stdin: Int32, stdout: Int32, mode: Mode) -> Result<pid_t, NamespaceError> {
+                                   stdin: Int32, stdout: Int32, mode: Mode) -> Result<(pid: pid_t, started: Int32), NamespaceError> {
         var cArgs = arguments.map { strdup($0) } + [nil]
         var cEnv = environment.map { strdup($0.key + "=" + $0.value) } + [nil]
         defer { for p in cArgs + cEnv { free(p) } }
         var err = [CChar](repeating: 0, count: 256)
-        let pid = cinj_spawn_cell_worker(path, &cArgs, &cEnv, stdin, stdout, mode.flag, &err, err.count)
+        var started: Int32 = -1
+        let pid = cinj_spawn_cell_worker(path, &cArgs, &cEnv, stdin, stdout, mode.flag, &started, &err, err.count)
         if pid < 0 { return .failure(NamespaceError(String(cString: err))) }
-        return .success(pid)
+        return .success((pid, started))
+    }
+
+    /// Blocks until the worker `pid` has exec'd (nil) or says why it could not (then it is reaped).
+    public static func waitStarted(pid: pid_t, started: Int32) -> NamespaceError? {
+        var err = [CChar](repeating: 0, count: 256)
+        return cinj_cell_worker_started(pid, started, &err, err.count) == 0 ? nil : NamespaceError(String(cString: err))
     }
 
     /// A close-on-exec pipe (read end, write end), or nil.

@@ -32,11 +32,24 @@ public enum CellWorker {
         var maxSteps: UInt64
         var maxDepth: Int
         var maxMemory: Int
+        /// Whether the parent writes a report that needs the event trace (`--output`,
+        /// `--junit`, ...); without one the reply leaves it out, as a serial run drops it
+        /// (absent: true).
+        var details: Bool?
     }
 
     public static func main(_ arguments: [String]) -> Int32 {
         if arguments.first == "--measure-namespaces" { return measure(arguments.dropFirst().first.flatMap(Int.init) ?? 200) }
-        var specs: [String: SpecBridge] = [:]
+        guard let preload = Preload(arguments) else {
+            ConsoleWrite.write(ConsoleWrite.stderr, "faultbox __cell: internal command of faultbox test --jobs; "
+                + "expected --limits STEPS DEPTH MEMORY and spec paths, got \(arguments.joined(separator: " "))\n")
+            return 1
+        }
+        var specs = SpecCache()
+        // The parent is loading the same specs meanwhile: by the time the first request
+        // comes, they are ready here too. One that fails is left to the request that names
+        // it (the parent has reported the error by then and will not send one).
+        for path in preload.specs { _ = specs.load(path, limits: preload.limits) }
         var input = LineInput(fd: 0)
         while let line = input.next() {
             guard let request = try? JSONDecoder().decode(Request.self, from: Data(line)), let seed = UInt64(request.seed),
@@ -45,17 +58,13 @@ public enum CellWorker {
                     + "reads its requests on stdin\n")
                 return 1
             }
+            let limits = ExecutionLimits(maxSteps: request.maxSteps, maxCallDepth: request.maxDepth, maxMemoryBytes: request.maxMemory)
             let bridge: SpecBridge
-            if let loaded = specs[request.spec] { bridge = loaded } else {
-                let limits = ExecutionLimits(maxSteps: request.maxSteps, maxCallDepth: request.maxDepth,
-                                             maxMemoryBytes: request.maxMemory)
-                switch SpecBridge.load(path: request.spec, limits: limits) {
-                case .success(let loaded): bridge = loaded
-                case .failure(let error):
-                    ConsoleWrite.write(ConsoleWrite.stderr, error.description + "\n")
-                    return 1
-                }
-                specs[request.spec] = bridge
+            switch specs.load(request.spec, limits: limits) {
+            case .success(let loaded): bridge = loaded
+            case .failure(let error):
+                ConsoleWrite.write(ConsoleWrite.stderr, error.description + "\n")
+                return 1
             }
             guard let reply = run(request, seed: seed, injector: injector, bridge: bridge) else { return 1 }
             // Nothing of this test may reach the next one (a daemonised grandchild, say).
@@ -63,6 +72,42 @@ public enum CellWorker {
             ConsoleWrite.write(ConsoleWrite.stdout, reply + "\n")
         }
         return 0
+    }
+
+    /// `--limits STEPS DEPTH MEMORY SPEC...`: what the parent will ask for, so that the
+    /// worker loads it while the parent does (CellWorkerPool).
+    struct Preload {
+        var limits: ExecutionLimits
+        var specs: [String]
+
+        init?(_ arguments: [String]) {
+            if arguments.isEmpty {  // bench/cells.sh drives a worker with requests alone
+                limits = .standard
+                specs = []
+                return
+            }
+            guard arguments.count >= 4, arguments[0] == "--limits", let steps = UInt64(arguments[1]),
+                  let depth = Int(arguments[2]), let memory = Int(arguments[3]) else { return nil }
+            limits = ExecutionLimits(maxSteps: steps, maxCallDepth: depth, maxMemoryBytes: memory)
+            specs = Array(arguments.dropFirst(4))
+        }
+    }
+
+    static func preloadArguments(specs: [String], limits: ExecutionLimits) -> [String] {
+        ["--limits", String(limits.maxSteps), String(limits.maxCallDepth), String(limits.maxMemoryBytes)] + specs
+    }
+
+    /// Specs loaded once per worker, by path and budgets.
+    struct SpecCache {
+        private var loaded: [String: (limits: ExecutionLimits, bridge: SpecBridge)] = [:]
+
+        mutating func load(_ path: String, limits: ExecutionLimits) -> Result<SpecBridge, SpecBridge.LoadFailure> {
+            if let hit = loaded[path], hit.limits == limits { return .success(hit.bridge) }
+            // Silent: a top-level print() is the parent's to show, once, as in a serial run.
+            let result = SpecBridge.load(path: path, limits: limits, print: { _ in })
+            if case .success(let bridge) = result { loaded[path] = (limits, bridge) }
+            return result
+        }
     }
 
     /// One test, all its runs, as the reply line (nil after saying why on stderr).
@@ -93,7 +138,9 @@ public enum CellWorker {
             if !outcome.passed { break }
         }
         let facts = vacuity.snapshot()
-        let reply: [String: Any] = ["outcomes": outcomes.map(OutcomeWire.encode),
+        // The console needs the counts and the services' output, not the events themselves.
+        let sent = request.details ?? true ? outcomes : outcomes.map { var o = $0; o.traceStore = nil; return o }
+        let reply: [String: Any] = ["outcomes": sent.map(OutcomeWire.encode),
                                     "stepped": facts.stepped, "confirmed": facts.confirmed]
         guard let data = try? JSONSerialization.data(withJSONObject: reply) else {
             ConsoleWrite.write(ConsoleWrite.stderr, "faultbox __cell: cannot encode the outcome of \(cell.name)\n")

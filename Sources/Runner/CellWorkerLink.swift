@@ -17,25 +17,43 @@ final class CellWorkerLink {
     /// How many tests it has answered.
     var served = 0
 
-    private init(pid: pid_t, input: Int32, output: Int32) { self.pid = pid; self.input = input; self.output = output }
+    /// The pipe that says whether the worker's set-up and exec succeeded, until read.
+    private var startedPipe: Int32?
 
-    /// A new worker, the first process of fresh namespaces, waiting for its first request.
-    static func spawn(executable: String, environment: [String: String],
+    private init(pid: pid_t, input: Int32, output: Int32, started: Int32) {
+        self.pid = pid; self.input = input; self.output = output; self.startedPipe = started
+    }
+
+    /// A new worker, the first process of fresh namespaces: `faultbox __cell ARGUMENTS`.
+    /// Returns after the clone, while the worker sets up and execs (`waitStarted` says how
+    /// that went); it then reads its requests.
+    static func spawn(executable: String, arguments: [String], environment: [String: String],
                       mode: CellNamespaces.Mode) -> Result<CellWorkerLink, NamespaceError> {
         guard let input = CellNamespaces.pipe() else { return .failure(NamespaceError("pipe: \(String(cString: strerror(errno)))")) }
         guard let output = CellNamespaces.pipe() else {
             close(input.read); close(input.write)
             return .failure(NamespaceError("pipe: \(String(cString: strerror(errno)))"))
         }
-        let spawned = CellNamespaces.spawnWorker(path: executable, arguments: ["faultbox", "__cell"], environment: environment,
-                                                 stdin: input.read, stdout: output.write, mode: mode)
+        let spawned = CellNamespaces.spawnWorker(path: executable, arguments: ["faultbox", "__cell"] + arguments,
+                                                 environment: environment, stdin: input.read, stdout: output.write, mode: mode)
         close(input.read); close(output.write)
         switch spawned {
-        case .success(let pid): return .success(CellWorkerLink(pid: pid, input: input.write, output: output.read))
+        case .success(let child):
+            return .success(CellWorkerLink(pid: child.pid, input: input.write, output: output.read, started: child.started))
         case .failure(let e):
             close(input.write); close(output.read)
             return .failure(e)
         }
+    }
+
+    /// Nil once the worker has exec'd (it blocks until then, the first time), else why it
+    /// could not start; such a worker is already reaped, and only its pipes are left to close.
+    func waitStarted() -> NamespaceError? {
+        guard let fd = startedPipe else { return nil }
+        startedPipe = nil
+        guard let error = CellNamespaces.waitStarted(pid: pid, started: fd) else { return nil }
+        close(input); close(output)
+        return error
     }
 
     /// One request line. A worker is sent a request only when idle and reads it at once: a
@@ -74,6 +92,7 @@ final class CellWorkerLink {
     @discardableResult
     func stop() -> String {
         kill(pid, SIGKILL)
+        if let fd = startedPipe { close(fd); startedPipe = nil }
         close(input); close(output)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -29,17 +29,21 @@ extension TestRun {
 
     /// The outcomes of the tests that finished (all of them unless interrupted), in
     /// declaration order; the console lines are printed as they become releasable.
-    static func runParallel(_ specs: [SpecToRun], options: RunOptions, jobs: Int, mode: CellNamespaces.Mode,
+    /// `pool`: the workers started before the specs were loaded (CellWorkerPool); more are
+    /// spawned up to `jobs`. `details`: whether a report needs the outcomes' event traces.
+    static func runParallel(_ specs: [SpecToRun], options: RunOptions, jobs: Int, pool: CellWorkerPool, details: Bool,
                             runDirectory: RunDirectory, progress: Progress, interrupts: InterruptWatcher,
                             vacuity: VacuityTracker, printTest: ([TestOutcome]) -> Void) -> [TestOutcome] {
         let work = specs.flatMap { spec in spec.selected.map { ParallelJob(spec: spec, test: $0) } }
         var results = [[TestOutcome]?](repeating: nil, count: work.count)
         var facts = [(stepped: [String], confirmed: [String])?](repeating: nil, count: work.count)
         var next = 0, released = 0
-        var workers: [CellWorkerLink] = []
+        pool.trim(to: min(jobs, work.count))
+        // The pool's workers have had the parent's load to exec; one that could not is dropped.
+        var workers = pool.take().filter { $0.waitStarted() == nil }
+        /// Killed because no test was left for them; reaped at the end.
+        var finished: [CellWorkerLink] = []
         var slots = jobs
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let environment = ProcessInfo.processInfo.environment
         let clock = ContinuousClock()
 
         func release() {
@@ -65,7 +69,7 @@ extension TestRun {
             while next < work.count {
                 var worker = workers.first { $0.job == nil }
                 if worker == nil && workers.count < slots {
-                    switch CellWorkerLink.spawn(executable: executable, environment: environment, mode: mode) {
+                    switch pool.spawn() {
                     case .success(let w): workers.append(w); worker = w
                     case .failure(let error) where workers.isEmpty:
                         results[next] = [failedStart(work[next], options: options,
@@ -82,7 +86,7 @@ extension TestRun {
                 w.job = job
                 w.started = clock.now
                 w.budget = budget(work[job], options: options)
-                if !w.send(request(work[job], options: options, runDirectory: runDirectory)) {
+                if !w.send(request(work[job], options: options, details: details, runDirectory: runDirectory)) {
                     // A worker that died idle, after its last reply, costs its next test
                     // nothing: the test goes to a new worker. One that never answered fails it.
                     if w.served > 0 {
@@ -94,6 +98,13 @@ extension TestRun {
                                     reason: "cannot send the test to its worker (\($0)); its stderr is above")
                     }
                 }
+            }
+            // Every test handed out: an idle worker has nothing left to do. Killed now, its
+            // exit (its namespaces, its mappings) overlaps the cells still running.
+            if next == work.count {
+                for w in workers where w.job == nil { kill(w.pid, SIGKILL) }
+                finished += workers.filter { $0.job == nil }
+                workers.removeAll { $0.job == nil }
             }
             release()
             let busy = workers.filter { $0.job != nil }
@@ -134,7 +145,7 @@ extension TestRun {
         // Done, or Ctrl-C: the workers are killed; each is its PID namespace's init, so the
         // kernel then kills every service it started. The reports keep what had finished.
         for w in workers { kill(w.pid, SIGKILL) }
-        for w in workers { w.stop() }
+        for w in workers + finished { w.stop() }
         // Tests that finished after one still running are reported too, in their order.
         for index in released..<work.count {
             guard let done = results[index] else { continue }
@@ -144,13 +155,15 @@ extension TestRun {
         return results.flatMap { $0 ?? [] }
     }
 
-    private static func request(_ job: ParallelJob, options: RunOptions, runDirectory: RunDirectory) -> CellWorker.Request {
+    private static func request(_ job: ParallelJob, options: RunOptions, details: Bool,
+                                runDirectory: RunDirectory) -> CellWorker.Request {
         CellWorker.Request(
             spec: job.spec.options.specPath, test: job.test, testOffset: job.spec.testOffset, matrixOffset: job.spec.matrixOffset,
             seed: String(options.seed), runs: options.runs, timeoutMs: milliseconds(options.timeout),
             graceMs: milliseconds(options.grace), debug: options.debug, runDirectory: runDirectory.path,
             injector: options.injector.rawValue,
-            maxSteps: options.limits.maxSteps, maxDepth: options.limits.maxCallDepth, maxMemory: options.limits.maxMemoryBytes)
+            maxSteps: options.limits.maxSteps, maxDepth: options.limits.maxCallDepth, maxMemory: options.limits.maxMemoryBytes,
+            details: details)
     }
 
     /// How long a test's worker may stay silent: per run, the test's timeout (its own or

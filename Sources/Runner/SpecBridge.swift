@@ -12,9 +12,11 @@ struct SpecBridge: Sendable {
 
     struct LoadFailure: Error, CustomStringConvertible { let description: String }
 
-    static func load(path: String, limits: ExecutionLimits) -> Result<SpecBridge, LoadFailure> {
+    /// `print`: where a top-level `print()` goes (standard error unless told otherwise).
+    static func load(path: String, limits: ExecutionLimits,
+                     print: @escaping @Sendable (String) -> Void = SpecOptions.printToStderr) -> Result<SpecBridge, LoadFailure> {
         do {
-            let spec = try loadSpec(path: path, options: SpecOptions(vocabulary: vocabulary, limits: limits))
+            let spec = try loadSpec(path: path, options: SpecOptions(vocabulary: vocabulary, limits: limits, print: print))
             return .success(SpecBridge(box: LoadedSpecBox(spec)))
         } catch {
             let n = error.count

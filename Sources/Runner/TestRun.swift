@@ -44,18 +44,23 @@ public enum TestRun {
         let startedAt = Date()
         // `--jobs N`: isolated workers where namespaces can be made, else (one line) serial,
         // decided before the preflight so that a serial run still checks the host's ports.
+        // The workers start now, one per CPU at most, and load the specs while this process
+        // does (CellWorkerPool); the first one's start is the probe.
         var options = given
-        var parallelMode: CellNamespaces.Mode?
+        var pool: CellWorkerPool?
         var jobsNote: String?
         if options.jobs > 1 && !request.dryRun {
-            switch CellNamespaces.probe() {
-            case .success(let mode): parallelMode = mode
+            let early = min(options.jobs, ProcessInfo.processInfo.activeProcessorCount)
+            switch CellWorkerPool.start(count: early, specs: options.specPaths, limits: options.limits) {
+            case .success(let started): pool = started
             case .failure(let why):
                 jobsNote = "faultbox test: --jobs \(options.jobs): cannot create network and PID namespaces here "
                     + "(\(why)); running the tests one at a time on the host network\n"
                 options.jobs = 1
             }
         }
+        // A run that stops before its tests (a spec error, no run directory) leaves no worker.
+        defer { pool?.shutDown() }
         var specs: [SpecToRun]
         switch prepare(options: options, checkBinaries: !request.dryRun) {
         case .success(let prepared): specs = prepared
@@ -105,19 +110,20 @@ public enum TestRun {
         let vacuity = VacuityTracker()
         // `--show fail`: only what did not plainly pass is printed as it finishes.
         let hidePasses = options.showOutput == .fail
-        if let jobsNote { progress.print(jobsNote) }
-        if let mode = parallelMode {
-            outcomes = runParallel(specs, options: options, jobs: options.jobs, mode: mode, runDirectory: runDirectory,
-                                   progress: progress, interrupts: interrupts, vacuity: vacuity) { runs in
-                printTestLines(runs, options: options, progress: progress)
-            }
-        }
         // Only the report files read a finished test's trace and service output; the
         // console prints them as the test finishes. Without such a file the run keeps the
         // rest only, so a long run's memory does not grow with every cell's trace.
         let reportsNeedDetails = request.junitPath != nil || request.normalizePath != nil || request.shivizPath != nil
             || request.htmlPath != nil || request.outputPath != nil || jsonOnStdout
-        tests: for spec in specs where parallelMode == nil {
+        if let jobsNote { progress.print(jobsNote) }
+        if let pool {
+            outcomes = runParallel(specs, options: options, jobs: options.jobs, pool: pool, details: reportsNeedDetails,
+                                   runDirectory: runDirectory, progress: progress, interrupts: interrupts,
+                                   vacuity: vacuity) { runs in
+                printTestLines(runs, options: options, progress: progress)
+            }
+        }
+        tests: for spec in specs where pool == nil {
             var program = CellProgram(options: spec.options, runDirectory: runDirectory, current: current)
             program.vacuity = vacuity
             let services = PlanAdapter.services(spec.plan)

@@ -66,6 +66,45 @@ final class ParallelTests: MatrixTestCase {
         try XMLSchema.validate(harness.path("nobody.xml"))
     }
 
+    /// Workers load the spec too (while the parent does): what its top level prints is
+    /// still shown once, as in a serial run.
+    func testTopLevelPrintShownOnce() throws {
+        try harness.write("printing.star", """
+            load("matrix20.star", "api")
+            print("hello from the top level")
+            def test_print_one():
+                assert_eq(api.get(path="/health").status, 200)
+            def test_print_two():
+                assert_eq(api.get(path="/health").status, 200)
+
+            """)
+        for jobs in ["1", "2"] {
+            let r = try harness.run(["test", "printing.star", "--jobs", jobs, "--test", "test_print_*"])
+            XCTAssertEqual(r.status, 0, r.all)
+            XCTAssertEqual(r.all.components(separatedBy: "hello from the top level").count - 1, 1, "--jobs \(jobs): " + r.all)
+        }
+    }
+
+    /// The workers start before the spec is read: a spec that does not load still gets its
+    /// one error (file:line:col), exit 1, and no worker is left behind; nor is one when the
+    /// run has fewer tests than workers.
+    func testWorkersStartedEarlyLeaveNothingBehind() throws {
+        try harness.write("broken.star", """
+            load("matrix20.star", "api")
+            def test_typo():
+                api.get(path="/health"
+
+            """)
+        let broken = try harness.run(["test", "broken.star", "--jobs", "2"])
+        XCTAssertEqual(broken.status, 1, broken.all)
+        XCTAssertEqual(broken.all.components(separatedBy: "broken.star:").count - 1, 1, broken.all)
+        XCTAssertEqual(processes(workingIn: harness.workDirectory), [], "workers left running")
+        let one = try harness.run(["test", "matrix20.star", "--jobs", "4", "--test", "test_matrix_order_flow_db_down"])
+        XCTAssertEqual(one.status, 0, one.all)
+        XCTAssertTrue(one.stdout.contains("1 passed, 0 failed"), one.all)
+        XCTAssertEqual(processes(workingIn: harness.workDirectory), [], "workers left running")
+    }
+
     func testSIGINTStopsEveryCellAndWritesPartialJUnit() throws {
         try interrupt(with: SIGINT)
     }
@@ -130,4 +169,14 @@ final class ParallelTests: MatrixTestCase {
             return "\(t["name"] ?? "") \(t["outcome"] ?? "") " + decisions.filter { seen.insert($0).inserted }.joined(separator: ", ")
         }
     }
+}
+
+/// Processes whose working directory is `directory`: a run's workers (and services) work
+/// there, whichever binary they are.
+func processes(workingIn directory: String) -> [String] {
+    let fm = FileManager.default
+    return ((try? fm.contentsOfDirectory(atPath: "/proc")) ?? []).filter { pid in
+        pid.allSatisfy(\.isNumber) && (try? fm.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) == directory
+    }.map { pid in "\(pid) " + ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "")
+        .replacingOccurrences(of: "\u{0}", with: " ") }
 }

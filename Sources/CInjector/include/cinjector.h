@@ -137,9 +137,14 @@ void cinj_forward_signals(pid_t pid);
 
 /// `--jobs`: starts `path` as the first process of new network + PID namespaces (plus a
 /// user namespace mapping the caller to root when `user_namespace`), loopback up, stdin and
-/// stdout from the given fds, killed when this thread dies. -1 with `err` set on failure.
+/// stdout from the given fds, killed when this thread dies. -1 with `err` set when the clone
+/// fails. Returns at once: the set-up and the exec go on in the child, and `*started_fd` is
+/// the pipe that `cinj_cell_worker_started` reads to learn how they went.
 pid_t cinj_spawn_cell_worker(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
-                             int user_namespace, char *err, size_t err_len);
+                             int user_namespace, int *started_fd, char *err, size_t err_len);
+/// Waits until the worker `pid` has exec'd (0) or its set-up or exec failed (-1 with `err`
+/// set and the child reaped). Closes `started_fd`.
+int cinj_cell_worker_started(pid_t pid, int started_fd, char *err, size_t err_len);
 /// 0 when such namespaces can be made here, else an errno with `err` set.
 int cinj_probe_cell_namespaces(int user_namespace, char *err, size_t err_len);
 /// The set-up cost alone: `count` namespace clones vs `count` plain forks, in ns.
