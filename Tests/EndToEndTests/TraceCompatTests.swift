@@ -49,6 +49,21 @@ final class TraceCompatTests: TopologyTestCase {
         XCTAssertEqual(r.status, 0, r.all)
         XCTAssertTrue(r.stdout.hasSuffix("3 passed, 0 failed\n"), r.all)
 
+        // A monitor's matcher takes the reference tool's name of the status too.
+        try harness.write("monitor.star", """
+            load("topology.star", "api", "db")
+            monitor("no_404", on = match.event(type = "step_recv", status_code = "404"), check = lambda e, s: False)
+            def test_found():
+                assert_eq(api.get(path = "/health").status, 200)
+            def test_missing():
+                api.get(path = "/data/missing")
+
+            """)
+        let m = try harness.run(["test", "monitor.star"])
+        XCTAssertTrue(m.stdout.contains("--- PASS: test_found"), m.all)
+        XCTAssertTrue(m.stdout.contains("--- FAIL: test_missing"), m.all)
+        XCTAssertTrue(m.stdout.contains("monitor no_404 violated at event #"), m.all)
+
         // A key no event has is a typo or undecoded output: an error, never a vacuous pass.
         try harness.write("typo.star", """
             load("topology.star", "api", "db")
