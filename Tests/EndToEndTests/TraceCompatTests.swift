@@ -53,14 +53,21 @@ final class TraceCompatTests: TopologyTestCase {
         try harness.write("monitor.star", """
             load("topology.star", "api", "db")
             monitor("no_404", on = match.event(type = "step_recv", status_code = "404"), check = lambda e, s: False)
+            # State starts afresh in every test: each test makes one call, so n never passes 1.
+            monitor("one_call", on = match.event(type = "step_send"), state_init = {"n": 0},
+                update = lambda e, s: {"n": s["n"] + 1}, check = lambda e, s: s["n"] <= 1)
             def test_found():
+                assert_eq(api.get(path = "/health").status, 200)
+            def test_found_again():
                 assert_eq(api.get(path = "/health").status, 200)
             def test_missing():
                 api.get(path = "/data/missing")
 
             """)
         let m = try harness.run(["test", "monitor.star"])
-        XCTAssertTrue(m.stdout.contains("--- PASS: test_found"), m.all)
+        XCTAssertTrue(m.stdout.contains("--- PASS: test_found "), m.all)
+        XCTAssertTrue(m.stdout.contains("--- PASS: test_found_again"), m.all)
+        XCTAssertFalse(m.stdout.contains("monitor one_call violated"), m.all)
         XCTAssertTrue(m.stdout.contains("--- FAIL: test_missing"), m.all)
         XCTAssertTrue(m.stdout.contains("monitor no_404 violated at event #"), m.all)
 
