@@ -98,6 +98,7 @@ struct CellProgram {
         let cancellation = CellCancellation()
         let supervisor = Supervisor(session: session, logs: logs, cancellation: cancellation, trace: trace)
         if debug { supervisor.debugLog = { CellProgram.debugLine($0) } }
+        trace.recordExits = { [weak supervisor] in supervisor?.recordExits() }
         let healthFunction = cell.healthFunction
         // Stopping kills the services, so that a scenario blocked in I/O returns at once.
         cancellation.onStop { _ in session.shutdown(grace: .milliseconds(100)) }
@@ -108,7 +109,7 @@ struct CellProgram {
         // holds the session, whose event callback holds the trace. Break both rings when
         // the cell ends, or each cell's trace, session and context stay for the whole run
         // (bench/leaks.sh: +33 KB of RSS per cell before this).
-        defer { cancellation.forgetHooks(); trace.flushInjector = nil }
+        defer { cancellation.forgetHooks(); trace.flushInjector = nil; trace.recordExits = nil }
 
         let rules = ArmedRules(session: session, trace: trace)
         let context = CellContext(rules: rules, events: events, trace: trace, cancellation: cancellation,

@@ -56,7 +56,7 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
                              headers: headers, timeout: callTimeout, tls: tls)
         var fields: [(key: String, value: String)] = [("method", method), ("path", path), ("status", String(r.status)),
                                                       ("duration_ms", Self.ms(r.durationMilliseconds)),
-                                                      ("success", r.error == nil && r.status < 400 ? "True" : "False")]
+                                                      ("success", r.error == nil && r.status < 400 ? "true" : "false")]
         if let error = r.error { fields.append(("error", error)) }
         if r.error == nil, !(200..<300).contains(r.status) {
             // Why a 4xx/5xx happened, readable from the trace (2xx bodies stay out: size).
@@ -80,7 +80,7 @@ final class CellRuntime: SpecRuntime, TraceRuntime {
         let r = Clients.tcpSendLine(host: host, port: port, data: data, timeout: callTimeout)
         var fields: [(key: String, value: String)] = [("command", command),
                                                       ("duration_ms", Self.ms((ContinuousClock.now - began).secondsDouble * 1000)),
-                                                      ("success", r.error == nil ? "True" : "False")]
+                                                      ("success", r.error == nil ? "true" : "false")]
         if let error = r.error { fields.append(("error", error)) }
         if let reply = r.reply { fields.append(("reply", String(decoding: reply.prefix(2048), as: UTF8.self))) }
         context.trace.stepRecv(service: service, interface: interface, fields)

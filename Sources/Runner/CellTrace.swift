@@ -17,6 +17,8 @@ final class CellTrace: @unchecked Sendable {
     private let outputs = Locked<[ObservedOutput]>([])
     /// Waits for the injector's pending events (set by the cell once its session exists).
     var flushInjector: (@Sendable () -> Void)?
+    /// Records the services that died on their own so far (set by the cell: the supervisor's).
+    var recordExits: (@Sendable () -> Void)?
 
     init(startedAt: ContinuousClock.Instant) {
         store = TraceStore(startedAt: startedAt)
@@ -80,12 +82,14 @@ final class CellTrace: @unchecked Sendable {
                                                     reader: OutputLineReader(path: path))) }
     }
 
-    /// Delivers the injector's pending decisions, then appends every complete line the
-    /// observed services have written so far. With `final`, a last line without a newline
-    /// counts too (the service has stopped). A log file that cannot be read is noted once
-    /// as a trace event of the service, not raised: the test itself is not at fault.
+    /// Delivers the injector's pending decisions and the exits of services that died, then
+    /// appends every complete line the observed services have written so far. With
+    /// `final`, a last line without a newline counts too (the service has stopped). A log
+    /// file that cannot be read is noted once as a trace event of the service, not raised:
+    /// the test itself is not at fault.
     func drainOutputs(final: Bool = false) {
         flushInjector?()
+        recordExits?()
         outputs.withLock { list in
             for i in list.indices where !list[i].failed {
                 let o = list[i]

@@ -23,6 +23,8 @@ final class Supervisor: @unchecked Sendable {
     let cancellation: CellCancellation
     private let started = Locked<[(launch: ServiceLaunch, process: TracedProcess)]>([])
     var running: [(launch: ServiceLaunch, process: TracedProcess)] { started.current }
+    /// Services whose `lifecycle.exited` is already in the trace.
+    private let reportedExits = Locked<Set<String>>([])
 
     /// The environment every service inherits before its own variables are added.
     private let baseEnvironment: [String: String]
@@ -155,6 +157,17 @@ final class Supervisor: @unchecked Sendable {
         }
     }
 
+    /// Records `lifecycle.exited` (with its status or signal) for every service that has
+    /// died on its own since the last call. The trace runs this before each query, so a test
+    /// that saw a service die can assert on it, not only the report after the teardown.
+    func recordExits() {
+        for entry in running {
+            guard let exit = entry.process.exitStatus else { continue }
+            let isNew = reportedExits.withLock { $0.insert(entry.launch.name).inserted }
+            if isNew { trace.lifecycle(entry.launch.name, "exited", Self.fields(exit)) }
+        }
+    }
+
     /// Stops every process of the cell (SIGTERM, grace, SIGKILL; the injector reaps the
     /// whole tree) and waits until the cell's ports are free for the next cell. Returns a
     /// warning when a port stays taken.
@@ -162,11 +175,11 @@ final class Supervisor: @unchecked Sendable {
         // A service that died on its own is `exited` (with its status); the others are
         // `stopped` by the teardown.
         let before = running
-        var exited = Set<String>()
-        for entry in before {
-            guard let exit = entry.process.exitStatus else { continue }
-            exited.insert(entry.launch.name)
-            trace.lifecycle(entry.launch.name, "exited", Self.fields(exit))
+        recordExits()
+        // From here on an exit is the teardown's doing: later drains must not call it `exited`.
+        let exited = reportedExits.withLock { reported -> Set<String> in
+            defer { reported.formUnion(before.map(\.launch.name)) }
+            return reported
         }
         session.shutdown(grace: grace)
         for entry in before where !exited.contains(entry.launch.name) {

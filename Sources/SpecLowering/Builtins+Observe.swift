@@ -87,7 +87,9 @@ enum ObserveBuiltins {
             throw StarlarkError("match.event: conditions are keywords (type=, service=, syscall=, ...), got positional arguments")
         }
         var fields: [FieldPattern] = []
-        for (k, v) in args.named {
+        for (name, v) in args.named {
+            // `status_code` is the reference tool's name of a call's status.
+            let k = name == "status_code" ? "status" : name
             switch v {
             case .string(let s): fields.append(FieldPattern(k, s.string))
             case .object(let o as ServiceValue) where k == "service": fields.append(FieldPattern(k, o.name))

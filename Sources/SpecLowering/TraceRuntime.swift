@@ -41,17 +41,23 @@ struct TraceQuery {
     var service: String?
     var syscalls: [String]?
     var typeIsSyscall: Bool
+    /// Filter names that are no field of any kind of event: keys of decoded output lines
+    /// (`level="ERROR"`), or typos; `checkKeysSeen` tells them apart.
+    var dataKeys: [String] = []
 
+    /// The filters every message lists; any other field name (`status`, `method`, `line`,
+    /// ...: `TraceEvent.fieldNames`) and any key of decoded output filters too, as in the
+    /// reference tool.
     static let keys = ["service", "syscall", "path", "decision", "label", "type", "event_type", "addr", "op", "target"]
 
     /// From keyword values (strings, or a service for `service=`).
     static func make(_ fn: String, _ pairs: [(String, Value)], predicate: Value?, thread: StarThread) throws -> TraceQuery {
         var conditions: [(String, String)] = []
-        for (k, v) in pairs {
-            guard keys.contains(k) else {
-                let hint = Spelling.suggest(k, among: keys).map { " (did you mean \($0)?)" } ?? ""
-                throw StarlarkError("\(fn): unexpected filter \(k)\(hint); filters are " + keys.joined(separator: ", ") + ", where")
-            }
+        var dataKeys: [String] = []
+        for (name, v) in pairs {
+            // `status_code` is the reference tool's name of a call's status.
+            let k = name == "status_code" ? "status" : name
+            if !keys.contains(k), !TraceEvent.fieldNames.contains(k) { dataKeys.append(k) }
             switch v {
             case .string(let s): conditions.append((k, s.string))
             case .object(let o as ServiceValue) where k == "service" || k == "target": conditions.append((k, o.name))
@@ -76,7 +82,21 @@ struct TraceQuery {
         }
         if predicate != nil, conditions.isEmpty { filters = [EventFilter([(String, String)]())] }
         return TraceQuery(filters: filters, predicate: predicate, text: text, service: service,
-                          syscalls: syscalls, typeIsSyscall: type == nil || type == "syscall")
+                          syscalls: syscalls, typeIsSyscall: type == nil || type == "syscall", dataKeys: dataKeys)
+    }
+
+    /// Refuses a filter on a name no event of this test has, as a field or a decoded key:
+    /// a typo (`levle=`), or output that is not decoded. It could only pass vacuously
+    /// (`assert_never`), fail for the wrong reason or select nothing.
+    func checkKeysSeen(_ fn: String, _ runtime: TraceRuntime) throws {
+        for k in dataKeys where runtime.traceQuery(EventFilter([(k, "*")]), limit: 1).isEmpty {
+            let known = Self.keys + TraceEvent.fieldNames
+            let hint = Spelling.suggest(k, among: known).map { " (did you mean \($0)?)" } ?? ""
+            throw StarlarkError("\(fn): no event in this test has a field or decoded key \(k)\(hint), so the filter "
+                                + "\(k)= could only match nothing; filters are " + Self.keys.joined(separator: ", ")
+                                + ", where=, any other event field (status, method, line, ...), or a key of output "
+                                + "decoded by observe.stdout/stderr(decoder=...)")
+        }
     }
 
     /// Matching events in trace order; with `limit`, at most that many (the first ones).
@@ -114,6 +134,7 @@ struct TraceQuery {
     /// Refuses a filter over a syscall that nothing traces in this test: it could only
     /// pass vacuously (`assert_never`) or fail for the wrong reason (`assert_eventually`).
     func checkTraced(_ fn: String, _ runtime: TraceRuntime) throws {
+        try checkKeysSeen(fn, runtime)
         guard typeIsSyscall, let syscalls else { return }
         let names = runtime.serviceNames
         if let service, !names.contains(service) {

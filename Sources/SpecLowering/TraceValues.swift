@@ -4,16 +4,19 @@ import Trace
 
 /// One trace event as spec code sees it (`where=` predicates, `events()`, monitors):
 /// `.seq .type .event_type .service .fields .data`, and any field by attribute
-/// (`.syscall .pid .decision .label .path .addr`...). Fields the event lacks read as None;
-/// `pid`, `tid`, `seq` and `size` are ints.
+/// (`.syscall .pid .decision .label .path .addr`...). A field name some kind of event has
+/// (`TraceEvent.fieldNames`) reads as `""` on an event without it, as in the reference tool,
+/// so `lambda e: e.decision.startswith("deny")` can run over every event; any other name is
+/// a decoded data key or an error with a did-you-mean. `pid`, `tid`, `seq`, `size` and
+/// `status` are ints when present; `.status_code` is the reference tool's name of `status`
+/// (a string there).
 public final class TraceEventValue: StarObject {
     public let event: TraceEvent
     public init(_ event: TraceEvent) { self.event = event }
 
     static let intFields: Set<String> = ["pid", "tid", "size", "status", "latency_ns", "event_seq"]
-    /// Attributes every event answers, present or not (None when absent): what a monitor
-    /// written for syscall events may read from any event without raising.
-    static let commonFields = ["syscall", "pid", "tid", "decision", "label", "path", "addr"]
+    /// Attributes every event answers, present or not (`""` when absent).
+    static let commonFields = TraceEvent.fieldNames
 
     public override var typeName: String { "event" }
 
@@ -38,12 +41,13 @@ public final class TraceEventValue: StarObject {
             if case .object(let pairs)? = event.data, let v = pairs.first(where: { $0.key == name })?.value {
                 return Self.value(v)
             }
-            return Self.commonFields.contains(name) ? Value.none : nil
+            if name == "status_code" { return .str(event.fields.first { $0.key == "status" }?.value ?? "") }
+            return Self.commonFields.contains(name) ? .str("") : nil
         }
     }
 
     public override var attrNames: [String] {
-        Array(Set(["seq", "type", "event_type", "service", "time_ns", "fields", "data"]
+        Array(Set(["seq", "type", "event_type", "service", "time_ns", "fields", "data", "status_code"]
                   + Self.commonFields + event.fields.map(\.key))).sorted()
     }
 

@@ -72,6 +72,15 @@ public struct TraceEvent: Sendable {
         self.data = data
     }
 
+    /// Every field name the producers write, over all kinds (docs/trace.md, "Event
+    /// model"): what a spec may filter on or read from any event, present or not.
+    public static let fieldNames = [
+        "syscall", "pid", "tid", "decision", "label", "op", "path", "addr", "size", "latency_ns",
+        "phase", "status", "signal", "rules", "origin",
+        "target", "interface", "method", "command", "duration_ms", "success", "body", "error", "reply",
+        "line", "truncated", "line_bytes", "monitor", "event_seq", "message",
+    ]
+
     /// `type` as the spec sees it (`e.type`).
     public var type: String { kind.rawValue }
 
