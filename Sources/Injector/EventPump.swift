@@ -59,8 +59,10 @@ final class EventPump: @unchecked Sendable {
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
+            // Taken whole, not copied: `removeAll(keepingCapacity:)` on a shared buffer would
+            // allocate a second buffer as large as the backlog while this one is delivered.
+            var batch: [SyscallEvent] = []
+            swap(&batch, &queue)
             let done = stopping && batch.isEmpty
             if done {
                 stopped = true
