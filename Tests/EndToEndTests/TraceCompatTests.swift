@@ -6,23 +6,7 @@ import XCTest
 /// the reference's `status_code` and `"true"`/`"false"` spellings; a service that dies is in
 /// the trace as soon as the test looks; the JSON report's bound on a long trace.
 final class TraceCompatTests: TopologyTestCase {
-    override class var topology: String {
-        """
-        db = service("db", "bin/mock-db",
-            interface("main", "tcp", 26632),
-            env = {"PORT": "26632"},
-            healthcheck = tcp("localhost:26632"),
-            observe = [observe.stdout(decoder = decoder("regex", pattern = r"(?P<program>[\\w-]+): (?P<verb>[A-Z]+) -> (?P<reply>.*)"))],
-        )
-        api = service("api", "bin/mock-api",
-            interface("public", "http", 26680),
-            env = {"PORT": "26680", "DB_ADDR": db.main.addr},
-            depends_on = [db],
-            healthcheck = http("localhost:26680/health"),
-        )
-
-        """
-    }
+    override class var topology: String { observedDemo(dbPort: 26632, apiPort: 26680) }
 
     func testReferenceToolSpellingsOfFiltersAndFields() throws {
         try harness.write("compat.star", """

@@ -5,23 +5,7 @@ import XCTest
 /// demo services, the trace builtins passing and failing with their messages, the rule
 /// that a filter over an untraced syscall is an error, and the trace outputs.
 final class TraceTests: TopologyTestCase {
-    override class var topology: String {
-        """
-        db = service("db", "bin/mock-db",
-            interface("main", "tcp", 26432),
-            env = {"PORT": "26432"},
-            healthcheck = tcp("localhost:26432"),
-            observe = [observe.stdout(decoder = decoder("regex", pattern = r"(?P<program>[\\w-]+): (?P<verb>[A-Z]+) -> (?P<reply>.*)"))],
-        )
-        api = service("api", "bin/mock-api",
-            interface("public", "http", 26080),
-            env = {"PORT": "26080", "DB_ADDR": db.main.addr},
-            depends_on = [db],
-            healthcheck = http("localhost:26080/health"),
-        )
-
-        """
-    }
+    override class var topology: String { observedDemo(dbPort: 26432, apiPort: 26080) }
 
     func testAssertionsOverRealCallsPass() throws {
         try harness.write("ok.star", """

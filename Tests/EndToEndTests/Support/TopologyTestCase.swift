@@ -20,3 +20,26 @@ class TopologyTestCase: XCTestCase {
         harness.cleanUp()
     }
 }
+
+extension TopologyTestCase {
+    /// The demo db and api with the db's stdout observed through a regex decoder (its log
+    /// lines `mock-db: SET -> OK` become program/verb/reply), on the suite's own ports: the
+    /// topology of the trace suites.
+    static func observedDemo(dbPort: Int, apiPort: Int) -> String {
+        """
+        db = service("db", "bin/mock-db",
+            interface("main", "tcp", \(dbPort)),
+            env = {"PORT": "\(dbPort)"},
+            healthcheck = tcp("localhost:\(dbPort)"),
+            observe = [observe.stdout(decoder = decoder("regex", pattern = r"(?P<program>[\\w-]+): (?P<verb>[A-Z]+) -> (?P<reply>.*)"))],
+        )
+        api = service("api", "bin/mock-api",
+            interface("public", "http", \(apiPort)),
+            env = {"PORT": "\(apiPort)", "DB_ADDR": db.main.addr},
+            depends_on = [db],
+            healthcheck = http("localhost:\(apiPort)/health"),
+        )
+
+        """
+    }
+}
