@@ -240,8 +240,11 @@ enum HTMLScript {
       if (t.reason !== null) out.push(el("h3", { text: FAILING.has(t.outcome) ? "Reason" : "Note" }), el("pre", { id: "detail-reason", text: t.reason }));
       out.push(el("h3", { text: "Replay" }), replay(t.replay));
       out.push(el("h3", { text: "Decisions that fired (" + t.decisions.length + ")" }));
-      if (t.decisions.length) out.push(capped(t.decisions, d => el("li", { text: d }), "ul", "plain"));
-      else out.push(el("p", { class: "muted", text: "none" }));
+      if (t.decisions.length) {
+        const grouped = firedTable(t);
+        if (grouped) out.push(grouped);
+        out.push(capped(t.decisions, d => el("li", { text: d }), "ul", "plain decisions"));
+      } else out.push(el("p", { class: "muted", text: "none" }));
       if (t.diagnostics.length || t.warnings.length) {
         out.push(el("h3", { text: "Warnings" }));
         const coded = new Set(t.diagnostics.map(d => "[" + d.code + "] " + d.message));
@@ -253,6 +256,29 @@ enum HTMLScript {
       out.push(...outputs(t));
       panel.replaceChildren(...out);
       panel.scrollTop = 0;
+    }
+
+    // The decisions grouped by what fired where: service, syscall, decision, fault, the
+    // pids it hit and how often. Built from the trace, which keeps every non-allow event.
+    function firedTable(t) {
+      const groups = new Map();
+      for (const e of t.events || []) {
+        const f = e.fields || {};
+        if (e.type !== "syscall" || (f.decision || "allow") === "allow") continue;
+        const key = [e.service, f.syscall, f.decision, f.label || ""].join("\u0000");
+        if (!groups.has(key)) groups.set(key, { service: e.service, syscall: f.syscall, decision: f.decision, label: f.label || "", pids: new Set(), count: 0 });
+        const g = groups.get(key);
+        g.count++;
+        if (f.pid) g.pids.add(f.pid);
+      }
+      if (!groups.size) return null;
+      const head = el("tr", null, ...["service", "syscall", "decision", "fault", "pid", "count"].map(h => el("th", { text: h })));
+      const body = el("tbody");
+      for (const g of groups.values()) {
+        body.append(el("tr", null, el("td", { text: g.service }), el("td", { text: g.syscall }), el("td", { text: g.decision }),
+          el("td", { text: g.label }), el("td", { text: [...g.pids].join(", ") }), el("td", { class: "n", text: String(g.count) })));
+      }
+      return el("table", { class: "fired", id: "detail-fired" }, el("thead", null, head), body);
     }
 
     function replay(command) {
