@@ -77,7 +77,8 @@ final class HTMLReportTests: TopologyTestCase {
         let expect = """
             {"cells": 4, "outcomes": {"FAIL": 1, "PASS": 2, "excluded": 1},
              "failed_test": "test_matrix_order_flow_db_down", "reason_contains": "assert_eq",
-             "hostile_service": "printer", "hostile_test": "test_matrix_order_flow_db_down"}
+             "hostile_service": "printer", "hostile_test": "test_matrix_order_flow_db_down",
+             "fired": {"service": "api", "syscall": "connect", "decision": "deny(ECONNREFUSED)", "fault": "db_down"}}
             """
         try harness.write("expect.json", expect)
         var args = [Self.checker, harness.path("report.html"), harness.path("expect.json"), "--large", "1000"]
@@ -86,6 +87,66 @@ final class HTMLReportTests: TopologyTestCase {
             args += ["--screenshot", shot.hasPrefix("/") ? shot : FaultboxHarness.packageRoot() + "/" + shot]
         }
         let check = try runProgram(python, args)
+        print(check.output)
+        XCTAssertEqual(check.status, 0, check.output)
+    }
+
+    /// Every kind of cell (issue 18's five outcomes, excluded, not run) in one grid: each
+    /// reads as its word, has its own colour, opens its own story; a monitor's violation is
+    /// in its test's timeline.
+    func testEveryOutcomeReadsDistinctly() throws {
+        let python = try seleniumPython()
+        try harness.write("printer.py", Self.printer)
+        try harness.write("outcomes.star", """
+            load("topology.star", "api", "db", "printer")
+            def order_flow():
+                api.post(path = "/data/k", body = "v")
+                return api.get(path = "/data/k")
+            def read_k():
+                return api.get(path = "/data/k")
+            def asserting():
+                r = api.get(path = "/data/k")
+                assert_eq(r.status, 200, "the value should be readable")
+                return r
+            def typo():
+                return api.get(path = "/health").statsu
+            # read_k never writes, so `never` (fsync) cannot fire there: that cell is bypassed.
+            never = fault_assumption("never", target = db, fsync = deny("EIO"))
+            db_down = fault_assumption("db_down", target = api, connect = deny("ECONNREFUSED"))
+            fault_matrix(
+                scenarios = [order_flow, read_k, asserting, typo],
+                faults = [never, db_down],
+                default_expect = expect_success(),
+                exclude = [(read_k, db_down)],
+                require_faults_fire = True,
+            )
+            def saw_read(event):
+                fail("the db read a request")
+            watch_reads = monitor(saw_read, service = "db", syscall = "read")
+            watched_disk = fault_assumption("watched_disk", target = db, write = deny("EIO"), monitors = [watch_reads])
+            fault_scenario("watched", scenario = order_flow, faults = watched_disk)
+
+            """)
+        // asserting × db_down is left out by --test: a not-run cell.
+        let r = try harness.run(["test", "outcomes.star", "--html", "report.html",
+                                 "--test", "test_matrix_order_flow_*", "--test", "test_matrix_read_k_*",
+                                 "--test", "test_matrix_asserting_never", "--test", "test_matrix_typo_*",
+                                 "--test", "test_watched"])
+        XCTAssertEqual(r.status, 2, r.all)
+        let expect = """
+            {"cell_words": {"test_matrix_order_flow_never": "PASS", "test_matrix_order_flow_db_down": "EXPECT",
+                            "test_matrix_read_k_never": "BYPASS", "test_matrix_asserting_never": "FAIL",
+                            "test_matrix_typo_never": "ERROR", "test_matrix_typo_db_down": "ERROR"},
+             "other_cells": ["excluded", "not run"],
+             "details": {"test_matrix_order_flow_db_down": ["expectation_violated", "expect_success()", "not met"],
+                         "test_matrix_read_k_never": ["fault_bypassed", "never fired"],
+                         "test_matrix_asserting_never": ["failed", "the value should be readable"],
+                         "test_matrix_typo_never": ["errored", "statsu"]},
+             "monitor_test": "test_watched", "monitor_saw": "the db read a request",
+             "failing_words": ["EXPECT", "ERROR", "ERROR", "FAIL"]}
+            """
+        try harness.write("expect.json", expect)
+        let check = try runProgram(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
         print(check.output)
         XCTAssertEqual(check.status, 0, check.output)
     }
@@ -133,6 +194,10 @@ final class HTMLReportTests: TopologyTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         XCTAssertEqual(object["interrupted"] as? Bool, true)
         XCTAssertEqual((object["tests"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["test_first"])
+        let python = try seleniumPython()
+        try harness.write("expect.json", #"{"interrupted_tests": ["test_first"]}"#)
+        let check = try runProgram(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
+        XCTAssertEqual(check.status, 0, check.output)
     }
 
     // MARK: the browser driver
