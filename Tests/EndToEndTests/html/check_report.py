@@ -100,6 +100,8 @@ def check_demo(driver, path, expect):
                 if p.get_attribute("data-service") == expect["hostile_service"]]
         check(any("<script>alert(1)</script>" in o for o in outs), "hostile output shown as text")
         check(any("</script>" in o for o in outs), "a </script> line shown as text")
+        check(any("\\x1b[31m red \\x07 bell \\x00 nul" in o for o in outs), "control bytes shown as \\x escapes")
+        check(any("\ufffd" in o for o in outs), "invalid UTF-8 shown as U+FFFD")
         check(len(driver.find_elements(By.TAG_NAME, "script")) == 2, "still only two script elements")
         no_alert(driver)
 
