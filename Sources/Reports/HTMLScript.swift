@@ -127,7 +127,9 @@ enum HTMLScript {
         const cells = new Map(m.cells.map(c => [c.scenario + "\u0000" + c.fault, c]));
         const faults = m.faults.filter(f => !filter.fault || f === filter.fault);
         const live = m.cells.filter(c => c.result !== "excluded").length;
-        frag.append(el("h2", { text: "Fault matrix " + m.id + (spec ? " \u2014 " + spec : "") + ": " + m.scenarios.length + " scenarios \u00d7 " + m.faults.length + " faults = " + live + " cells" }));
+        // Numbered from 1 in declaration order when there are several (the JSON's ids start at 0).
+        const number = report.matrices.length > 1 ? " " + (report.matrices.indexOf(m) + 1) : "";
+        frag.append(el("h2", { text: "Fault matrix" + number + (spec ? " \u2014 " + spec : "") + ": " + m.scenarios.length + " scenarios \u00d7 " + m.faults.length + " faults = " + live + " cells" }));
         const table = el("table", { class: "matrix", "data-matrix": String(m.id) });
         const head = el("tr", null, el("th", { scope: "col", text: "scenario \\ fault" }));
         for (const f of faults) head.append(el("th", { scope: "col", text: f }));
