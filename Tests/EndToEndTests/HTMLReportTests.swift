@@ -76,6 +76,7 @@ final class HTMLReportTests: TopologyTestCase {
 
         let expect = """
             {"cells": 4, "outcomes": {"FAIL": 1, "PASS": 2, "excluded": 1},
+             "matrix_titles": ["Fault matrix — demo.star: 2 scenarios × 2 faults = 3 cells"],
              "failed_test": "test_matrix_order_flow_db_down", "reason_contains": "assert_eq",
              "hostile_service": "printer", "hostile_test": "test_matrix_order_flow_db_down",
              "fired": {"service": "api", "syscall": "connect", "decision": "deny(ECONNREFUSED)", "fault": "db_down"}}
@@ -149,6 +150,27 @@ final class HTMLReportTests: TopologyTestCase {
         let check = try runProgram(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
         print(check.output)
         XCTAssertEqual(check.status, 0, check.output)
+    }
+
+    /// A bad --html path is refused before any test runs, naming the flag and the fix.
+    func testBadHTMLPathFailsBeforeRunning() throws {
+        try harness.write("plain.star", """
+            load("topology.star", "api", "db", "printer")
+            def test_plain():
+                assert_eq(api.get(path = "/health").status, 200)
+
+            """)
+        try FileManager.default.createDirectory(atPath: harness.path("out"), withIntermediateDirectories: true)
+        for (path, message) in [
+            ("no/such/dir/r.html", "faultbox test: --html no/such/dir/r.html: folder no/such/dir does not exist; create it first (mkdir -p no/such/dir)\n"),
+            ("out", "faultbox test: --html out: is a directory; give a file name inside it, e.g. out/report.html\n"),
+            ("", "faultbox test: --html : empty file name; give a file name such as report.html\n"),
+        ] {
+            let r = try harness.run(["test", "plain.star", "--html", path])
+            XCTAssertEqual(r.status, 1, r.all)
+            XCTAssertEqual(r.stdout, "", "nothing ran: \(r.all)")
+            XCTAssertEqual(r.stderr, message)
+        }
     }
 
     func testSpecThatDoesNotLoadStillWritesThePage() throws {

@@ -76,6 +76,8 @@ def check_demo(driver, path, expect):
         words[w] = words.get(w, 0) + 1
     check(words == expect["outcomes"], "cell words %s == %s" % (words, expect["outcomes"]))
     check_without_colour(driver)
+    titles = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "#matrices h2")]
+    check(titles == expect["matrix_titles"], "matrix titles %s" % titles)
 
     failed = [c for c in cells if c.get_attribute("data-test") == expect["failed_test"]]
     check(len(failed) == 1, "the failed cell %s is in the grid" % expect["failed_test"])
