@@ -66,10 +66,11 @@ let package = Package(
         .target(name: "CInjector", linkerSettings: [.linkedLibrary("seccomp")]),
         .target(name: "Injector", dependencies: ["CInjector", "Durations"]),
 
-        // Reports (JUnit through libxml2, JSON, console).
+        // Reports (JUnit through libxml2, JSON, console; HTML embeds the JSON gzipped by zlib).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
-        .target(name: "Reports", dependencies: ["CLibXML2", "Trace", "JSONText", "FaultboxVersion"]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Reports", dependencies: ["CLibXML2", "CZlib", "Trace", "JSONText", "FaultboxVersion"]),
 
         // HTTP(S) and TCP clients that specs use to talk to services (HTTP: async-http-client).
         .target(name: "ServiceClients", dependencies: [

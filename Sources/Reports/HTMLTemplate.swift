@@ -95,7 +95,7 @@ enum HTMLTemplate {
     <header><h1>faultbox report</h1><span id="verdict" class="verdict"></span><span id="headline" class="muted"></span></header>
     <main class="no-details">
     <div id="content">
-    <noscript><p class="banner warn">This report is drawn by JavaScript from the JSON embedded in the file; enable scripts, or read that JSON (the element with id faultbox-report).</p></noscript>
+    <noscript><p class="banner warn">This report is drawn by JavaScript from the JSON report embedded in the file; enable scripts, or extract that JSON (the element with id faultbox-report holds it gzipped, in base64).</p></noscript>
     <section id="summary"></section>
     <div id="filters" hidden>
     <label><input type="checkbox" id="f-failed"> failed only</label>

@@ -1,3 +1,4 @@
+import FaultboxVersion
 import Foundation
 import Reports
 import XCTest
@@ -68,18 +69,26 @@ final class HTMLReportTests: TopologyTestCase {
         let r = try harness.run(["test", "demo.star", "--html", "report.html", "--output", "report.json"])
         XCTAssertEqual(r.status, 2, r.all)
 
-        // The page embeds exactly the JSON report of the same run.
+        // The page embeds exactly the JSON report of the same run (base64 of its gzip), read
+        // back here by zlib, by the shell line docs/reports.md gives, and in the checker by
+        // Python's gzip module.
         let html = try String(contentsOfFile: harness.path("report.html"), encoding: .utf8)
         let json = try String(contentsOfFile: harness.path("report.json"), encoding: .utf8)
         XCTAssertEqual(HTMLReport.embeddedJSON(in: html), json)
+        let shell = try runProgram("/bin/sh", ["-c", #"sed -n '/id="faultbox-report"/{n;p;q}' report.html | base64 -d | gunzip"#],
+                                   directory: harness.workDirectory, stderrToo: false)
+        XCTAssertEqual(shell.status, 0)
+        XCTAssertTrue(shell.output == json, "the documented shell line extracts the --output JSON")
         XCTAssertTrue(json.contains("\"command_line\": [\n    \"faultbox\",\n    \"test\",\n    \"demo.star\""), json.prefix(400).description)
+        XCTAssertTrue(json.contains("\"faultbox_version\": \"\(FaultboxVersion.current)\""), json.prefix(400).description)
 
         let expect = """
             {"cells": 4, "outcomes": {"FAIL": 1, "PASS": 2, "excluded": 1},
              "matrix_titles": ["Fault matrix — demo.star: 2 scenarios × 2 faults = 3 cells"],
              "failed_test": "test_matrix_order_flow_db_down", "reason_contains": "assert_eq",
              "hostile_service": "printer", "hostile_test": "test_matrix_order_flow_db_down",
-             "fired": {"service": "api", "syscall": "connect", "decision": "deny(ECONNREFUSED)", "fault": "db_down"}}
+             "fired": {"service": "api", "syscall": "connect", "decision": "deny(ECONNREFUSED)", "fault": "db_down"},
+             "faultbox_version": "\(FaultboxVersion.current)", "json_file": "\(harness.path("report.json"))"}
             """
         try harness.write("expect.json", expect)
         var args = [Self.checker, harness.path("report.html"), harness.path("expect.json"), "--large", "1000"]

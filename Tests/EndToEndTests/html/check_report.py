@@ -5,10 +5,17 @@ usage: check_report.py REPORT.html EXPECT.json [--screenshot PNG] [--large N]
 EXPECT.json says what the page must show: {"cells": N, "outcomes": {"FAIL": 1, ...},
 "failed_test": "test_...", "reason_contains": "...", "hostile_service": "printer"}; or, for
 a run with every outcome, {"cell_words": {"test_...": "EXPECT", ...}, ...} (check_outcomes).
+The demo run's EXPECT.json may also name "faultbox_version" (shown in the summary) and
+"json_file" (the --output JSON the embedded report must equal byte for byte); that run also
+checks the page without DecompressionStream and with a damaged data block. The page carries
+the JSON report gzipped and in base64 and draws after unpacking it, so every load waits for
+<html data-report="ready"> (or "error").
 Prints one line per check; exits 1 with the failed check's message. With --large N it also
 loads a synthetic report of N cells (built from this one) and checks that all are drawn;
 how fast is bench/html.sh's business (a real 1,000-cell run, ratios against a peer page).
 """
+import base64
+import gzip
 import json
 import os
 import re
@@ -61,8 +68,34 @@ def no_alert(driver):
         pass
 
 
+DATA_OPEN = '<script type="application/gzip" id="faultbox-report" data-encoding="base64">\n'
+
+
+def embedded(html):
+    """The page's data block and the JSON report's bytes in it (base64, then gunzip)."""
+    start = html.index(DATA_OPEN) + len(DATA_OPEN)
+    end = html.index("</script>", start)
+    return start, end, gzip.decompress(base64.b64decode(html[start:end], validate=False))
+
+
+def embed(html, start, end, text):
+    """`html` with the data block replaced by `text` packed as faultbox packs it."""
+    return html[:start] + base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode() + "\n" + html[end:]
+
+
+def load(driver, url):
+    """Opens the page and waits until its script has unpacked the report and drawn it."""
+    driver.get(url)
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return document.documentElement.dataset.report") in ("ready", "error"))
+    return driver.execute_script("return document.documentElement.dataset.report")
+
+
 def check_demo(driver, path, expect):
-    driver.get("file://" + os.path.abspath(path))
+    if expect.get("json_file"):
+        with open(path, encoding="utf-8") as f, open(expect["json_file"], "rb") as j:
+            check(embedded(f.read())[2] == j.read(), "the embedded report (base64, gunzip) equals the --output JSON byte for byte")
+    check(load(driver, "file://" + os.path.abspath(path)) == "ready", "the page unpacked its report and drew it")
     check(console_errors(driver) == [], "no console errors on load: %s" % console_errors(driver))
     no_alert(driver)
     scripts = driver.find_elements(By.TAG_NAME, "script")
@@ -78,6 +111,11 @@ def check_demo(driver, path, expect):
     check_without_colour(driver)
     titles = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "#matrices h2")]
     check(titles == expect["matrix_titles"], "matrix titles %s" % titles)
+    if expect.get("faultbox_version"):
+        shown = driver.find_element(By.ID, "faultbox-version")
+        row = shown.find_element(By.XPATH, "./ancestor::dd/preceding-sibling::dt[1]").text
+        check(shown.text == expect["faultbox_version"] and row == "faultbox",
+              "the summary names the faultbox version (%s: %s)" % (row, shown.text))
 
     failed = [c for c in cells if c.get_attribute("data-test") == expect["failed_test"]]
     check(len(failed) == 1, "the failed cell %s is in the grid" % expect["failed_test"])
@@ -227,7 +265,7 @@ def open_details(driver, element):
 
 def check_outcomes(driver, path, expect):
     """A run with every outcome of a cell: each reads and looks distinct, and opens its story."""
-    driver.get("file://" + os.path.abspath(path))
+    check(load(driver, "file://" + os.path.abspath(path)) == "ready", "the page unpacked its report and drew it")
     check(console_errors(driver) == [], "no console errors on load: %s" % console_errors(driver))
     cells = driver.find_elements(By.CSS_SELECTOR, "table.matrix .cell")
     by_test = {c.get_attribute("data-test"): c for c in cells if c.get_attribute("data-test")}
@@ -271,7 +309,7 @@ def cells_now(driver):
 
 
 def check_load_error(driver, path, expect):
-    driver.get("file://" + os.path.abspath(path))
+    check(load(driver, "file://" + os.path.abspath(path)) == "ready", "the page unpacked its report and drew it")
     check(console_errors(driver) == [], "no console errors on load: %s" % console_errors(driver))
     alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
     check(expect["load_error_contains"] in alert, "the page says the spec did not load: %r" % alert)
@@ -279,7 +317,7 @@ def check_load_error(driver, path, expect):
 
 
 def check_interrupted(driver, path, expect):
-    driver.get("file://" + os.path.abspath(path))
+    check(load(driver, "file://" + os.path.abspath(path)) == "ready", "the page unpacked its report and drew it")
     check(console_errors(driver) == [], "no console errors on load: %s" % console_errors(driver))
     check(driver.find_element(By.ID, "verdict").text == "INTERRUPTED", "verdict says the run was interrupted")
     banner = driver.find_element(By.CSS_SELECTOR, ".banner.warn").text
@@ -289,7 +327,7 @@ def check_interrupted(driver, path, expect):
 
 
 def screenshot(driver, path, report, expect):
-    driver.get("file://" + os.path.abspath(report) + "#" + expect["failed_test"])
+    load(driver, "file://" + os.path.abspath(report) + "#" + expect["failed_test"])
     driver.set_window_size(1400, 900)
     driver.save_screenshot(path)
     print("ok: screenshot " + path)
@@ -298,9 +336,8 @@ def screenshot(driver, path, report, expect):
 def large(driver, report, count):
     """Loads a synthetic report of `count` cells (40 faults per row): every cell is drawn."""
     html = open(report, encoding="utf-8").read()
-    start = html.index('id="faultbox-report">\n') + len('id="faultbox-report">\n')
-    end = html.index("</script>", start)
-    data = json.loads(html[start:end])
+    start, end, text = embedded(html)
+    data = json.loads(text)
     template = data["tests"][0]
     faults = ["fault_%02d" % i for i in range(40)]
     scenarios = ["scenario_%03d" % i for i in range((count + 39) // 40)]
@@ -315,15 +352,42 @@ def large(driver, report, count):
             cells.append({"scenario": s, "fault": f, "test": t["name"], "result": "pass", "outcome": t["outcome"]})
     data["tests"] = tests
     data["matrices"] = [{"id": 1, "scenarios": scenarios, "faults": faults, "cells": cells}]
-    text = json.dumps(data, indent=2).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    big = html[:start] + text + html[end:]
+    big = embed(html, start, end, json.dumps(data, indent=2))
     with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, encoding="utf-8") as f:
         f.write(big)
     try:
-        driver.get("file://" + f.name)
+        check(load(driver, "file://" + f.name) == "ready", "the large report unpacked and drew")
         n = len(driver.find_elements(By.CSS_SELECTOR, "table.matrix .cell"))
         check(n == count, "large report has %d cells" % count)
         check(console_errors(driver) == [], "no console errors in the large report")
+    finally:
+        os.unlink(f.name)
+
+
+def check_without_decompression(driver, path):
+    """A browser without DecompressionStream gets one line saying so, not a broken page."""
+    hook = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                  {"source": "delete window.DecompressionStream;"})
+    try:
+        check(load(driver, "file://" + os.path.abspath(path)) == "error", "without DecompressionStream the page stops")
+        message = driver.find_element(By.ID, "unpack-error").text
+        check("DecompressionStream" in message and "\n" not in message, "and says so in one line: %r" % message)
+        check(driver.find_elements(By.CSS_SELECTOR, "table.matrix .cell") == [], "drawing nothing else")
+        check(console_errors(driver) == [], "with no console errors: %s" % console_errors(driver))
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", hook)
+
+
+def check_damaged(driver, path):
+    """A data block cut short names the damage instead of breaking."""
+    html = open(path, encoding="utf-8").read()
+    start, end, _ = embedded(html)
+    with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, encoding="utf-8") as f:
+        f.write(html[:start] + html[start:end][: (end - start) // 2 // 4 * 4] + "\n" + html[end:])
+    try:
+        check(load(driver, "file://" + f.name) == "error", "a damaged report stops the page")
+        message = driver.find_element(By.ID, "unpack-error").text
+        check("could not be unpacked" in message, "and says so: %r" % message)
     finally:
         os.unlink(f.name)
 
@@ -348,6 +412,8 @@ def main():
             check_outcomes(driver, report, expect)
             return
         check_demo(driver, report, expect)
+        check_without_decompression(driver, report)
+        check_damaged(driver, report)
         if count:
             large(driver, report, count)
         if shot:
