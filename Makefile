@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PACKAGES := libseccomp-dev libxml2-dev libxml2-utils openssl golang-starlark-dev golang-go hyperfine strace time python3 curl \
+DEB_PACKAGES := libseccomp-dev libxml2-dev zlib1g-dev libxml2-utils openssl golang-starlark-dev golang-go hyperfine strace time python3 curl \
 	iproute2 python3-venv chromium chromium-driver redis-server
 # Selenium for the HTML report's browser tests, in a venv of Debian's python3 (docs/reports.md).
 HTML_VENV := .build/html-venv

@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "DidYouMean"),
         // The one JSON writer (plan, report, trace events) and its one escaping rule.
         .target(name: "JSONText"),
+        // The release version (`faultbox --version`, every report); bumped by hand (docs/compat.md).
+        .target(name: "FaultboxVersion"),
 
         // The fault plan (typed IR) and the bridge from VM values to it.
         .target(name: "FaultPlan", dependencies: ["Durations", "DidYouMean", "JSONText", "StarlarkSyntax"]),
@@ -64,10 +66,11 @@ let package = Package(
         .target(name: "CInjector", linkerSettings: [.linkedLibrary("seccomp")]),
         .target(name: "Injector", dependencies: ["CInjector", "Durations"]),
 
-        // Reports (JUnit through libxml2, JSON, console).
+        // Reports (JUnit through libxml2, JSON, console; HTML embeds the JSON gzipped by zlib).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
-        .target(name: "Reports", dependencies: ["CLibXML2", "Trace", "JSONText"]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Reports", dependencies: ["CLibXML2", "CZlib", "Trace", "JSONText", "FaultboxVersion"]),
 
         // HTTP(S) and TCP clients that specs use to talk to services (HTTP: async-http-client).
         .target(name: "ServiceClients", dependencies: [
@@ -88,7 +91,7 @@ let package = Package(
         .target(name: "FaultboxCommands", dependencies: [
             "StarlarkSyntax", "StarlarkResolve", "StarlarkCompile", "StarlarkVM",
             "FaultPlan", "SpecLowering", "Injector", "Runner", "Reports", "Generator", "Trace", "JSONText",
-            "StarlarkTestSupport",
+            "StarlarkTestSupport", "FaultboxVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Linked as a position-dependent executable (as Go links its binaries): a PIE of
@@ -131,12 +134,13 @@ let package = Package(
         .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "InjectorTests", dependencies: ["Injector", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Trace", "TestSupport", "FaultboxVersion"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
         .testTarget(name: "ServiceClientsTests", dependencies: ["ServiceClients", "TestSupport"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FaultPlan", "SpecLowering", "TestSupport"]),
         // html/ holds the Selenium script that drives the HTML report in headless Chromium.
-        .testTarget(name: "EndToEndTests", dependencies: ["FaultboxCommands", "Reports", "TestSupport"], exclude: ["html"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["FaultboxCommands", "Reports", "TestSupport", "FaultboxVersion"],
+                    exclude: ["html"]),
     ],
     swiftLanguageModes: [.v6]
 )

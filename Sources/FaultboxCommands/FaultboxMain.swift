@@ -9,8 +9,10 @@ public struct FaultboxCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "faultbox",
         abstract: "Fault-injection testing for multi-service systems.",
+        version: VersionCommand.line,
         subcommands: [EvalCommand.self, CompileCommand.self, TestCommand.self,
-                      GenerateCommand.self, RunCommand.self, InitCommand.self, DiffCommand.self])
+                      GenerateCommand.self, RunCommand.self, InitCommand.self, DiffCommand.self,
+                      VersionCommand.self])
     public init() {}
 }
 

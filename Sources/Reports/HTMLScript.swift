@@ -1,20 +1,49 @@
-// The HTML report's script. It reads the embedded JSON report and builds the page with DOM
-// calls only: text goes in through textContent and createTextNode, never innerHTML, so no
-// byte of service output can become markup or script. Details are built on click, so a
-// 1,000-cell run renders only the grid up front.
+// The HTML report's script. It unpacks the embedded JSON report (base64, then gzip through
+// the browser's DecompressionStream) and builds the page with DOM calls only: text goes in
+// through textContent and createTextNode, never innerHTML, so no byte of service output can
+// become markup or script. Details are built on click, so a 1,000-cell run renders only the
+// grid up front. When the page is drawn, <html data-report="ready"> (or "error") is set.
 enum HTMLScript {
     static let source = #"""
     "use strict";
-    (function () {
+    (async function () {
     const t0 = performance.now();
     const WORDS = { passed: "PASS", failed: "FAIL", expectation_violated: "EXPECT", fault_bypassed: "BYPASS",
                     errored: "ERROR", excluded: "excluded", not_run: "not run" };
     const FAILING = new Set(["failed", "expectation_violated", "errored"]);
     const ROW_CAP = 500, TAIL_LINES = 200;
 
+    // The report's bytes: base64 (the native decoder where there is one), then gunzip. A
+    // browser without DecompressionStream (before Chromium 80, Firefox 113, Safari 16.4)
+    // gets one line saying so instead of a broken page.
+    async function unpack(text) {
+      text = text.trim();
+      let bytes;
+      if (typeof Uint8Array.fromBase64 === "function") bytes = Uint8Array.fromBase64(text);
+      else {
+        const binary = atob(text);
+        bytes = new Uint8Array(binary.length);
+        for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      }
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Response(stream).text();
+    }
+    function cannotShow(message) {
+      document.getElementById("summary").append(el("p", { class: "banner error", role: "alert", id: "unpack-error", text: message }));
+      document.documentElement.dataset.report = "error";
+    }
+    let raw;
+    if (typeof DecompressionStream !== "function") {
+      cannotShow("This browser cannot unpack the report (it lacks DecompressionStream): open the file in Chromium 80+, Firefox 113+ or Safari 16.4+, or extract the JSON with: sed -n '/id=\"faultbox-report\"/{n;p;q}' FILE | base64 -d | gunzip");
+      return;
+    }
+    try { raw = await unpack(document.getElementById("faultbox-report").textContent); }
+    // The browser's own message here is "Failed to fetch", which would mislead (nothing is fetched).
+    catch (e) { cannotShow("The embedded report could not be unpacked: its gzip data is cut short or damaged; write the page again."); return; }
+    const inflated = performance.now();
+
     // Seeds are unsigned 64-bit: keep their source text where the browser offers it
     // (JSON.parse source access), so 18446744073709551615 is shown exactly.
-    const raw = document.getElementById("faultbox-report").textContent;
     const report = JSON.parse(raw, function (key, value, context) {
       if (key === "seed" && context && typeof context.source === "string") return context.source;
       return value;
@@ -80,6 +109,7 @@ enum HTMLScript {
       const row = (k, v) => { if (v !== null && v !== "") dl.append(el("dt", { text: k }), el("dd", null, v)); };
       row("tests", s.total + " (" + s.passed + " passed, " + s.failed + " failed)");
       row("started", report.started_at.replace("T", " ").replace("Z", " UTC"));
+      row("faultbox", el("span", { id: "faultbox-version", text: report.faultbox_version }));
       row("time in tests", ms(s.duration_ms));
       row("seed" + (seeds.length > 1 ? "s" : ""), seeds.length > 12 ? seeds.slice(0, 12).join(", ") + ", ..." : seeds.join(", "));
       row("spec" + (report.spec_files.length > 1 ? "s" : ""), report.spec_files.join(", "));
@@ -127,7 +157,9 @@ enum HTMLScript {
         const cells = new Map(m.cells.map(c => [c.scenario + "\u0000" + c.fault, c]));
         const faults = m.faults.filter(f => !filter.fault || f === filter.fault);
         const live = m.cells.filter(c => c.result !== "excluded").length;
-        frag.append(el("h2", { text: "Fault matrix " + m.id + (spec ? " \u2014 " + spec : "") + ": " + m.scenarios.length + " scenarios \u00d7 " + m.faults.length + " faults = " + live + " cells" }));
+        // Numbered from 1 in declaration order when there are several (the JSON's ids start at 0).
+        const number = report.matrices.length > 1 ? " " + (report.matrices.indexOf(m) + 1) : "";
+        frag.append(el("h2", { text: "Fault matrix" + number + (spec ? " \u2014 " + spec : "") + ": " + m.scenarios.length + " scenarios \u00d7 " + m.faults.length + " faults = " + live + " cells" }));
         const table = el("table", { class: "matrix", "data-matrix": String(m.id) });
         const head = el("tr", null, el("th", { scope: "col", text: "scenario \\ fault" }));
         for (const f of faults) head.append(el("th", { scope: "col", text: f }));
@@ -240,8 +272,11 @@ enum HTMLScript {
       if (t.reason !== null) out.push(el("h3", { text: FAILING.has(t.outcome) ? "Reason" : "Note" }), el("pre", { id: "detail-reason", text: t.reason }));
       out.push(el("h3", { text: "Replay" }), replay(t.replay));
       out.push(el("h3", { text: "Decisions that fired (" + t.decisions.length + ")" }));
-      if (t.decisions.length) out.push(capped(t.decisions, d => el("li", { text: d }), "ul", "plain"));
-      else out.push(el("p", { class: "muted", text: "none" }));
+      if (t.decisions.length) {
+        const grouped = firedTable(t);
+        if (grouped) out.push(grouped);
+        out.push(capped(t.decisions, d => el("li", { text: d }), "ul", "plain decisions"));
+      } else out.push(el("p", { class: "muted", text: "none" }));
       if (t.diagnostics.length || t.warnings.length) {
         out.push(el("h3", { text: "Warnings" }));
         const coded = new Set(t.diagnostics.map(d => "[" + d.code + "] " + d.message));
@@ -253,6 +288,29 @@ enum HTMLScript {
       out.push(...outputs(t));
       panel.replaceChildren(...out);
       panel.scrollTop = 0;
+    }
+
+    // The decisions grouped by what fired where: service, syscall, decision, fault, the
+    // pids it hit and how often. Built from the trace, which keeps every non-allow event.
+    function firedTable(t) {
+      const groups = new Map();
+      for (const e of t.events || []) {
+        const f = e.fields || {};
+        if (e.type !== "syscall" || (f.decision || "allow") === "allow") continue;
+        const key = [e.service, f.syscall, f.decision, f.label || ""].join("\u0000");
+        if (!groups.has(key)) groups.set(key, { service: e.service, syscall: f.syscall, decision: f.decision, label: f.label || "", pids: new Set(), count: 0 });
+        const g = groups.get(key);
+        g.count++;
+        if (f.pid) g.pids.add(f.pid);
+      }
+      if (!groups.size) return null;
+      const head = el("tr", null, ...["service", "syscall", "decision", "fault", "pid", "count"].map(h => el("th", { text: h })));
+      const body = el("tbody");
+      for (const g of groups.values()) {
+        body.append(el("tr", null, el("td", { text: g.service }), el("td", { text: g.syscall }), el("td", { text: g.decision }),
+          el("td", { text: g.label }), el("td", { text: [...g.pids].join(", ") }), el("td", { class: "n", text: String(g.count) })));
+      }
+      return el("table", { class: "fired", id: "detail-fired" }, el("thead", null, head), body);
     }
 
     function replay(command) {
@@ -364,7 +422,12 @@ enum HTMLScript {
         select(m === null ? { test: runs[0], runs: [runs[0]] } : { name, matrix: m, runs: runs.filter(i => tests[i].matrix_id === m) });
       }
     }
-    window.__faultboxRenderMs = performance.now() - t0;
+    // For bench/html.sh: when the grid was drawn (ms after navigation start), the script's
+    // whole time (unpacking included) and the unpacking alone.
+    window.__faultboxDrawnAt = performance.now();
+    window.__faultboxRenderMs = window.__faultboxDrawnAt - t0;
+    window.__faultboxInflateMs = inflated - t0;
+    document.documentElement.dataset.report = "ready";
     })();
     """#
 }

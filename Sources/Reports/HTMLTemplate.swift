@@ -71,6 +71,9 @@ enum HTMLTemplate {
     .replay { display: flex; gap: 8px; align-items: flex-start; }
     .replay pre { flex: 1; margin: 0; }
     button.small { font: inherit; font-size: 12px; padding: 3px 10px; cursor: pointer; }
+    table.fired { border-collapse: collapse; margin: 4px 0 8px; font-size: 12px; }
+    table.fired th, table.fired td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--line); }
+    table.fired td.n { text-align: right; }
     table.timeline { border-collapse: collapse; width: 100%; font: 12px/1.35 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
     table.timeline td { padding: 1px 6px; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
     table.timeline td:last-child { white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -92,7 +95,7 @@ enum HTMLTemplate {
     <header><h1>faultbox report</h1><span id="verdict" class="verdict"></span><span id="headline" class="muted"></span></header>
     <main class="no-details">
     <div id="content">
-    <noscript><p class="banner warn">This report is drawn by JavaScript from the JSON embedded in the file; enable scripts, or read that JSON (the element with id faultbox-report).</p></noscript>
+    <noscript><p class="banner warn">This report is drawn by JavaScript from the JSON report embedded in the file; enable scripts, or extract that JSON (the element with id faultbox-report holds it gzipped, in base64).</p></noscript>
     <section id="summary"></section>
     <div id="filters" hidden>
     <label><input type="checkbox" id="f-failed"> failed only</label>

@@ -18,6 +18,7 @@ public enum JSONReport {
     static func value(_ report: RunReport) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("version", .int(schemaVersion)),
+            ("faultbox_version", .string(report.faultboxVersion)),
             ("started_at", .string(Timestamps.iso8601UTC(report.startedAt) + "Z")),
             ("interrupted", .bool(report.interrupted)),
             ("spec_files", .array(report.specFiles.map(JSONValue.string))),

@@ -1,6 +1,7 @@
 // `--junit FILE`: JUnit XML for CI dashboards, valid against the shared junit.xsd (the Jenkins
 // xUnit plugin's schema) whatever the services printed. Layout (docs/reports.md):
-//   <testsuites name="faultbox">, one <testsuite> per spec file (properties: seed, faults),
+//   <testsuites name="faultbox">, one <testsuite> per spec file (properties: seed,
+//   faultbox.version, faults),
 //   one <testcase> per test or matrix cell, <failure> with reason, decisions and replay,
 //   service output in <system-out>, warnings in <system-err>.
 import Foundation
@@ -83,6 +84,8 @@ public enum JUnitReport {
         if seeds.count <= 1 {
             try property(xml, "seed", String(seeds.first ?? 0))
         }
+        // Every suite carries it: dashboards may show one suite of a run on its own.
+        try property(xml, "faultbox.version", report.faultboxVersion)
         if report.interrupted { try property(xml, "interrupted", "true") }
         for (outcome, name) in zip(outcomes, names) {
             if seeds.count > 1 { try property(xml, "seed." + name.name, String(outcome.seed)) }

@@ -1,6 +1,7 @@
 // The results of a run, as the runner hands them to the reports. These types are the contract
 // between `Runner` and `Reports`; they hold plain data only (no VM values, no plan types), so
 // every report (console, JSON, JUnit) is a pure function of a `RunReport`.
+import FaultboxVersion
 import Foundation
 import Trace
 
@@ -145,6 +146,10 @@ public struct RunReport: Sendable {
     /// `--shard K/N` as "K/N": each shard's JUnit suites and hostnames then differ, so that
     /// dashboards merging the shards keep every suite.
     public var shard: String?
+    /// The faultbox that wrote the report (JSON `faultbox_version`, JUnit property
+    /// `faultbox.version`, the HTML summary). Golden tests pin it so a release bump does
+    /// not re-record them.
+    public var faultboxVersion = FaultboxVersion.current
 
     public init(specFiles: [String], outcomes: [TestOutcome], matrices: [MatrixLayout] = [],
                 startedAt: Date = Date(), interrupted: Bool = false) {

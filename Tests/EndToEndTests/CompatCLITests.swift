@@ -33,7 +33,7 @@ final class CompatCLITests: XCTestCase {
     }
 
     /// Subcommands this build has.
-    static let commands = ["eval", "compile", "test", "generate", "run", "init", "diff"]
+    static let commands = ["eval", "compile", "test", "generate", "run", "init", "diff", "version"]
 
     /// Whether `help` lists `flag` as a whole word.
     func lists(_ help: String, _ flag: String) -> Bool {

@@ -1,3 +1,4 @@
+import FaultboxVersion
 import Foundation
 import Reports
 import XCTest
@@ -68,16 +69,26 @@ final class HTMLReportTests: TopologyTestCase {
         let r = try harness.run(["test", "demo.star", "--html", "report.html", "--output", "report.json"])
         XCTAssertEqual(r.status, 2, r.all)
 
-        // The page embeds exactly the JSON report of the same run.
+        // The page embeds exactly the JSON report of the same run (base64 of its gzip), read
+        // back here by zlib, by the shell line docs/reports.md gives, and in the checker by
+        // Python's gzip module.
         let html = try String(contentsOfFile: harness.path("report.html"), encoding: .utf8)
         let json = try String(contentsOfFile: harness.path("report.json"), encoding: .utf8)
         XCTAssertEqual(HTMLReport.embeddedJSON(in: html), json)
+        let shell = try runProgram("/bin/sh", ["-c", #"sed -n '/id="faultbox-report"/{n;p;q}' report.html | base64 -d | gunzip"#],
+                                   directory: harness.workDirectory, stderrToo: false)
+        XCTAssertEqual(shell.status, 0)
+        XCTAssertTrue(shell.output == json, "the documented shell line extracts the --output JSON")
         XCTAssertTrue(json.contains("\"command_line\": [\n    \"faultbox\",\n    \"test\",\n    \"demo.star\""), json.prefix(400).description)
+        XCTAssertTrue(json.contains("\"faultbox_version\": \"\(FaultboxVersion.current)\""), json.prefix(400).description)
 
         let expect = """
             {"cells": 4, "outcomes": {"FAIL": 1, "PASS": 2, "excluded": 1},
+             "matrix_titles": ["Fault matrix — demo.star: 2 scenarios × 2 faults = 3 cells"],
              "failed_test": "test_matrix_order_flow_db_down", "reason_contains": "assert_eq",
-             "hostile_service": "printer", "hostile_test": "test_matrix_order_flow_db_down"}
+             "hostile_service": "printer", "hostile_test": "test_matrix_order_flow_db_down",
+             "fired": {"service": "api", "syscall": "connect", "decision": "deny(ECONNREFUSED)", "fault": "db_down"},
+             "faultbox_version": "\(FaultboxVersion.current)", "json_file": "\(harness.path("report.json"))"}
             """
         try harness.write("expect.json", expect)
         var args = [Self.checker, harness.path("report.html"), harness.path("expect.json"), "--large", "1000"]
@@ -90,43 +101,85 @@ final class HTMLReportTests: TopologyTestCase {
         XCTAssertEqual(check.status, 0, check.output)
     }
 
-    /// Issue 18's outcomes in the grid, each with its own word: a met expectation (PASS), an
-    /// assertion in the scenario (FAIL), an expectation not met (EXPECT), an armed rule that
-    /// never fired under require_faults_fire (BYPASS) and a scenario that could not run
-    /// (ERROR: an unknown syscall keyword at run time).
-    func testEveryOutcomeHasItsWordInTheGrid() throws {
+    /// Every kind of cell (issue 18's five outcomes, excluded, not run) in one grid: each
+    /// reads as its word, has its own colour, opens its own story; a monitor's violation is
+    /// in its test's timeline.
+    func testEveryOutcomeReadsDistinctly() throws {
         let python = try seleniumPython()
         try harness.write("printer.py", Self.printer)
         try harness.write("outcomes.star", """
             load("topology.star", "api", "db", "printer")
-            def write():
-                return api.post(path = "/data/k", body = "v")
-            def write_again():
-                return api.post(path = "/data/k", body = "v")
-            def health():
-                return api.get(path = "/health")
-            def crash():
-                fail("the scenario's own assertion")
-            def broken():
-                fault(db, no_such_call = deny("EIO"), run = health)
+            def order_flow():
+                api.post(path = "/data/k", body = "v")
+                return api.get(path = "/data/k")
+            def read_k():
+                return api.get(path = "/data/k")
+            def asserting():
+                r = api.get(path = "/data/k")
+                assert_eq(r.status, 200, "the value should be readable")
+                return r
+            def typo():
+                return api.get(path = "/health").statsu
+            # read_k never writes, so `never` (fsync) cannot fire there: that cell is bypassed.
+            never = fault_assumption("never", target = db, fsync = deny("EIO"))
             db_down = fault_assumption("db_down", target = api, connect = deny("ECONNREFUSED"))
             fault_matrix(
-                scenarios = [write, write_again, health, crash, broken],
-                faults = [db_down],
+                scenarios = [order_flow, read_k, asserting, typo],
+                faults = [never, db_down],
                 default_expect = expect_success(),
-                overrides = {(write, db_down): expect_error_within(ms = 3000)},
+                exclude = [(read_k, db_down)],
                 require_faults_fire = True,
             )
+            def saw_read(event):
+                fail("the db read a request")
+            watch_reads = monitor(saw_read, service = "db", syscall = "read")
+            watched_disk = fault_assumption("watched_disk", target = db, write = deny("EIO"), monitors = [watch_reads])
+            fault_scenario("watched", scenario = order_flow, faults = watched_disk)
 
             """)
-        let r = try harness.run(["test", "outcomes.star", "--html", "report.html"])
+        // asserting × db_down is left out by --test: a not-run cell.
+        let r = try harness.run(["test", "outcomes.star", "--html", "report.html",
+                                 "--test", "test_matrix_order_flow_*", "--test", "test_matrix_read_k_*",
+                                 "--test", "test_matrix_asserting_never", "--test", "test_matrix_typo_*",
+                                 "--test", "test_watched"])
         XCTAssertEqual(r.status, 2, r.all)
-        try harness.write("expect.json", """
-            {"cells": 5, "outcomes": {"PASS": 1, "EXPECT": 1, "BYPASS": 1, "FAIL": 1, "ERROR": 1},
-             "failed_test": "test_matrix_write_again_db_down", "reason_contains": "expect_success()"}
-            """)
+        let expect = """
+            {"cell_words": {"test_matrix_order_flow_never": "PASS", "test_matrix_order_flow_db_down": "EXPECT",
+                            "test_matrix_read_k_never": "BYPASS", "test_matrix_asserting_never": "FAIL",
+                            "test_matrix_typo_never": "ERROR", "test_matrix_typo_db_down": "ERROR"},
+             "other_cells": ["excluded", "not run"],
+             "details": {"test_matrix_order_flow_db_down": ["expectation_violated", "expect_success()", "not met"],
+                         "test_matrix_read_k_never": ["fault_bypassed", "never fired"],
+                         "test_matrix_asserting_never": ["failed", "the value should be readable"],
+                         "test_matrix_typo_never": ["errored", "statsu"]},
+             "monitor_test": "test_watched", "monitor_saw": "the db read a request",
+             "failing_words": ["EXPECT", "ERROR", "ERROR", "FAIL"]}
+            """
+        try harness.write("expect.json", expect)
         let check = try runProgram(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
+        print(check.output)
         XCTAssertEqual(check.status, 0, check.output)
+    }
+
+    /// A bad --html path is refused before any test runs, naming the flag and the fix.
+    func testBadHTMLPathFailsBeforeRunning() throws {
+        try harness.write("plain.star", """
+            load("topology.star", "api", "db", "printer")
+            def test_plain():
+                assert_eq(api.get(path = "/health").status, 200)
+
+            """)
+        try FileManager.default.createDirectory(atPath: harness.path("out"), withIntermediateDirectories: true)
+        for (path, message) in [
+            ("no/such/dir/r.html", "faultbox test: --html no/such/dir/r.html: folder no/such/dir does not exist; create it first (mkdir -p no/such/dir)\n"),
+            ("out", "faultbox test: --html out: is a directory; give a file name inside it, e.g. out/report.html\n"),
+            ("", "faultbox test: --html : empty file name; give a file name such as report.html\n"),
+        ] {
+            let r = try harness.run(["test", "plain.star", "--html", path])
+            XCTAssertEqual(r.status, 1, r.all)
+            XCTAssertEqual(r.stdout, "", "nothing ran: \(r.all)")
+            XCTAssertEqual(r.stderr, message)
+        }
     }
 
     func testSpecThatDoesNotLoadStillWritesThePage() throws {
@@ -172,6 +225,10 @@ final class HTMLReportTests: TopologyTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         XCTAssertEqual(object["interrupted"] as? Bool, true)
         XCTAssertEqual((object["tests"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["test_first"])
+        let python = try seleniumPython()
+        try harness.write("expect.json", #"{"interrupted_tests": ["test_first"]}"#)
+        let check = try runProgram(python, [Self.checker, harness.path("report.html"), harness.path("expect.json")])
+        XCTAssertEqual(check.status, 0, check.output)
     }
 
     // MARK: the browser driver

@@ -241,7 +241,7 @@ final class UserMistakeTests: TopologyTestCase {
     func testUnknownSubcommandNamesTheSubcommands() throws {
         let r = try harness.run(["tset", "one.star"])
         XCTAssertEqual(r.status, 1, r.all)
-        XCTAssertEqual(r.stderr, "faultbox: unknown subcommand 'tset'; expected one of: eval, compile, test, generate, run, init, diff (faultbox --help lists them)\n")
+        XCTAssertEqual(r.stderr, "faultbox: unknown subcommand 'tset'; expected one of: eval, compile, test, generate, run, init, diff, version (faultbox --help lists them)\n")
         let help = try harness.run(["help", "test"])
         XCTAssertEqual(help.status, 0, help.all)
         XCTAssertTrue(help.stdout.contains("USAGE: faultbox test"), help.all)

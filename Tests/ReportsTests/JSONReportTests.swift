@@ -1,3 +1,4 @@
+import FaultboxVersion
 import Foundation
 import XCTest
 @testable import Reports
@@ -24,8 +25,11 @@ final class JSONReportTests: XCTestCase {
         outcomes[1].seed = UInt64.max
         var layout = seedLayout()
         layout.cellTest.removeValue(forKey: MatrixLayout.key(scenario: "order_flow", fault: "fsync_failure"))
-        return RunReport(specFiles: ["order_flow.faults.star"], outcomes: Array(outcomes.prefix(5)), matrices: [layout],
-                         startedAt: Date(timeIntervalSince1970: 1_795_426_300), interrupted: false)
+        var report = RunReport(specFiles: ["order_flow.faults.star"], outcomes: Array(outcomes.prefix(5)), matrices: [layout],
+                               startedAt: Date(timeIntervalSince1970: 1_795_426_300), interrupted: false)
+        // Pinned, so bumping FaultboxVersion.current does not re-record the golden file.
+        report.faultboxVersion = "0.0.0-golden"
+        return report
     }
 
     func testJSONGolden() {
@@ -36,6 +40,8 @@ final class JSONReportTests: XCTestCase {
         let text = JSONReport.encode(sampleReport())
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         XCTAssertEqual(object["version"] as? Int, 1)
+        XCTAssertEqual(object["faultbox_version"] as? String, "0.0.0-golden")
+        XCTAssertTrue(text.hasPrefix("{\n  \"version\": 1,\n  \"faultbox_version\": \"0.0.0-golden\",\n"), "second key, as documented")
         XCTAssertEqual(object["started_at"] as? String, "2026-11-23T09:31:40Z")
         let summary = try XCTUnwrap(object["summary"] as? [String: Any])
         XCTAssertEqual(summary["total"] as? Int, 5)
@@ -56,5 +62,13 @@ final class JSONReportTests: XCTestCase {
         let cells = try XCTUnwrap(matrices[0]["cells"] as? [[String: Any]])
         XCTAssertEqual(cells.map { $0["result"] as? String }, ["fail", "pass", "pass", "pass", "pass", "excluded"])
         XCTAssertTrue(text.contains("\"seed\": 18446744073709551615"), "seeds are written exactly")
+    }
+
+    func testAReportCarriesTheVersionOfTheFaultboxThatWroteIt() throws {
+        let report = RunReport(specFiles: [], outcomes: [])
+        XCTAssertEqual(report.faultboxVersion, FaultboxVersion.current)
+        XCTAssertNotNil(FaultboxVersion.current.range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression), "semantic version")
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(JSONReport.encode(report).utf8)) as? [String: Any])
+        XCTAssertEqual(object["faultbox_version"] as? String, FaultboxVersion.current)
     }
 }

@@ -1,3 +1,4 @@
+import FaultboxVersion
 import Foundation
 import Glibc
 import XCTest
@@ -66,6 +67,7 @@ final class JUnitReportTests: XCTestCase {
         XCTAssertTrue(xml.contains("<testcase name=\"test_matrix_order_flow_db_down\" classname=\"order_flow_faults.order_flow.db_down\" time=\"0.212\">"))
         XCTAssertTrue(xml.contains("<testcase name=\"test_order_flow_db_partition\" classname=\"order_flow_faults\" time=\"0.002\""))
         XCTAssertTrue(xml.contains("<property name=\"seed\" value=\"0\"/>"))
+        XCTAssertTrue(xml.contains("<property name=\"faultbox.version\" value=\"\(FaultboxVersion.current)\"/>"), xml)
         XCTAssertTrue(xml.contains("<property name=\"fault.test_matrix_order_flow_db_down\" value=\"db_down\"/>"))
         XCTAssertTrue(xml.contains("<failure message=\"assert_true failed: status 200 &gt;= 500\" type=\"faultbox.TestFailure\">"))
         XCTAssertTrue(xml.contains("#12 api connect deny(ECONNREFUSED) [db_down]"))
