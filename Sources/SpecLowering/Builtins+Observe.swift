@@ -2,6 +2,7 @@ import DidYouMean
 import FaultPlan
 import Foundation
 import StarlarkVM
+import Trace
 
 /// Event sources and matchers: `observe.stdout/stderr(decoder=)`, `decoder(name, pattern=)`,
 /// `match.event/any/all/never`, and the reference tool's removed names, which fail with
@@ -88,8 +89,7 @@ enum ObserveBuiltins {
         }
         var fields: [FieldPattern] = []
         for (name, v) in args.named {
-            // `status_code` is the reference tool's name of a call's status.
-            let k = name == "status_code" ? "status" : name
+            let k = TraceEvent.filterField(name)
             switch v {
             case .string(let s): fields.append(FieldPattern(k, s.string))
             case .object(let o as ServiceValue) where k == "service": fields.append(FieldPattern(k, o.name))

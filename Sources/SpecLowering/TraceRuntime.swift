@@ -55,8 +55,7 @@ struct TraceQuery {
         var conditions: [(String, String)] = []
         var dataKeys: [String] = []
         for (name, v) in pairs {
-            // `status_code` is the reference tool's name of a call's status.
-            let k = name == "status_code" ? "status" : name
+            let k = TraceEvent.filterField(name)
             if !keys.contains(k), !TraceEvent.fieldNames.contains(k) { dataKeys.append(k) }
             switch v {
             case .string(let s): conditions.append((k, s.string))

@@ -81,6 +81,10 @@ public struct TraceEvent: Sendable {
         "line", "truncated", "line_bytes", "monitor", "event_seq", "message",
     ]
 
+    /// A filter's field name in this trace's terms: the reference tool calls a call's status
+    /// `status_code` (filters of assertions, `events()` and `match.event` accept both).
+    public static func filterField(_ name: String) -> String { name == "status_code" ? "status" : name }
+
     /// `type` as the spec sees it (`e.type`).
     public var type: String { kind.rawValue }
 
